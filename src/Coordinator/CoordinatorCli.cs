@@ -1,0 +1,60 @@
+using Multiprocessing.Coordinator.Demos;
+
+namespace Multiprocessing.Coordinator;
+
+/// <summary>The coordinator's command line: <c>demo [NAME...] [--workers N] [--config FILE]</c>.</summary>
+internal static class CoordinatorCli
+{
+    private const string Usage =
+        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|all] [--workers N] [--config FILE]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "demo") return Fail(args.Length == 0 ? "No command given." : $"Unknown command '{args[0]}'.");
+
+        var names = new List<string>();
+        var options = new MpOptions();
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--workers" when i + 1 < args.Length && int.TryParse(args[i + 1], out var workers) && workers >= 0:
+                    options = options with { Workers = workers };
+                    i++;
+                    break;
+                case "--config" when i + 1 < args.Length:
+                    options = options with { ConfigFile = args[++i] };
+                    break;
+                case var name when !name.StartsWith('-') && (DemoCatalog.Exists(name) || name == "all"):
+                    names.Add(name);
+                    break;
+                default:
+                    return Fail($"Unknown or incomplete argument '{args[i]}'.");
+            }
+        }
+
+        var demos = DemoCatalog.Select(names);
+        var missing = demos.Where(d => d.Run is null).Select(d => d.Name).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"Not available yet: {string.Join(", ", missing)} (its issue has not landed).");
+            return 3;
+        }
+
+        await using var mp = await Mp.StartAsync(options);
+        foreach (var demo in demos)
+        {
+            Console.WriteLine($"=== {demo.Title} ===");
+            await demo.Run!(mp);
+            Console.WriteLine();
+        }
+        return 0;
+    }
+
+    private static int Fail(string why)
+    {
+        Console.Error.WriteLine(why);
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}

@@ -1,0 +1,3 @@
+using Multiprocessing.Coordinator;
+
+return await CoordinatorCli.RunAsync(args);

@@ -1,0 +1,32 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Processes;
+
+namespace Multiprocessing.Messages.Hosting;
+
+/// <summary>What a host process is for.</summary>
+public enum HostKind
+{
+    /// <summary>A long-lived worker node: a cluster member that runs many actor-mode processes.</summary>
+    Node,
+    /// <summary>A pre-started, single-use OS process that runs exactly one spawn-mode process.</summary>
+    SpawnHost,
+}
+
+/// <summary>A host announces itself to the coordinator's registry once it can take work.</summary>
+public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef Agent) : IMpMessage;
+
+/// <summary>Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node.</summary>
+public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IMpMessage;
+
+/// <summary>The coordinator could not place or run a process; the supervisor fails it with this reason.</summary>
+public sealed record PlacementFailed(Guid ProcessId, string Reason) : IMpMessage;
+
+/// <summary>The host that ran a process died; its processes end with <paramref name="ExitCode"/> (negative signal).</summary>
+public sealed record HostLost(string Host, int ExitCode) : IMpMessage;
+
+/// <summary>The coordinator is done: leave the cluster and exit.</summary>
+public sealed record ShutdownHost : IMpMessage
+{
+    public static readonly ShutdownHost Instance = new();
+    private ShutdownHost() { }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Hosting;
+
+/// <summary>
+/// The coordinator node (<c>MainProcess</c>): the cluster's seed, the launcher of local workers
+/// and spawn hosts, and the one that shuts them all down.
+/// </summary>
+internal sealed class CoordinatorHost : IAsyncDisposable
+{
+    private readonly NodeRuntime _runtime;
+    private readonly IActorRef _registry;
+    private int _disposed;
+
+    private CoordinatorHost(NodeRuntime runtime, IActorRef registry)
+    {
+        _runtime = runtime;
+        _registry = registry;
+    }
+
+    public static async Task<MpContext> StartAsync(MpOptions options, CancellationToken cancellationToken)
+    {
+        var overrides = new StringBuilder(options.Config).AppendLine();
+        if (options.Workers is { } workers) overrides.AppendLine($"multiprocessing.workers = {workers}");
+        if (options.StartMethod is { } method) overrides.AppendLine($"multiprocessing.start-method = {method.ToString().ToLowerInvariant()}");
+        overrides.AppendLine("akka.cluster.roles = [coordinator]");
+        var config = MpConfig.Load(options.ConfigFile, overrides.ToString());
+        var settings = MpSettings.From(config);
+        if (settings.Workers < 0) throw new ArgumentException("multiprocessing.workers cannot be negative.");
+
+        var system = MpActorSystem.Create("mp", config);
+        try
+        {
+            var cluster = Cluster.Get(system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            cluster.Join(cluster.SelfAddress);
+            await up.Task.WaitAsync(settings.WorkerReadyTimeout, cancellationToken);
+
+            var seed = cluster.SelfAddress.ToString();
+            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile);
+            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
+            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null);
+            var host = new CoordinatorHost(runtime, registry);
+            try
+            {
+                registry.Tell(new HostRegistryActor.LaunchNodes(settings.Workers));
+                await registry.Ask<HostRegistryActor.NodesReady>(
+                    new HostRegistryActor.AwaitNodes(settings.Workers, settings.WorkerReadyTimeout),
+                    settings.WorkerReadyTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+                // Spares start once the nodes are Up, so they do not slow the cluster's start.
+                registry.Tell(new HostRegistryActor.EnableSpares());
+            }
+            catch
+            {
+                await host.DisposeAsync();
+                throw;
+            }
+            runtime.Context.Coordinator = host;
+            return runtime.Context;
+        }
+        catch
+        {
+            if (NodeRuntime.Current?.System == system) NodeRuntime.Current.Retire();
+            await system.Terminate();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Python's exit of the main process: waits for non-daemonic children, terminates daemonic
+    /// ones, then every host leaves and exits (killed after shutdown-timeout), then this node.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        var settings = _runtime.Settings;
+        try
+        {
+            await ChildProcesses.FinishAtExitAsync(ProcessLife.Of(NodeRuntime.MainProcess), CancellationToken.None);
+            await _registry.Ask<HostRegistryActor.AllStopped>(
+                new HostRegistryActor.ShutdownAll(settings.ShutdownTimeout), settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _runtime.Retire();
+            await CoordinatedShutdown.Get(_runtime.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Processes;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Hosting;
+
+/// <summary>
+/// The coordinator's view of every host: the worker nodes (local or joined from other
+/// machines) and the pool of pre-started single-use spawn hosts. It places processes,
+/// keeps the spares topped up, tells supervisors when a host dies, and shuts hosts down.
+/// </summary>
+internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
+{
+    public sealed record LaunchNodes(int Count);
+    public sealed record AwaitNodes(int Count, TimeSpan Timeout);
+    public sealed record NodesReady(IReadOnlyList<string> Names);
+    public sealed record ShutdownAll(TimeSpan Grace);
+    public sealed record AllStopped;
+    private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
+    private sealed record ReadinessTimedOut;
+    private sealed record Host(string Name, int Pid, IActorRef Agent, LaunchedHost? Launched);
+
+    private readonly LocalHostLauncher _launcher;
+    private readonly MpSettings _settings;
+    private readonly Action<Address> _down;
+    private readonly List<Host> _nodes = [];
+    private readonly List<Host> _spares = [];
+    private readonly Queue<RunProcess> _waitingForSpawnHost = new();
+    private readonly HashSet<string> _launchingSpawnHosts = [];
+    private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
+    private readonly List<LaunchedHost> _launchedNodes = [];
+    private (int Count, IActorRef ReplyTo)? _readinessWaiter;
+    private int _nextNode;
+    private int _spawnHostCounter;
+    private bool _sparesEnabled;
+    private bool _shuttingDown;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, Action<Address> down)
+    {
+        _launcher = launcher;
+        _settings = settings;
+        _down = down;
+
+        Receive<LaunchNodes>(launch =>
+        {
+            for (var i = 0; i < launch.Count; i++)
+                _launchedNodes.Add(Launch($"worker-{_launchedNodes.Count + 1}", HostKind.Node));
+        });
+
+        Receive<AwaitNodes>(wait =>
+        {
+            _readinessWaiter = (wait.Count, Sender);
+            Timers.StartSingleTimer("readiness", new ReadinessTimedOut(), wait.Timeout);
+            CheckReadiness();
+        });
+
+        Receive<ReadinessTimedOut>(_ =>
+        {
+            if (_readinessWaiter is not { } waiter) return;
+            var missing = _launchedNodes.Where(l => _nodes.All(n => n.Name != l.Name)).ToList();
+            var detail = string.Join(Environment.NewLine, missing.Select(m =>
+                $"{m.Name} (pid {m.Pid}) was not Up after {_settings.WorkerReadyTimeout.TotalSeconds:0.#} s. Its last output:{Environment.NewLine}{m.Tail()}"));
+            Fail(waiter.ReplyTo, detail.Length > 0 ? detail : $"Only {_nodes.Count} of {waiter.Count} worker nodes joined.");
+        });
+
+        Receive<EnableSpares>(_ =>
+        {
+            _sparesEnabled = true;
+            TopUpSpawnHosts();
+        });
+
+        Receive<RegisterHost>(register =>
+        {
+            var launched = _launcher.Running.FirstOrDefault(l => l.Name == register.Name && l.Pid == register.Pid);
+            var host = new Host(register.Name, register.Pid, register.Agent, launched);
+            if (_shuttingDown)
+            {
+                register.Agent.Tell(ShutdownHost.Instance);
+                return;
+            }
+            Context.Watch(register.Agent);
+            if (register.Kind == HostKind.Node)
+            {
+                _nodes.Add(host);
+                CheckReadiness();
+                return;
+            }
+            _launchingSpawnHosts.Remove(register.Name);
+            if (_waitingForSpawnHost.TryDequeue(out var run)) Dispatch(host, run);
+            else _spares.Add(host);
+        });
+
+        Receive<PlaceProcess>(place =>
+        {
+            if (_shuttingDown)
+            {
+                place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId, "the coordinator is shutting down"));
+                return;
+            }
+            if (place.Spawn)
+            {
+                if (_spares.Count > 0)
+                {
+                    var spare = _spares[0];
+                    _spares.RemoveAt(0);
+                    Dispatch(spare, place.Run);
+                }
+                else _waitingForSpawnHost.Enqueue(place.Run);
+                TopUpSpawnHosts();
+                return;
+            }
+            if (_nodes.Count == 0)
+            {
+                place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
+                    "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
+                return;
+            }
+            Dispatch(_nodes[_nextNode++ % _nodes.Count], place.Run);
+        });
+
+        Receive<LocalHostExited>(exited =>
+        {
+            var name = exited.Host.Name;
+            if (_launchingSpawnHosts.Remove(name) && _waitingForSpawnHost.TryDequeue(out var orphan))
+            {
+                // A spawn host died before it could take work: fail one waiting process rather than loop.
+                orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
+                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
+            }
+            var host = Forget(name);
+            if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
+            Lost(name, Signals.ToExitCode(exited.OsExitCode));
+            TopUpSpawnHosts();
+            if (_readinessWaiter is { } waiter && exited.Host.Kind == HostKind.Node && host is null)
+                Fail(waiter.ReplyTo, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
+        });
+
+        Receive<Terminated>(terminated =>
+        {
+            var host = _nodes.Concat(_spares).FirstOrDefault(h => h.Agent.Equals(terminated.ActorRef));
+            if (host is null) return;
+            Forget(host.Name);
+            Lost(host.Name, -Signals.Kill);
+        });
+
+        Receive<ShutdownAll>(shutdown =>
+        {
+            _shuttingDown = true;
+            _sparesEnabled = false;
+            foreach (var host in _nodes.Concat(_spares)) host.Agent.Tell(ShutdownHost.Instance);
+            foreach (var run in _waitingForSpawnHost)
+                run.Supervisor.Tell(new PlacementFailed(run.ProcessId, "the coordinator is shutting down"));
+            _waitingForSpawnHost.Clear();
+            var replyTo = Sender;
+            _launcher.StopAllAsync(shutdown.Grace).PipeTo(replyTo, success: () => new AllStopped());
+        });
+    }
+
+    private LaunchedHost Launch(string name, HostKind kind) =>
+        _launcher.Launch(name, kind, (host, code) => Self.Tell(new LocalHostExited(host, code)));
+
+    private void Dispatch(Host host, RunProcess run)
+    {
+        if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
+            _supervisorsByHost[host.Name] = supervisors = [];
+        supervisors.Add(run.Supervisor);
+        host.Agent.Tell(run);
+    }
+
+    // Spares plus one fresh host for every process still waiting, minus those on their way.
+    private void TopUpSpawnHosts()
+    {
+        if (_shuttingDown) return;
+        var wanted = _waitingForSpawnHost.Count + (_sparesEnabled ? _settings.SpawnSpares : 0);
+        for (var missing = wanted - _spares.Count - _launchingSpawnHosts.Count; missing > 0; missing--)
+        {
+            var name = $"spawn-{++_spawnHostCounter}";
+            _launchingSpawnHosts.Add(name);
+            Launch(name, HostKind.SpawnHost);
+        }
+    }
+
+    private Host? Forget(string name)
+    {
+        var host = _nodes.FirstOrDefault(h => h.Name == name) ?? _spares.FirstOrDefault(h => h.Name == name);
+        if (host is null) return null;
+        Context.Unwatch(host.Agent);
+        _nodes.Remove(host);
+        _spares.Remove(host);
+        return host;
+    }
+
+    private void Lost(string name, int exitCode)
+    {
+        if (!_supervisorsByHost.Remove(name, out var supervisors)) return;
+        foreach (var supervisor in supervisors) supervisor.Tell(new HostLost(name, exitCode));
+    }
+
+    private void CheckReadiness()
+    {
+        if (_readinessWaiter is not { } waiter || _nodes.Count < waiter.Count) return;
+        _readinessWaiter = null;
+        Timers.Cancel("readiness");
+        waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Select(n => n.Name)]));
+    }
+
+    private void Fail(IActorRef replyTo, string detail)
+    {
+        _readinessWaiter = null;
+        Timers.Cancel("readiness");
+        replyTo.Tell(new Status.Failure(new WorkerStartupException("Local workers failed to start. " + detail)));
+    }
+
+    public sealed record EnableSpares;
+
+    public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>
+        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, down));
+}

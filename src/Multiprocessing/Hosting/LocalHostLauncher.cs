@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Hosting;
+
+/// <summary>One host OS process this coordinator started, with the tail of what it printed.</summary>
+internal sealed class LaunchedHost(string name, HostKind kind, Process os)
+{
+    private const int TailLines = 40;
+    private readonly Queue<string> _tail = new();
+
+    public string Name { get; } = name;
+    public HostKind Kind { get; } = kind;
+    public Process Os { get; } = os;
+    public int Pid { get; } = os.Id;
+
+    public void Remember(string line)
+    {
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > TailLines) _tail.Dequeue();
+        }
+    }
+
+    public string Tail()
+    {
+        lock (_tail) return _tail.Count == 0 ? "(it printed nothing)" : string.Join(Environment.NewLine, _tail);
+    }
+}
+
+/// <summary>
+/// Starts WorkerNode OS processes on this machine: worker nodes and single-use spawn hosts.
+/// Each child's stdin is a pipe from this process that is never written: when this process
+/// dies, even by SIGKILL, the child reads end-of-file and exits.
+/// </summary>
+internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile)
+{
+    private readonly List<LaunchedHost> _hosts = [];
+
+    public LaunchedHost Launch(string name, HostKind kind, Action<LaunchedHost, int> onExit)
+    {
+        var start = WorkerCommand();
+        start.ArgumentList.Add("--seed");
+        start.ArgumentList.Add(seedAddress);
+        start.ArgumentList.Add("--name");
+        start.ArgumentList.Add(name);
+        start.ArgumentList.Add("--watch-stdin");
+        start.ArgumentList.Add("--probe");
+        start.ArgumentList.Add(AppContext.BaseDirectory);
+        if (kind == HostKind.SpawnHost) start.ArgumentList.Add("--spawn-host");
+        if (configFile is not null)
+        {
+            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(Path.GetFullPath(configFile));
+        }
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+
+        var os = new Process { StartInfo = start, EnableRaisingEvents = true };
+        os.Start();
+        var host = new LaunchedHost(name, kind, os);
+        lock (_hosts) _hosts.Add(host);
+        os.OutputDataReceived += (_, e) => Relay(host, e.Data);
+        os.ErrorDataReceived += (_, e) => Relay(host, e.Data);
+        os.BeginOutputReadLine();
+        os.BeginErrorReadLine();
+        _ = os.WaitForExitAsync().ContinueWith(_ =>
+        {
+            lock (_hosts) _hosts.Remove(host);
+            onExit(host, os.ExitCode);
+        }, TaskScheduler.Default);
+        return host;
+    }
+
+    public IReadOnlyList<LaunchedHost> Running
+    {
+        get { lock (_hosts) return [.. _hosts]; }
+    }
+
+    /// <summary>Waits until every launched host has exited, killing (process tree included) those still there after <paramref name="grace"/>.</summary>
+    public async Task StopAllAsync(TimeSpan grace)
+    {
+        var running = Running;
+        var exited = Task.WhenAll(running.Select(h => h.Os.WaitForExitAsync()));
+        if (await Task.WhenAny(exited, Task.Delay(grace)) == exited) return;
+        KillAll();
+        await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(5)));
+    }
+
+    public void KillAll()
+    {
+        foreach (var host in Running)
+        {
+            try { host.Os.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { /* already gone */ }
+        }
+    }
+
+    private static void Relay(LaunchedHost host, string? line)
+    {
+        if (line is null) return;
+        host.Remember(line);
+        Console.Error.WriteLine($"[{host.Name}] {line}");
+    }
+
+    private ProcessStartInfo WorkerCommand()
+    {
+        var path = string.IsNullOrEmpty(settings.WorkerExecutable)
+            ? Path.Combine(AppContext.BaseDirectory, "WorkerNode.dll")
+            : Path.GetFullPath(settings.WorkerExecutable);
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"The worker program '{path}' does not exist: reference the WorkerNode project next to your program, " +
+                "or set multiprocessing.worker.executable.", path);
+        if (!path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            return new ProcessStartInfo(path);
+        var start = new ProcessStartInfo(DotnetHost());
+        start.ArgumentList.Add(path);
+        return start;
+    }
+
+    // The muxer that runs us (dotnet run, dotnet test), else the one the SDK names, else PATH's.
+    private static string DotnetHost()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            return self;
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } sdkHost ? sdkHost : "dotnet";
+    }
+}

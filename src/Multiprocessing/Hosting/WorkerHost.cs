@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Output;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Hosting;
+
+/// <summary>
+/// The WorkerNode program: joins a coordinator (<c>--seed</c>), registers with it, runs the
+/// processes it is sent, and exits when the coordinator says so or is gone.
+/// </summary>
+public static class WorkerHost
+{
+    public const string Usage =
+        "usage: WorkerNode --seed akka.tcp://SYSTEM@HOST:PORT [--config FILE] [--assembly DLL ...] [--name NAME]";
+
+    /// <summary>Exit code of a worker whose coordinator disappeared.</summary>
+    public const int CoordinatorLostExitCode = 3;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WorkerArguments arguments;
+        try
+        {
+            arguments = WorkerArguments.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
+        var seed = Address.Parse(arguments.Seed);
+        var kind = arguments.SpawnHost ? HostKind.SpawnHost : HostKind.Node;
+        var config = MpConfig.Load(arguments.ConfigFile, kind == HostKind.Node
+            ? $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]"
+            // A single-use host is a plain remoting peer: no gossip, no membership churn per process.
+            : "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        var settings = MpSettings.From(config);
+        var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
+
+        OutputRouter.Install();
+        var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (arguments.WatchStdin) WatchParentPipe();
+        using var sigterm = kind == HostKind.SpawnHost
+            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Environment.Exit(128 + 15))
+            : null;
+
+        var system = MpActorSystem.Create(seed.System, config);
+        var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
+        var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
+        var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
+        var agent = system.ActorOf(NodeAgentActor.Props(runtime, kind, () => exit.TrySetResult((0, "done"))), "mp-agent");
+        Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
+        system.ActorOf(Props.Create(() => new CoordinatorWatchActor(
+            kind == HostKind.Node, registry, settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
+
+        var register = new RegisterHost(kind, name, Environment.ProcessId, agent);
+        if (kind == HostKind.Node) Cluster.Get(system).RegisterOnMemberUp(() => registry.Tell(register, agent));
+        else registry.Tell(register, agent);
+
+        var ended = await Task.WhenAny(exit.Task, system.WhenTerminated);
+        if (ended != exit.Task) return 0;
+        var (code, why) = exit.Task.Result;
+        if (kind == HostKind.SpawnHost)
+        {
+            // Its one process was acknowledged: nothing is left to hand over. Ending remoting
+            // politely spares the coordinator a disassociation error per process.
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { });
+            Environment.Exit(code);
+        }
+        if (code != 0) Console.Error.WriteLine($"{name}: exiting: {why}");
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        return code;
+    }
+
+    // The coordinator holds the write end of our stdin and never writes: end-of-file means it died.
+    private static void WatchParentPipe()
+    {
+        var thread = new Thread(() =>
+        {
+            using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[64];
+            while (stdin.Read(buffer, 0, buffer.Length) > 0) { }
+            Environment.Exit(CoordinatorLostExitCode);
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
+    }
+}

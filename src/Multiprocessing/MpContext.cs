@@ -1,0 +1,56 @@
+using Multiprocessing.Hosting;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// A running multiprocessing cluster as seen from this node, and the factory of its objects
+/// (Python's context object: <c>mp.get_context('spawn').Process(...)</c>). The coordinator's
+/// context comes from <see cref="Mp.StartAsync"/>; disposing it joins the non-daemonic
+/// children, terminates the daemonic ones and shuts every worker down.
+/// </summary>
+public sealed class MpContext : IAsyncDisposable
+{
+    internal MpContext(NodeRuntime runtime, StartMethod startMethod)
+    {
+        Runtime = runtime;
+        StartMethod = startMethod;
+    }
+
+    internal NodeRuntime Runtime { get; }
+
+    internal CoordinatorHost? Coordinator { get; set; }
+
+    /// <summary>How processes created through this context start.</summary>
+    public StartMethod StartMethod { get; }
+
+    /// <summary>The same cluster with another start method (Python's <c>get_context(method)</c>).</summary>
+    public MpContext GetContext(StartMethod method) =>
+        method == StartMethod ? this : new MpContext(Runtime, method) { Coordinator = Coordinator };
+
+    public MpProcess Process(Action target) => Create(target);
+    public MpProcess Process<T1>(Action<T1> target, T1 arg1) => Create(target, arg1);
+    public MpProcess Process<T1, T2>(Action<T1, T2> target, T1 arg1, T2 arg2) => Create(target, arg1, arg2);
+    public MpProcess Process<T1, T2, T3>(Action<T1, T2, T3> target, T1 arg1, T2 arg2, T3 arg3) => Create(target, arg1, arg2, arg3);
+    public MpProcess Process<T1, T2, T3, T4>(Action<T1, T2, T3, T4> target, T1 arg1, T2 arg2, T3 arg3, T4 arg4) => Create(target, arg1, arg2, arg3, arg4);
+    public MpProcess Process(Func<Task> target) => Create(target);
+    public MpProcess Process<T1>(Func<T1, Task> target, T1 arg1) => Create(target, arg1);
+    public MpProcess Process<T1, T2>(Func<T1, T2, Task> target, T1 arg1, T2 arg2) => Create(target, arg1, arg2);
+
+    /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
+    public T Bind<T>(T process) where T : MpProcess
+    {
+        process.Bind(this, StartMethod);
+        return process;
+    }
+
+    public ValueTask DisposeAsync() => Coordinator?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private MpProcess Create(Delegate target, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.GetInvocationList().Length != 1)
+            throw new ArgumentException("A process target must be a single method, not a multicast delegate.", nameof(target));
+        return Bind(new MpProcess(target, args));
+    }
+}

@@ -1,0 +1,216 @@
+using Akka.Actor;
+using System.Reflection;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// Python's <c>multiprocessing.Process</c>: a target and its arguments run in another process.
+/// Create one with <see cref="MpContext.Process(Action)"/> (a method or a lambda whose captures
+/// serialize), or subclass it and override <see cref="Run"/>. The object itself is serialized
+/// to the host at <see cref="Start"/>, so a subclass's fields travel with it.
+/// </summary>
+public class MpProcess
+{
+    // Everything in these fields travels to the host. Local state lives in ProcessLife.
+    private string _name;
+    private bool _daemon;
+    private readonly Delegate? _target;
+    private readonly object?[] _args;
+    private readonly int[] _identity;
+    private string? _parentName;
+    private int _parentPid;
+
+    /// <summary>For subclasses that override <see cref="Run"/>.</summary>
+    protected MpProcess() : this(null, [])
+    {
+    }
+
+    internal MpProcess(Delegate? target, object?[] args)
+    {
+        var parent = Mp.CurrentProcess();
+        _identity = [.. parent._identity, ProcessLife.Of(parent).NextChildNumber()];
+        _name = "Process-" + string.Join(':', _identity);
+        _daemon = parent.Daemon;
+        _target = target;
+        _args = args;
+    }
+
+    // A stand-in for a process that was not started from here: MainProcess, a node, a parent.
+    private MpProcess(string name, int pid)
+    {
+        _name = name;
+        _identity = [];
+        _args = [];
+        var life = ProcessLife.Of(this);
+        life.IsRunningHere = life.IsStarted = true;
+        life.OnStarted(pid);
+    }
+
+    internal static MpProcess ForMain(string name, int? pid = null) => new(name, pid ?? Environment.ProcessId);
+
+    /// <summary>Default <c>Process-N</c> (<c>Process-N:M</c> for a child's child); may be changed at any time.</summary>
+    public string Name
+    {
+        get => _name;
+        set => _name = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>A daemon is terminated when its parent finishes instead of being waited for. Set before <see cref="Start"/>.</summary>
+    public bool Daemon
+    {
+        get => _daemon;
+        set
+        {
+            CheckNotClosed();
+            if (Life.IsStarted) throw new InvalidOperationException("process has already started");
+            _daemon = value;
+        }
+    }
+
+    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="StartMethod.Actor"/>), null before start.</summary>
+    public int? Pid
+    {
+        get
+        {
+            CheckNotClosed();
+            var life = Life;
+            if (!life.IsStarted) return null;
+            if (!life.Started.Wait(AskTimeout)) return null;
+            return life.Started.Result < 0 ? null : life.Started.Result;
+        }
+    }
+
+    /// <summary>null while running; 0 on success, 1 after an unhandled exception, the code given to <see cref="Mp.Exit"/>, -N when killed by signal N.</summary>
+    public int? ExitCode
+    {
+        get
+        {
+            CheckNotClosed();
+            var exit = Life.Exit;
+            return exit.IsCompleted ? exit.Result : null;
+        }
+    }
+
+    /// <summary>Started and not yet finished.</summary>
+    public bool IsAlive
+    {
+        get
+        {
+            CheckNotClosed();
+            var life = Life;
+            return life.IsRunningHere || (life.IsStarted && !life.Exit.IsCompleted);
+        }
+    }
+
+    internal IReadOnlyList<int> Identity => _identity;
+    internal string? ParentName => _parentName;
+    internal int ParentPid => _parentPid;
+    private ProcessLife Life => ProcessLife.Of(this);
+    private TimeSpan AskTimeout => (Life.Context ?? Mp.Context).Runtime.Settings.AskTimeout;
+
+    /// <summary>The process's work. The default calls the target with the arguments; override it in a subclass.</summary>
+    public virtual void Run()
+    {
+        if (_target is null) return;
+        object? result;
+        try
+        {
+            result = _target.DynamicInvoke(_args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+        if (result is Task task) task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Starts the process. Throws <see cref="MpSerializationException"/>, naming the type, if it cannot be sent to a host.</summary>
+    public void Start()
+    {
+        CheckNotClosed();
+        var life = Life;
+        var parent = Mp.CurrentProcess();
+        lock (life)
+        {
+            if (life.IsStarted) throw new InvalidOperationException("cannot start a process twice");
+            if (parent.Daemon && !ReferenceEquals(parent, NodeRuntime.MainProcess))
+                throw new InvalidOperationException("daemonic processes are not allowed to have children");
+            var context = life.Context ??= Mp.Context;
+            _parentName = parent.Name;
+            _parentPid = Environment.ProcessId;
+            var payload = context.Runtime.Payloads.SerializeChecked(this, $"process '{_name}'");
+            life.IsStarted = true;
+            ProcessLife.Of(parent).AddChild(this);
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == StartMethod.Spawn));
+        }
+    }
+
+    /// <summary>Waits for the process to finish; false if <paramref name="timeout"/> passed first.</summary>
+    public bool Join(TimeSpan? timeout = null)
+    {
+        var exit = CheckJoinable();
+        return exit.Wait(timeout ?? Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Waits for the process to finish, or throws <see cref="OperationCanceledException"/>.</summary>
+    public Task JoinAsync(CancellationToken cancellationToken = default) => CheckJoinable().WaitAsync(cancellationToken);
+
+    /// <summary>Asks the process to stop (SIGTERM): its exit code becomes -15.</summary>
+    public void Terminate() => SendSignal(Signals.Term);
+
+    /// <summary>Stops the process at once (SIGKILL): its exit code becomes -9.</summary>
+    public void Kill() => SendSignal(Signals.Kill);
+
+    /// <summary>Releases the object; every member but <see cref="Name"/> throws afterwards. Throws while the process runs.</summary>
+    public void Close()
+    {
+        var life = Life;
+        if (life.IsClosed) return;
+        if (life.IsStarted && !life.Exit.IsCompleted)
+            throw new InvalidOperationException("Cannot close a process while it is still running. You should first call Join() or Terminate().");
+        life.IsClosed = true;
+    }
+
+    public override string ToString()
+    {
+        var life = Life;
+        var state = life.IsClosed ? "closed"
+            : life.IsRunningHere ? "started"
+            : !life.IsStarted ? "initial"
+            : life.Exit.IsCompleted ? $"stopped exitcode={life.Exit.Result}"
+            : "started";
+        return $"<{GetType().Name} name='{_name}' {state}{(_daemon ? " daemon" : "")}>";
+    }
+
+    internal void Bind(MpContext context, StartMethod method)
+    {
+        Life.Context = context;
+        Life.Method = method;
+    }
+
+    private Task<int> CheckJoinable()
+    {
+        CheckNotClosed();
+        var life = Life;
+        if (life.IsRunningHere) throw new InvalidOperationException("can only join a child process");
+        if (!life.IsStarted) throw new InvalidOperationException("can only join a started process");
+        return life.Exit;
+    }
+
+    private void SendSignal(int signal)
+    {
+        CheckNotClosed();
+        var life = Life;
+        if (!life.IsStarted) throw new InvalidOperationException("can only signal a started process");
+        if (life.Exit.IsCompleted) return;
+        life.Context!.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Signal(life.Id, signal));
+    }
+
+    private void CheckNotClosed()
+    {
+        if (Life.IsClosed) throw new InvalidOperationException("process object is closed");
+    }
+}

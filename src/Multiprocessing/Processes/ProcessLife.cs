@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+
+namespace Multiprocessing.Processes;
+
+/// <summary>
+/// The local, never-serialized state of an <see cref="MpProcess"/> object in this OS process:
+/// its lifecycle as seen by its creator, and the children it starts when it is the one running.
+/// Kept beside the object (not in a field) because the object itself travels to the host.
+/// </summary>
+internal sealed class ProcessLife
+{
+    private static readonly ConditionalWeakTable<MpProcess, ProcessLife> Table = new();
+
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<MpProcess> _children = [];
+    private int _childCounter;
+
+    public static ProcessLife Of(MpProcess process) => Table.GetValue(process, _ => new ProcessLife());
+
+    public Guid Id { get; } = Guid.NewGuid();
+    public MpContext? Context { get; set; }
+    public StartMethod? Method { get; set; }
+    public bool IsStarted { get; set; }
+    public bool IsClosed { get; set; }
+
+    /// <summary>True for the object that stands for the code running here (MainProcess, or a hosted process).</summary>
+    public bool IsRunningHere { get; set; }
+
+    public Task<int> Exit => _exit.Task;
+    public Task<int> Started => _started.Task;
+
+    public int NextChildNumber() => Interlocked.Increment(ref _childCounter);
+
+    public void OnStarted(int pid) => _started.TrySetResult(pid);
+
+    public void OnExited(int exitCode)
+    {
+        _started.TrySetResult(-1);
+        _exit.TrySetResult(exitCode);
+    }
+
+    public void AddChild(MpProcess child)
+    {
+        lock (_children) _children.Add(child);
+    }
+
+    public void RemoveChild(MpProcess child)
+    {
+        lock (_children) _children.Remove(child);
+    }
+
+    /// <summary>Children still running; finished ones are forgotten (Python reaps them here too).</summary>
+    public IReadOnlyList<MpProcess> LiveChildren()
+    {
+        lock (_children)
+        {
+            _children.RemoveAll(c => Of(c).Exit.IsCompleted);
+            return [.. _children];
+        }
+    }
+}

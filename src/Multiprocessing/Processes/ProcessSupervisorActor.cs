@@ -1,0 +1,103 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Processes;
+
+/// <summary>
+/// One per node: follows every process started from this node, from placement to exit.
+/// It prints (or, on a worker, forwards to the coordinator) the lines its processes write,
+/// and completes their Join once the exit arrives behind those lines.
+/// </summary>
+internal sealed class ProcessSupervisorActor : ReceiveActor
+{
+    /// <summary>Local: place a started process.</summary>
+    public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn);
+
+    /// <summary>Local: deliver a signal to a process once it runs.</summary>
+    public sealed record Signal(Guid ProcessId, int Number);
+
+    private sealed class Tracked(MpProcess process, ProcessLife life)
+    {
+        public MpProcess Process { get; } = process;
+        public ProcessLife Life { get; } = life;
+        public IActorRef? Runner { get; set; }
+        public string? Host { get; set; }
+        public int? PendingSignal { get; set; }
+    }
+
+    private readonly Dictionary<Guid, Tracked> _tracked = [];
+
+    public ProcessSupervisorActor(ICanTell registry, ICanTell? coordinatorSupervisor)
+    {
+        Receive<Launch>(launch =>
+        {
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life);
+            var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
+            registry.Tell(new PlaceProcess(run, launch.Spawn), Self);
+        });
+
+        Receive<ProcessStarted>(started =>
+        {
+            if (!_tracked.TryGetValue(started.ProcessId, out var tracked)) return;
+            tracked.Runner = Sender;
+            tracked.Host = started.Host;
+            Context.Watch(Sender);
+            tracked.Life.OnStarted(started.Pid);
+            if (tracked.PendingSignal is { } signal)
+                Sender.Tell(new SignalProcess(started.ProcessId, signal));
+        });
+
+        Receive<OutputLine>(line =>
+        {
+            if (coordinatorSupervisor is not null) coordinatorSupervisor.Tell(line, Self);
+            else if (line.IsError) Console.Error.WriteLine(line.Text);
+            else Console.Out.WriteLine(line.Text);
+        });
+
+        Receive<ProcessExited>(exited =>
+        {
+            Sender.Tell(new ProcessExitAck(exited.ProcessId));
+            Finish(exited.ProcessId, exited.ExitCode);
+        });
+
+        Receive<PlacementFailed>(failed =>
+        {
+            if (!_tracked.TryGetValue(failed.ProcessId, out var tracked)) return;
+            Console.Error.WriteLine($"{tracked.Process.Name}: could not start: {failed.Reason}");
+            Finish(failed.ProcessId, 1);
+        });
+
+        Receive<Signal>(signal =>
+        {
+            if (!_tracked.TryGetValue(signal.ProcessId, out var tracked)) return;
+            if (tracked.Runner is null) tracked.PendingSignal = signal.Number;
+            else tracked.Runner.Tell(new SignalProcess(signal.ProcessId, signal.Number));
+        });
+
+        // The registry saw the host's OS process end: it knows the signal, so it speaks first.
+        Receive<HostLost>(lost =>
+        {
+            foreach (var id in _tracked.Where(t => t.Value.Host == lost.Host).Select(t => t.Key).ToList())
+                Finish(id, lost.ExitCode);
+        });
+
+        // A host we could not see die (another machine): its processes count as killed.
+        Receive<Terminated>(terminated =>
+        {
+            foreach (var id in _tracked.Where(t => Equals(t.Value.Runner, terminated.ActorRef)).Select(t => t.Key).ToList())
+                Finish(id, -Signals.Kill);
+        });
+    }
+
+    private void Finish(Guid id, int exitCode)
+    {
+        if (!_tracked.Remove(id, out var tracked)) return;
+        if (tracked.Runner is not null) Context.Unwatch(tracked.Runner);
+        tracked.Life.OnExited(exitCode);
+    }
+
+    public static Props Props(ICanTell registry, ICanTell? coordinatorSupervisor) =>
+        Akka.Actor.Props.Create(() => new ProcessSupervisorActor(registry, coordinatorSupervisor));
+}

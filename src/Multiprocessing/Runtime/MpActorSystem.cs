@@ -1,0 +1,23 @@
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Event;
+
+namespace Multiprocessing.Runtime;
+
+/// <summary>Creates the actor system of any node, with the settings every node shares.</summary>
+internal static partial class MpActorSystem
+{
+    // Hosts come and go by design (a spawn host ends with its process); remoting reports every
+    // such end as a failed association. Real failures reach the user through exit codes instead.
+    [GeneratedRegex("Association with remote system .* has failed|Disassociated|Tried to associate with unreachable remote address|Unable to REMOVE channel")]
+    private static partial Regex RemotingChurn();
+
+    public static ActorSystem Create(string name, Config config)
+    {
+        var logFilter = new LogFilterBuilder().ExcludeMessageRegex(RemotingChurn()).Build();
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), logFilter);
+        return ActorSystem.Create(name, setup);
+    }
+}

@@ -1,0 +1,9 @@
+using System.Runtime.Serialization;
+
+namespace Multiprocessing;
+
+/// <summary>A value could not cross to another process (Python's PicklingError): it names the offending type.</summary>
+public sealed class MpSerializationException : SerializationException
+{
+    public MpSerializationException(string message, Exception? inner = null) : base(message, inner) { }
+}

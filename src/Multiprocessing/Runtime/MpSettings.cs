@@ -1,0 +1,31 @@
+using Akka.Configuration;
+
+namespace Multiprocessing.Runtime;
+
+/// <summary>The <c>multiprocessing</c> section of the configuration, typed.</summary>
+internal sealed record MpSettings(
+    int Workers,
+    StartMethod StartMethod,
+    int SpawnSpares,
+    TimeSpan WorkerReadyTimeout,
+    TimeSpan ShutdownTimeout,
+    TimeSpan CoordinatorLostTimeout,
+    TimeSpan AskTimeout,
+    string WorkerExecutable,
+    long MaximumFrameSize)
+{
+    public static MpSettings From(Config config)
+    {
+        var mp = config.GetConfig("multiprocessing");
+        return new MpSettings(
+            Workers: mp.GetInt("workers"),
+            StartMethod: StartMethods.Parse(mp.GetString("start-method")),
+            SpawnSpares: mp.GetInt("spawn.spares"),
+            WorkerReadyTimeout: mp.GetTimeSpan("worker-ready-timeout"),
+            ShutdownTimeout: mp.GetTimeSpan("shutdown-timeout"),
+            CoordinatorLostTimeout: mp.GetTimeSpan("coordinator-lost-timeout"),
+            AskTimeout: mp.GetTimeSpan("ask-timeout"),
+            WorkerExecutable: mp.GetString("worker.executable", ""),
+            MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000);
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using Multiprocessing.Processes;
+
+namespace Multiprocessing.Runtime;
+
+/// <summary>
+/// What one node (the coordinator, a worker node or a single-use host) runs on: its actor
+/// system, settings, serializer and supervisor. Handles find it through <see cref="Current"/>.
+/// </summary>
+internal sealed class NodeRuntime
+{
+    private static volatile NodeRuntime? _current;
+
+    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, bool isCoordinator, IActorRef supervisor)
+    {
+        System = system;
+        Settings = settings;
+        HostName = hostName;
+        IsCoordinator = isCoordinator;
+        Supervisor = supervisor;
+        Payloads = new PayloadSerializer(system, settings.MaximumFrameSize);
+        Context = new MpContext(this, settings.StartMethod);
+    }
+
+    /// <summary>The runtime of this OS process: the last coordinator started here, or the worker this process is.</summary>
+    public static NodeRuntime? Current => _current;
+
+    /// <summary>The object <see cref="Mp.CurrentProcess"/> returns outside any started process.</summary>
+    public static MpProcess MainProcess { get; private set; } = MpProcess.ForMain("MainProcess");
+
+    public ActorSystem System { get; }
+    public MpSettings Settings { get; }
+    public string HostName { get; }
+    public bool IsCoordinator { get; }
+    public IActorRef Supervisor { get; }
+    public PayloadSerializer Payloads { get; }
+    public MpContext Context { get; }
+
+    /// <param name="registry">The coordinator's host registry, where processes are placed.</param>
+    /// <param name="coordinatorSupervisor">Where a worker forwards the output of processes it started; null on the coordinator, which prints it.</param>
+    public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor)
+    {
+        if (coordinatorSupervisor is not null && MainProcess.Name == "MainProcess")
+            MainProcess = MpProcess.ForMain(hostName);
+        var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), "mp-processes");
+        var runtime = new NodeRuntime(system, settings, hostName, coordinatorSupervisor is null, supervisor);
+        _current = runtime;
+        return runtime;
+    }
+
+    public void Retire()
+    {
+        Interlocked.CompareExchange(ref _current, null, this);
+    }
+}

@@ -1,0 +1,3 @@
+using Multiprocessing.Hosting;
+
+return await WorkerHost.RunAsync(args);
