@@ -21,6 +21,13 @@ public sealed class MpContext : IAsyncDisposable
 
     internal CoordinatorHost? Coordinator { get; set; }
 
+    /// <summary>The coordinator's address: what a worker on another host is given as <c>--seed</c>.</summary>
+    public string Address => Coordinator?.Address ?? throw new InvalidOperationException("Only the coordinator's context knows the seed address.");
+
+    /// <summary>Waits until the pre-started spawn hosts (multiprocessing.spawn.spares) are ready, so the next spawns start warm.</summary>
+    public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken = default) =>
+        Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>How processes created through this context start.</summary>
     public StartMethod StartMethod { get; }
 

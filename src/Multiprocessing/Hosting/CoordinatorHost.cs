@@ -16,11 +16,19 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     private readonly IActorRef _registry;
     private int _disposed;
 
-    private CoordinatorHost(NodeRuntime runtime, IActorRef registry)
+    private CoordinatorHost(NodeRuntime runtime, IActorRef registry, string address)
     {
         _runtime = runtime;
         _registry = registry;
+        Address = address;
     }
+
+    /// <summary>The seed address workers on other hosts join with <c>WorkerNode --seed</c>.</summary>
+    public string Address { get; }
+
+    /// <summary>Waits until multiprocessing.spawn.spares single-use hosts stand ready (a warm start for spawn).</summary>
+    public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken) =>
+        _registry.Ask<HostRegistryActor.SparesReady>(new HostRegistryActor.AwaitSpares(), _runtime.Settings.WorkerReadyTimeout, cancellationToken);
 
     public static async Task<MpContext> StartAsync(MpOptions options, CancellationToken cancellationToken)
     {
@@ -45,7 +53,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null);
-            var host = new CoordinatorHost(runtime, registry);
+            var host = new CoordinatorHost(runtime, registry, seed);
             try
             {
                 registry.Tell(new HostRegistryActor.LaunchNodes(settings.Workers));

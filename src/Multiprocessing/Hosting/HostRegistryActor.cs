@@ -16,6 +16,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record LaunchNodes(int Count);
     public sealed record AwaitNodes(int Count, TimeSpan Timeout);
     public sealed record NodesReady(IReadOnlyList<string> Names);
+    public sealed record AwaitSpares;
+    public sealed record SparesReady(int Count);
     public sealed record ShutdownAll(TimeSpan Grace);
     public sealed record AllStopped;
     private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
@@ -32,6 +34,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
     private readonly List<LaunchedHost> _launchedNodes = [];
     private (int Count, IActorRef ReplyTo)? _readinessWaiter;
+    private readonly List<IActorRef> _sparesWaiters = [];
     private int _nextNode;
     private int _spawnHostCounter;
     private bool _sparesEnabled;
@@ -67,6 +70,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             Fail(waiter.ReplyTo, detail.Length > 0 ? detail : $"Only {_nodes.Count} of {waiter.Count} worker nodes joined.");
         });
 
+        Receive<AwaitSpares>(_ =>
+        {
+            _sparesWaiters.Add(Sender);
+            CheckSpares();
+        });
+
         Receive<EnableSpares>(_ =>
         {
             _sparesEnabled = true;
@@ -92,6 +101,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             _launchingSpawnHosts.Remove(register.Name);
             if (_waitingForSpawnHost.TryDequeue(out var run)) Dispatch(host, run);
             else _spares.Add(host);
+            CheckSpares();
         });
 
         Receive<PlaceProcess>(place =>
@@ -206,6 +216,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         _readinessWaiter = null;
         Timers.Cancel("readiness");
         waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Select(n => n.Name)]));
+    }
+
+    private void CheckSpares()
+    {
+        if (_spares.Count < _settings.SpawnSpares) return;
+        foreach (var waiter in _sparesWaiters) waiter.Tell(new SparesReady(_spares.Count));
+        _sparesWaiters.Clear();
     }
 
     private void Fail(IActorRef replyTo, string detail)
