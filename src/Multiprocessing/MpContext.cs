@@ -24,6 +24,11 @@ public sealed class MpContext : IAsyncDisposable
     /// <summary>The coordinator's address: what a worker on another host is given as <c>--seed</c>.</summary>
     public string Address => Coordinator?.Address ?? throw new InvalidOperationException("Only the coordinator's context knows the seed address.");
 
+    /// <summary>Waits until at least <paramref name="count"/> worker nodes are Up: local ones, and those started by hand with <c>WorkerNode --seed</c>.</summary>
+    public Task WaitForWorkersAsync(int count, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Coordinator?.WaitForWorkersAsync(count, timeout ?? Runtime.Settings.WorkerReadyTimeout, cancellationToken)
+        ?? throw new InvalidOperationException("Only the coordinator's context tracks the workers.");
+
     /// <summary>Waits until the pre-started spawn hosts (multiprocessing.spawn.spares) are ready, so the next spawns start warm.</summary>
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken = default) =>
         Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;

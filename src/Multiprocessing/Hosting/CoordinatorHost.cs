@@ -26,6 +26,10 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     /// <summary>The seed address workers on other hosts join with <c>WorkerNode --seed</c>.</summary>
     public string Address { get; }
 
+    /// <summary>Waits until at least <paramref name="count"/> worker nodes (local or joined by hand) are Up and registered.</summary>
+    public Task WaitForWorkersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _registry.Ask<HostRegistryActor.NodesReady>(new HostRegistryActor.AwaitNodes(count, timeout), timeout + TimeSpan.FromSeconds(5), cancellationToken);
+
     /// <summary>Waits until multiprocessing.spawn.spares single-use hosts stand ready (a warm start for spawn).</summary>
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken) =>
         _registry.Ask<HostRegistryActor.SparesReady>(new HostRegistryActor.AwaitSpares(), _runtime.Settings.WorkerReadyTimeout, cancellationToken);
@@ -57,9 +61,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             try
             {
                 registry.Tell(new HostRegistryActor.LaunchNodes(settings.Workers));
-                await registry.Ask<HostRegistryActor.NodesReady>(
-                    new HostRegistryActor.AwaitNodes(settings.Workers, settings.WorkerReadyTimeout),
-                    settings.WorkerReadyTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+                await host.WaitForWorkersAsync(settings.Workers, settings.WorkerReadyTimeout, cancellationToken);
                 // Spares start once the nodes are Up, so they do not slow the cluster's start.
                 registry.Tell(new HostRegistryActor.EnableSpares());
             }

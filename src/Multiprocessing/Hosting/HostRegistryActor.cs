@@ -21,7 +21,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record ShutdownAll(TimeSpan Grace);
     public sealed record AllStopped;
     private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
-    private sealed record ReadinessTimedOut;
+    private sealed record ReadinessTimedOut(int WaiterId);
+    private sealed record ReadinessWaiter(int Id, int Count, IActorRef ReplyTo);
     private sealed record Host(string Name, int Pid, IActorRef Agent, LaunchedHost? Launched);
 
     private readonly LocalHostLauncher _launcher;
@@ -33,7 +34,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _launchingSpawnHosts = [];
     private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
     private readonly List<LaunchedHost> _launchedNodes = [];
-    private (int Count, IActorRef ReplyTo)? _readinessWaiter;
+    private readonly List<ReadinessWaiter> _readinessWaiters = [];
+    private int _nextWaiterId;
     private readonly List<IActorRef> _sparesWaiters = [];
     private int _nextNode;
     private int _spawnHostCounter;
@@ -56,18 +58,19 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
         Receive<AwaitNodes>(wait =>
         {
-            _readinessWaiter = (wait.Count, Sender);
-            Timers.StartSingleTimer("readiness", new ReadinessTimedOut(), wait.Timeout);
+            var waiter = new ReadinessWaiter(++_nextWaiterId, wait.Count, Sender);
+            _readinessWaiters.Add(waiter);
+            Timers.StartSingleTimer(waiter.Id, new ReadinessTimedOut(waiter.Id), wait.Timeout);
             CheckReadiness();
         });
 
-        Receive<ReadinessTimedOut>(_ =>
+        Receive<ReadinessTimedOut>(timedOut =>
         {
-            if (_readinessWaiter is not { } waiter) return;
+            if (_readinessWaiters.Find(w => w.Id == timedOut.WaiterId) is not { } waiter) return;
             var missing = _launchedNodes.Where(l => _nodes.All(n => n.Name != l.Name)).ToList();
             var detail = string.Join(Environment.NewLine, missing.Select(m =>
                 $"{m.Name} (pid {m.Pid}) was not Up after {_settings.WorkerReadyTimeout.TotalSeconds:0.#} s. Its last output:{Environment.NewLine}{m.Tail()}"));
-            Fail(waiter.ReplyTo, detail.Length > 0 ? detail : $"Only {_nodes.Count} of {waiter.Count} worker nodes joined.");
+            Fail(waiter, detail.Length > 0 ? detail : $"Only {_nodes.Count} of {waiter.Count} worker nodes joined.");
         });
 
         Receive<AwaitSpares>(_ =>
@@ -145,8 +148,9 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
             Lost(name, Signals.ToExitCode(exited.OsExitCode));
             TopUpSpawnHosts();
-            if (_readinessWaiter is { } waiter && exited.Host.Kind == HostKind.Node && host is null)
-                Fail(waiter.ReplyTo, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
+            if (exited.Host.Kind == HostKind.Node && host is null)
+                foreach (var waiter in _readinessWaiters.ToList())
+                    Fail(waiter, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
         });
 
         Receive<Terminated>(terminated =>
@@ -170,8 +174,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         });
     }
 
-    private LaunchedHost Launch(string name, HostKind kind) =>
-        _launcher.Launch(name, kind, (host, code) => Self.Tell(new LocalHostExited(host, code)));
+    private LaunchedHost Launch(string name, HostKind kind)
+    {
+        var self = Self; // the exit callback runs on a pool thread, outside this actor's context
+        return _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
+    }
 
     private void Dispatch(Host host, RunProcess run)
     {
@@ -212,10 +219,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private void CheckReadiness()
     {
-        if (_readinessWaiter is not { } waiter || _nodes.Count < waiter.Count) return;
-        _readinessWaiter = null;
-        Timers.Cancel("readiness");
-        waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Select(n => n.Name)]));
+        foreach (var waiter in _readinessWaiters.Where(w => _nodes.Count >= w.Count).ToList())
+        {
+            _readinessWaiters.Remove(waiter);
+            Timers.Cancel(waiter.Id);
+            waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Select(n => n.Name)]));
+        }
     }
 
     private void CheckSpares()
@@ -225,11 +234,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         _sparesWaiters.Clear();
     }
 
-    private void Fail(IActorRef replyTo, string detail)
+    private void Fail(ReadinessWaiter waiter, string detail)
     {
-        _readinessWaiter = null;
-        Timers.Cancel("readiness");
-        replyTo.Tell(new Status.Failure(new WorkerStartupException("Local workers failed to start. " + detail)));
+        _readinessWaiters.Remove(waiter);
+        Timers.Cancel(waiter.Id);
+        waiter.ReplyTo.Tell(new Status.Failure(new WorkerStartupException("Workers failed to start. " + detail)));
     }
 
     public sealed record EnableSpares;

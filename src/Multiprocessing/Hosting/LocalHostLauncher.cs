@@ -118,17 +118,8 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
                 "or set multiprocessing.worker.executable.", path);
         if (!path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             return new ProcessStartInfo(path);
-        var start = new ProcessStartInfo(DotnetHost());
+        var start = new ProcessStartInfo(DotnetHost.Path);
         start.ArgumentList.Add(path);
         return start;
-    }
-
-    // The muxer that runs us (dotnet run, dotnet test), else the one the SDK names, else PATH's.
-    private static string DotnetHost()
-    {
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            return self;
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } sdkHost ? sdkHost : "dotnet";
     }
 }

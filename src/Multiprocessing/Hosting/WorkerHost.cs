@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -47,9 +46,6 @@ public static class WorkerHost
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
-        using var sigterm = kind == HostKind.SpawnHost
-            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Environment.Exit(128 + 15))
-            : null;
 
         var system = MpActorSystem.Create(seed.System, config);
         var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");

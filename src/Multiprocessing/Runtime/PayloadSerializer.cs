@@ -21,7 +21,7 @@ internal sealed class PayloadSerializer(ActorSystem system, long maximumFrameSiz
     public byte[] SerializeChecked(object value, string what)
     {
         var bytes = Serialize(value, what);
-        Deserialize(bytes, what);
+        CheckRoundTrip(bytes, value, what);
         return bytes;
     }
 
@@ -34,8 +34,7 @@ internal sealed class PayloadSerializer(ActorSystem system, long maximumFrameSiz
         }
         catch (Exception e)
         {
-            throw new MpSerializationException(
-                $"Cannot serialize {what} of type {Describe(value)}: {Innermost(e).Message}", e);
+            throw new MpSerializationException($"Cannot serialize {what}: {Culprit(value, e)}", e);
         }
         if (bytes.LongLength > MaximumPayloadSize)
             throw new MpSerializationException(
@@ -54,6 +53,62 @@ internal sealed class PayloadSerializer(ActorSystem system, long maximumFrameSiz
         {
             throw new MpSerializationException($"Cannot deserialize {what}: {Innermost(e).Message}", e);
         }
+    }
+
+    /// <summary>Reads <paramref name="bytes"/> back, blaming the part of <paramref name="original"/> that does not survive the trip.</summary>
+    public void CheckRoundTrip(byte[] bytes, object original, string what)
+    {
+        try
+        {
+            _serializer.FromBinary(bytes, typeof(object));
+        }
+        catch (Exception e)
+        {
+            throw new MpSerializationException($"Cannot send {what}: {Culprit(original, e)}", e);
+        }
+    }
+
+    // The serializer's message rarely names the guilty value: look for the deepest field whose
+    // value fails on its own, so the error reads "field _args[0] of type System.Diagnostics.Process".
+    private string Culprit(object value, Exception failure)
+    {
+        var path = "";
+        var current = value;
+        for (var depth = 0; depth < 6; depth++)
+        {
+            var next = Members(current).FirstOrDefault(m => m.Value is not null && !RoundTrips(m.Value));
+            if (next.Value is null) break;
+            path = path.Length == 0 || next.Name.StartsWith('[') ? path + next.Name : path + "." + next.Name;
+            current = next.Value;
+        }
+        var where = path.Length == 0 ? "" : $"field {path} ";
+        return $"{where}of type {Describe(current)} cannot be serialized ({Innermost(failure).Message})";
+    }
+
+    private bool RoundTrips(object value)
+    {
+        try
+        {
+            _serializer.FromBinary(_serializer.ToBinary(value), typeof(object));
+            return true;
+        }
+        catch
+        {
+            return false;
+        }
+    }
+
+    private static IEnumerable<(string Name, object? Value)> Members(object value)
+    {
+        if (value is Array array)
+        {
+            for (var i = 0; i < array.Length; i++) yield return ($"[{i}]", array.GetValue(i));
+            yield break;
+        }
+        for (var type = value.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+                if (!field.FieldType.IsPrimitive) yield return (field.Name, field.GetValue(value));
     }
 
     private static string Describe(object value) => value.GetType().FullName ?? value.GetType().Name;

@@ -1,0 +1,67 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Cli;
+
+/// <summary>The two programs, run as a user runs them.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CommandLineTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Theory]
+    [InlineData("demo", "bogus")]
+    [InlineData("demo", "--frobnicate")]
+    [InlineData("demo", "--workers")]
+    [InlineData("launch")]
+    public void Coordinator_prints_usage_and_exits_2_on_bad_arguments(params string[] args)
+    {
+        using var coordinator = DotnetProgram.Start("Coordinator", args);
+        Assert.Equal(2, coordinator.WaitForExit(Patience));
+        Assert.Contains("usage: Coordinator demo", coordinator.Error);
+    }
+
+    [Fact]
+    public void Worker_prints_usage_and_exits_2_without_a_seed()
+    {
+        using var worker = DotnetProgram.Start("WorkerNode", "--config", "x.conf");
+        Assert.Equal(2, worker.WaitForExit(Patience));
+        Assert.Contains("usage: WorkerNode --seed", worker.Error);
+    }
+
+    [Fact]
+    public void Demos_of_issues_not_landed_say_so_and_fail()
+    {
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "queue");
+        Assert.NotEqual(0, coordinator.WaitForExit(Patience));
+        Assert.Contains("Not available yet: queue", coordinator.Error);
+    }
+
+    [Fact]
+    public void Demo_processes_prints_the_notebook_s_section_2()
+    {
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "processes");
+        Assert.Equal(0, coordinator.WaitForExit(Patience));
+        var lines = coordinator.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+
+        int At(string line)
+        {
+            var index = lines.IndexOf(line);
+            Assert.True(index >= 0, $"missing line '{line}' in:\n{coordinator.Output}");
+            return index;
+        }
+
+        // 2.1: the main process's lines in order; the avengers speak between start and join.
+        Assert.True(At("MainProcess: Calling Ironman.") < At("MainProcess: Calling Captain."));
+        Assert.True(At("MainProcess: Calling Captain.") < At("MainProcess: Waiting Ironman & Captain for saving the world!"));
+        var saved = At("MainProcess: Oh yeah! They saved us!");
+        Assert.True(At("Process-1: Ironman comes to save the world!") < At("Process-1: Ironman finished his work."));
+        Assert.True(At("Process-1: Ironman finished his work.") < saved);
+        Assert.True(At("Process-2: Captain finished his work.") < saved);
+        // The loop of five.
+        foreach (var (name, index) in new[] { "Ironman", "Hulk", "Thor", "Ant-man", "Wasp" }.Select((n, i) => (n, i + 3)))
+            Assert.True(At($"Process-{index}: {name} comes to save the world!") < At($"Process-{index}: {name} finished his work."));
+        // 2.2: subclasses named after their avenger.
+        Assert.True(At("Ironman: Ironman comes to save the world!") < At("Ironman: Ironman finished his work."));
+        Assert.True(At("Captain: Captain comes to save the world!") < At("Captain: Captain finished his work."));
+    }
+}

@@ -1,0 +1,150 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Hosting;
+
+/// <summary>Clusters of their own, started and torn down by each test, checked against the OS.</summary>
+[Collection(ClusterCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ClusterLifecycleTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Workers_are_up_at_start_and_none_outlives_the_coordinator()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        List<int> hosts;
+        try
+        {
+            Assert.Equal(2, OsProcesses.WorkersWith(mp.Address + " --name worker-").Count);
+            var process = mp.Process(Targets.Noop);
+            process.Start();
+            Assert.True(process.Join(Patience));
+            hosts = [.. OsProcesses.WorkersWith(mp.Address)];
+            Assert.NotEmpty(hosts);
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+        }
+        Assert.All(hosts, pid => Assert.False(OsProcesses.IsAlive(pid), $"host {pid} outlived the coordinator"));
+        Assert.Empty(OsProcesses.WorkersWith(mp.Address));
+    }
+
+    [Fact]
+    public async Task Disposing_joins_non_daemonic_children_and_terminates_daemonic_ones()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });
+        var daemon = mp.Process(Targets.SleepForever);
+        daemon.Daemon = true;
+        var worker = mp.Process(Targets.WriteLinesInPieces, 3);
+        daemon.Start();
+        worker.Start();
+
+        await mp.DisposeAsync();
+
+        Assert.Equal(-15, daemon.ExitCode);
+        Assert.Equal(0, worker.ExitCode);
+        Assert.Empty(OsProcesses.WorkersWith(mp.Address));
+    }
+
+    [Fact]
+    public async Task A_killed_worker_node_ends_its_processes_with_a_negative_code_and_the_rest_goes_on()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        var actor = mp.GetContext(StartMethod.Actor);
+        var victim = actor.Process(Targets.SleepForever);
+        victim.Start();
+        var node = victim.Pid!.Value;
+
+        System.Diagnostics.Process.GetProcessById(node).Kill();
+
+        Assert.True(victim.Join(Patience));
+        Assert.True(victim.ExitCode < 0, $"exit code {victim.ExitCode}");
+        for (var i = 0; i < 3; i++)
+        {
+            var next = actor.Process(Targets.Noop);
+            next.Start();
+            Assert.True(next.Join(Patience));
+            Assert.Equal(0, next.ExitCode);
+            Assert.NotEqual(node, next.Pid);
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_started_by_hand_joins_receives_work_and_leaves_with_the_coordinator()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 0 });
+        using var worker = DotnetProgram.Start("WorkerNode",
+            "--seed", mp.Address, "--name", "by-hand", "--assembly", typeof(Targets).Assembly.Location);
+        try
+        {
+            await mp.WaitForWorkersAsync(1, Patience);
+            using var console = new ConsoleCapture();
+            var process = mp.GetContext(StartMethod.Actor).Process(Targets.PrintIdentity);
+            process.Start();
+            Assert.True(process.Join(Patience));
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(worker.Process.Id, process.Pid);
+            Assert.Contains(console.OutLines, l => l.StartsWith($"name={process.Name} pid={worker.Process.Id}"));
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+        }
+        Assert.Equal(0, worker.WaitForExit(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_at_start_fails_the_start_naming_it_with_its_output()
+    {
+        var script = FakeWorker("echo 'fake worker cannot start: marker-4242' >&2\nexit 4\n");
+        var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
+        {
+            Workers = 1,
+            Config = $"multiprocessing.worker.executable = \"{script}\"",
+        }));
+        Assert.Contains("worker-1", error.Message);
+        Assert.Contains("marker-4242", error.Message);
+    }
+
+    [Fact]
+    public async Task A_worker_that_never_comes_up_fails_the_start_after_the_configured_time()
+    {
+        var script = FakeWorker("echo 'stuck-marker-99'\nexec sleep 60\n");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
+        {
+            Workers = 1,
+            Config = $"multiprocessing.worker.executable = \"{script}\"\nmultiprocessing.worker-ready-timeout = 2s\nmultiprocessing.shutdown-timeout = 1s",
+        }));
+        Assert.Contains("worker-1", error.Message);
+        Assert.Contains("stuck-marker-99", error.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.True(OsProcesses.WaitUntil(() => OsProcesses.ChildrenOf(Environment.ProcessId)
+            .All(pid => !File.ReadAllText($"/proc/{pid}/cmdline").Contains("sleep")), Patience), "the stuck worker was not killed");
+    }
+
+    [Fact]
+    public void Workers_exit_by_themselves_when_the_coordinator_is_killed()
+    {
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "processes", "--workers", "2");
+        Assert.True(OsProcesses.WaitUntil(() => OsProcesses.ChildrenOf(coordinator.Process.Id).Count >= 2, Patience),
+            "the coordinator did not start its workers: " + coordinator.Error);
+        var workers = OsProcesses.ChildrenOf(coordinator.Process.Id);
+
+        coordinator.Process.Kill(); // SIGKILL: no chance to tell anyone
+
+        Assert.True(OsProcesses.WaitUntil(() => workers.All(pid => !OsProcesses.IsAlive(pid)), TimeSpan.FromSeconds(10)),
+            "workers outlived their coordinator by more than 10 s");
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string FakeWorker(string body)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fake-worker-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, "#!/bin/sh\n" + body);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}

@@ -1,0 +1,140 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Multiprocessing.Hosting;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Tests.Hosting;
+
+/// <summary>The coordinator's registry of hosts, driven by probes standing in for hosts and supervisors.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly MpSettings Settings = MpSettings.From(MpConfig.Load(null));
+
+    private IActorRef Registry(MpSettings? settings = null)
+    {
+        settings ??= Settings;
+        var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null);
+        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, _ => { }));
+    }
+
+    private static RunProcess Run(IActorRef supervisor) => new(Guid.NewGuid(), "Process-1", [1, 2, 3], supervisor);
+
+    [Fact]
+    public void Actor_mode_processes_go_round_robin_over_the_registered_nodes()
+    {
+        var registry = Registry();
+        var nodeA = CreateTestProbe();
+        var nodeB = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, nodeA.Ref));
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-2", 102, nodeB.Ref));
+
+        var runs = Enumerable.Range(0, 4).Select(_ => Run(TestActor)).ToList();
+        runs.ForEach(r => registry.Tell(new PlaceProcess(r, Spawn: false)));
+
+        Assert.Equal(runs[0], nodeA.ExpectMsg<RunProcess>());
+        Assert.Equal(runs[1], nodeB.ExpectMsg<RunProcess>());
+        Assert.Equal(runs[2], nodeA.ExpectMsg<RunProcess>());
+        Assert.Equal(runs[3], nodeB.ExpectMsg<RunProcess>());
+    }
+
+    [Fact]
+    public void Actor_mode_without_any_node_fails_the_placement()
+    {
+        var registry = Registry();
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: false));
+        var failed = ExpectMsg<PlacementFailed>();
+        Assert.Equal(run.ProcessId, failed.ProcessId);
+        Assert.Contains("no worker node", failed.Reason);
+    }
+
+    [Fact]
+    public void A_spawn_host_runs_one_process_and_is_not_reused()
+    {
+        var registry = Registry();
+        var spare = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-1", 201, spare.Ref));
+        var first = Run(TestActor);
+        registry.Tell(new PlaceProcess(first, Spawn: true));
+        Assert.Equal(first, spare.ExpectMsg<RunProcess>());
+
+        registry.Tell(new PlaceProcess(Run(TestActor), Spawn: true));
+        spare.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_spawn_host_that_dies_before_it_is_ready_fails_the_waiting_process_with_its_output()
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"dying-host-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, "#!/bin/sh\necho 'no runtime here: marker-31'\nexit 5\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var registry = Registry(Settings with { WorkerExecutable = script });
+
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: true));
+
+        var failed = ExpectMsg<PlacementFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal(run.ProcessId, failed.ProcessId);
+        Assert.Contains("exited with code 5", failed.Reason);
+        Assert.Contains("marker-31", failed.Reason);
+    }
+
+    [Fact]
+    public void A_node_that_dies_ends_the_processes_placed_on_it()
+    {
+        var registry = Registry();
+        var node = CreateTestProbe();
+        var supervisor = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, node.Ref));
+        registry.Tell(new PlaceProcess(Run(supervisor.Ref), Spawn: false));
+        node.ExpectMsg<RunProcess>();
+
+        Sys.Stop(node.Ref);
+
+        var lost = supervisor.ExpectMsg<HostLost>();
+        Assert.Equal("worker-1", lost.Host);
+        Assert.Equal(-9, lost.ExitCode);
+    }
+
+    [Fact]
+    public void Waiting_for_nodes_answers_once_enough_have_registered()
+    {
+        var registry = Registry();
+        registry.Tell(new HostRegistryActor.AwaitNodes(2, TimeSpan.FromSeconds(10)));
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, CreateTestProbe().Ref));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-2", 102, CreateTestProbe().Ref));
+        Assert.Equal(["worker-1", "worker-2"], ExpectMsg<HostRegistryActor.NodesReady>().Names);
+    }
+
+    [Fact]
+    public void Waiting_for_nodes_fails_after_the_timeout()
+    {
+        var registry = Registry();
+        registry.Tell(new HostRegistryActor.AwaitNodes(1, TimeSpan.FromMilliseconds(300)));
+        var failure = ExpectMsg<Status.Failure>();
+        Assert.IsType<WorkerStartupException>(failure.Cause);
+    }
+
+    [Fact]
+    public void Shutdown_tells_every_host_to_leave()
+    {
+        var registry = Registry();
+        var node = CreateTestProbe();
+        var spare = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, node.Ref));
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-1", 201, spare.Ref));
+
+        registry.Tell(new HostRegistryActor.ShutdownAll(TimeSpan.FromSeconds(1)));
+
+        node.ExpectMsg<ShutdownHost>();
+        spare.ExpectMsg<ShutdownHost>();
+        ExpectMsg<HostRegistryActor.AllStopped>();
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: false));
+        Assert.Contains("shutting down", ExpectMsg<PlacementFailed>().Reason);
+    }
+}

@@ -1,0 +1,190 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Processes;
+
+/// <summary>Python's Process life cycle across real worker OS processes.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProcessLifecycleTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private MpContext Mp => cluster.Mp;
+
+    [Fact]
+    public void Spawn_processes_each_run_in_a_fresh_OS_process_of_their_own()
+    {
+        var spawn = Mp.GetContext(StartMethod.Spawn);
+        var processes = Enumerable.Range(0, 3).Select(_ => spawn.Process(Targets.Noop)).ToList();
+        processes.ForEach(p => p.Start());
+        var pids = processes.Select(p => p.Pid).ToList();
+        processes.ForEach(p => Assert.True(p.Join(Patience)));
+
+        Assert.All(processes, p => Assert.Equal(0, p.ExitCode));
+        Assert.All(pids, pid => Assert.NotNull(pid));
+        Assert.Equal(3, pids.Distinct().Count());
+        Assert.DoesNotContain(Environment.ProcessId, pids.Select(p => p!.Value));
+        var workerNodes = OsProcesses.WorkersWith(Mp.Address + " --name worker-");
+        Assert.Equal(2, workerNodes.Count);
+        Assert.All(pids, pid => Assert.DoesNotContain(pid!.Value, workerNodes));
+        // Single-use hosts end with their process.
+        Assert.True(OsProcesses.WaitUntil(() => pids.All(pid => !OsProcesses.IsAlive(pid!.Value)), Patience));
+    }
+
+    [Fact]
+    public void Actor_processes_run_on_the_running_worker_nodes()
+    {
+        var actor = Mp.GetContext(StartMethod.Actor);
+        var processes = Enumerable.Range(0, 4).Select(_ => actor.Process(Targets.Noop)).ToList();
+        processes.ForEach(p => p.Start());
+        processes.ForEach(p => Assert.True(p.Join(Patience)));
+
+        var pids = processes.Select(p => p.Pid!.Value).ToHashSet();
+        Assert.All(processes, p => Assert.Equal(0, p.ExitCode));
+        Assert.Equal(2, pids.Count); // round-robin over both nodes
+        Assert.All(pids, pid => Assert.True(OsProcesses.IsAlive(pid), "a worker node outlives its processes"));
+        Assert.All(pids, pid => Assert.NotEqual(Environment.ProcessId, pid));
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void Output_arrives_on_the_coordinator_as_whole_lines_in_order_before_join_returns(StartMethod method)
+    {
+        using var console = new ConsoleCapture();
+        var process = Mp.GetContext(method).Process(Targets.WriteLinesInPieces, 200);
+        process.Start();
+        Assert.True(process.Join(Patience));
+
+        var expected = Enumerable.Range(0, 200).Select(i => $"line {i} of 200").ToList();
+        Assert.Equal(expected, console.OutLines.Where(l => l.StartsWith("line ")).ToList());
+    }
+
+    [Fact]
+    public void Names_identity_and_parent_are_python_like()
+    {
+        using var console = new ConsoleCapture();
+        var first = Mp.Process(Targets.PrintIdentity);
+        var second = Mp.Process(Targets.PrintIdentity);
+        Assert.Matches(@"^Process-\d+$", first.Name);
+        Assert.Equal(int.Parse(first.Name["Process-".Length..]) + 1, int.Parse(second.Name["Process-".Length..]));
+        second.Name = "Renamed";
+        first.Start();
+        second.Start();
+        Assert.True(first.Join(Patience) && second.Join(Patience));
+
+        Assert.Equal("MainProcess", Multiprocessing.Mp.CurrentProcess().Name);
+        Assert.Null(Multiprocessing.Mp.ParentProcess());
+        Assert.Contains($"name={first.Name} pid={first.Pid} parent=MainProcess:{Environment.ProcessId}", console.OutLines);
+        Assert.Contains($"name=Renamed pid={second.Pid} parent=MainProcess:{Environment.ProcessId}", console.OutLines);
+    }
+
+    [Fact]
+    public void Unhandled_exception_gives_exit_code_1_and_the_remote_trace_on_stderr()
+    {
+        using var console = new ConsoleCapture();
+        var process = Mp.Process(Targets.Throw, "boom-7781");
+        process.Start();
+        Assert.True(process.Join(Patience));
+
+        Assert.Equal(1, process.ExitCode);
+        var prefix = process.Name + ": ";
+        Assert.Contains(prefix + "System.InvalidOperationException: boom-7781", console.ErrorLines);
+        Assert.Contains(console.ErrorLines, l => l.StartsWith(prefix) && l.Contains("at Multiprocessing.Tests.Support.Targets.Throw"));
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void Exit_call_sets_the_chosen_exit_code(StartMethod method)
+    {
+        var process = Mp.GetContext(method).Process(Targets.ExitWith, 7);
+        process.Start();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(7, process.ExitCode);
+    }
+
+    [Fact]
+    public void Kill_really_kills_a_spawned_process()
+    {
+        var process = Mp.Process(Targets.SleepForever);
+        process.Start();
+        var pid = process.Pid!.Value;
+        Assert.True(process.IsAlive);
+        Assert.False(process.Join(TimeSpan.FromMilliseconds(200)));
+
+        process.Kill();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(-9, process.ExitCode);
+        Assert.False(process.IsAlive);
+        Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(pid), Patience));
+    }
+
+    [Fact]
+    public void Terminate_ends_a_spawned_process_with_minus_15()
+    {
+        var process = Mp.Process(Targets.SleepForever);
+        process.Start();
+        var pid = process.Pid!.Value;
+        process.Terminate();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(-15, process.ExitCode);
+        Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(pid), Patience));
+    }
+
+    [Fact]
+    public void A_spawned_process_killed_from_outside_reports_the_signal()
+    {
+        var process = Mp.Process(Targets.SleepForever);
+        process.Start();
+        System.Diagnostics.Process.GetProcessById(process.Pid!.Value).Kill();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(-9, process.ExitCode);
+    }
+
+    [Fact]
+    public void Terminate_releases_an_actor_process_and_leaves_its_node_running()
+    {
+        var process = Mp.GetContext(StartMethod.Actor).Process(Targets.SleepForever);
+        process.Start();
+        var node = process.Pid!.Value;
+        process.Terminate();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(-15, process.ExitCode);
+        Assert.True(OsProcesses.IsAlive(node));
+    }
+
+    [Fact]
+    public void Active_children_lists_the_running_ones()
+    {
+        var sleeper = Mp.Process(Targets.SleepForever);
+        var quick = Mp.Process(Targets.Noop);
+        sleeper.Start();
+        quick.Start();
+        Assert.True(quick.Join(Patience));
+
+        Assert.Contains(sleeper, Multiprocessing.Mp.ActiveChildren());
+        Assert.DoesNotContain(quick, Multiprocessing.Mp.ActiveChildren());
+        sleeper.Kill();
+        Assert.True(sleeper.Join(Patience));
+        Assert.DoesNotContain(sleeper, Multiprocessing.Mp.ActiveChildren());
+    }
+
+    [Fact]
+    public void A_daemonic_child_is_terminated_when_its_parent_finishes()
+    {
+        using var console = new ConsoleCapture();
+        var parent = Mp.Process(Targets.StartDaemonChildAndReturn);
+        parent.Start();
+        Assert.True(parent.Join(Patience));
+
+        Assert.Equal(0, parent.ExitCode);
+        var line = Assert.Single(console.OutLines, l => l.StartsWith("daemon-pid="));
+        var daemonPid = int.Parse(line["daemon-pid=".Length..]);
+        Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(daemonPid), Patience));
+    }
+
+    [Fact]
+    public void Cpu_count_is_the_machine_s()
+    {
+        Assert.Equal(Environment.ProcessorCount, Multiprocessing.Mp.CpuCount());
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Multiprocessing.Tests.Support;
+
+/// <summary>What the operating system says about processes, read from /proc (Linux, where CI runs).</summary>
+public static class OsProcesses
+{
+    /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return StateOf(stat) != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pids of WorkerNode processes whose command line contains <paramref name="marker"/> (e.g. a coordinator's address).</summary>
+    public static IReadOnlyList<int> WorkersWith(string marker) =>
+        [.. AllPids().Where(pid => CommandLine(pid) is { } cmd && cmd.Contains("WorkerNode") && cmd.Contains(marker) && IsAlive(pid))];
+
+    /// <summary>Direct children of <paramref name="parent"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int parent) =>
+        [.. AllPids().Where(pid => ParentOf(pid) == parent && IsAlive(pid))];
+
+    /// <summary>Waits, polling the OS, until <paramref name="condition"/> holds; false if <paramref name="timeout"/> passed first.</summary>
+    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => SpinWait.SpinUntil(condition, timeout);
+
+    public static void KillTree(Process process)
+    {
+        try { process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    private static IEnumerable<int> AllPids() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(n => int.TryParse(n, out var pid) ? pid : -1).Where(pid => pid > 0);
+
+    private static string? CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1]);
+        }
+        catch (IOException) { return -1; }
+    }
+
+    // /proc/PID/stat is "pid (comm) S ..."; comm may contain spaces and parentheses.
+    private static char StateOf(string stat) => stat[stat.LastIndexOf(')') + 2];
+}

@@ -1,0 +1,44 @@
+namespace Multiprocessing.Tests.Support;
+
+/// <summary>Process targets the tests start in real worker processes.</summary>
+public static class Targets
+{
+    public static void Noop()
+    {
+    }
+
+    public static void PrintIdentity()
+    {
+        var parent = Mp.ParentProcess();
+        Console.WriteLine($"name={Mp.CurrentProcess().Name} pid={Environment.ProcessId} parent={parent?.Name}:{parent?.Pid}");
+    }
+
+    /// <summary>Writes <paramref name="count"/> lines in fragments, so only line assembly makes them whole.</summary>
+    public static void WriteLinesInPieces(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Console.Write("line ");
+            Console.Write(i);
+            Console.Write(" of ");
+            Console.Write(count + "\n");
+        }
+    }
+
+    public static void Throw(string message) => throw new InvalidOperationException(message);
+
+    public static void ExitWith(int code) => Mp.Exit(code);
+
+    public static void SleepForever() => Thread.Sleep(Timeout.Infinite);
+
+    public static void TakeAnything(object value) => Console.WriteLine(value);
+
+    /// <summary>Starts a daemonic child that never ends, prints its pid, and returns: the child must be terminated with it.</summary>
+    public static void StartDaemonChildAndReturn()
+    {
+        var child = Mp.Context.Process(SleepForever);
+        child.Daemon = true;
+        child.Start();
+        Console.WriteLine($"daemon-pid={child.Pid}");
+    }
+}
