@@ -6,6 +6,7 @@ namespace Multiprocessing.Messages.Processes;
 // runner on the host that runs it.
 //
 //   supervisor --PlaceProcess--> host registry --RunProcess--> host agent --> runner
+//                                host registry --ProcessPlaced, later HostLost if it dies--> supervisor
 //   runner --ProcessStarted, OutputLine*, ProcessExited--> supervisor --ProcessExitAck--> runner
 //
 // Output lines and the exit travel the same path to the same actor, so a Join never
@@ -13,6 +14,9 @@ namespace Multiprocessing.Messages.Processes;
 
 /// <summary>Run one Process. <paramref name="Payload"/> is the serialized process object.</summary>
 public sealed record RunProcess(Guid ProcessId, string Name, byte[] Payload, IActorRef Supervisor) : IMpMessage;
+
+/// <summary>The registry handed the process to <paramref name="Host"/>: if that host dies, the process ends with it.</summary>
+public sealed record ProcessPlaced(Guid ProcessId, string Host) : IMpMessage;
 
 /// <summary>The host deserialized the process and is about to run it in OS process <paramref name="Pid"/>.</summary>
 public sealed record ProcessStarted(Guid ProcessId, int Pid, string Host) : IMpMessage;

@@ -61,7 +61,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             try
             {
                 registry.Tell(new HostRegistryActor.LaunchNodes(settings.Workers));
-                await host.WaitForWorkersAsync(settings.Workers, settings.WorkerReadyTimeout, cancellationToken);
+                await host.WaitForWorkersAsync(Math.Max(settings.Workers, settings.MinWorkers), settings.WorkerReadyTimeout, cancellationToken);
                 // Spares start once the nodes are Up, so they do not slow the cluster's start.
                 registry.Tell(new HostRegistryActor.EnableSpares());
             }

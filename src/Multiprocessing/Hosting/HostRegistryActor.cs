@@ -185,6 +185,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
             _supervisorsByHost[host.Name] = supervisors = [];
         supervisors.Add(run.Supervisor);
+        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host.Name));
         host.Agent.Tell(run);
     }
 

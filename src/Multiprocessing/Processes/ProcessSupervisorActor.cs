@@ -38,6 +38,11 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             registry.Tell(new PlaceProcess(run, launch.Spawn), Self);
         });
 
+        Receive<ProcessPlaced>(placed =>
+        {
+            if (_tracked.TryGetValue(placed.ProcessId, out var tracked)) tracked.Host = placed.Host;
+        });
+
         Receive<ProcessStarted>(started =>
         {
             if (!_tracked.TryGetValue(started.ProcessId, out var tracked)) return;

@@ -5,6 +5,7 @@ namespace Multiprocessing.Runtime;
 /// <summary>The <c>multiprocessing</c> section of the configuration, typed.</summary>
 internal sealed record MpSettings(
     int Workers,
+    int MinWorkers,
     StartMethod StartMethod,
     int SpawnSpares,
     TimeSpan WorkerReadyTimeout,
@@ -19,6 +20,7 @@ internal sealed record MpSettings(
         var mp = config.GetConfig("multiprocessing");
         return new MpSettings(
             Workers: mp.GetInt("workers"),
+            MinWorkers: mp.GetInt("min-workers"),
             StartMethod: StartMethods.Parse(mp.GetString("start-method")),
             SpawnSpares: mp.GetInt("spawn.spares"),
             WorkerReadyTimeout: mp.GetTimeSpan("worker-ready-timeout"),

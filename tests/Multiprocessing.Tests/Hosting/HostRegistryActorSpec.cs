@@ -89,8 +89,10 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var node = CreateTestProbe();
         var supervisor = CreateTestProbe();
         registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, node.Ref));
-        registry.Tell(new PlaceProcess(Run(supervisor.Ref), Spawn: false));
+        var run = Run(supervisor.Ref);
+        registry.Tell(new PlaceProcess(run, Spawn: false));
         node.ExpectMsg<RunProcess>();
+        Assert.Equal(new ProcessPlaced(run.ProcessId, "worker-1"), supervisor.ExpectMsg<ProcessPlaced>());
 
         Sys.Stop(node.Ref);
 

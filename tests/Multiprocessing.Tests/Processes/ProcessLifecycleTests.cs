@@ -182,6 +182,50 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster)
         Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(daemonPid), Patience));
     }
 
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void A_lambda_runs_with_the_values_it_captured(StartMethod method)
+    {
+        var offset = 40;
+        var label = "captured";
+        var process = Mp.GetContext(method).Process(() =>
+        {
+            if (label == "captured") Multiprocessing.Mp.Exit(offset + 2);
+        });
+        process.Start();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(42, process.ExitCode);
+    }
+
+    [Fact]
+    public void A_subclass_travels_with_its_fields_and_runs_its_override()
+    {
+        using var console = new ConsoleCapture();
+        var avenger = Mp.Bind(new Greeter("Ironman", 3));
+        avenger.Start();
+        Assert.True(avenger.Join(Patience));
+        Assert.Equal(0, avenger.ExitCode);
+        Assert.Equal(["Ironman: hello 0", "Ironman: hello 1", "Ironman: hello 2"],
+            console.OutLines.Where(l => l.StartsWith("Ironman: hello")).ToList());
+    }
+
+    private sealed class Greeter : MpProcess
+    {
+        private readonly int _times;
+
+        public Greeter(string name, int times)
+        {
+            Name = name;
+            _times = times;
+        }
+
+        public override void Run()
+        {
+            for (var i = 0; i < _times; i++) Console.WriteLine($"{Multiprocessing.Mp.CurrentProcess().Name}: hello {i}");
+        }
+    }
+
     [Fact]
     public void Cpu_count_is_the_machine_s()
     {

@@ -22,6 +22,16 @@ public sealed class ProcessMisuseTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public void A_lambda_that_captures_what_cannot_be_serialized_makes_start_throw_naming_its_type()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var process = Mp.Process(() => Console.WriteLine(self.Id));
+
+        var error = Assert.Throws<MpSerializationException>(process.Start);
+        Assert.Contains("System.Diagnostics.Process", error.Message);
+    }
+
+    [Fact]
     public void Start_twice_throws()
     {
         var process = Mp.Process(Targets.Noop);

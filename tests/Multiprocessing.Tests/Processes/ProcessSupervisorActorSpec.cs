@@ -79,6 +79,20 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_process_whose_host_dies_before_it_starts_ends_too()
+    {
+        var registry = CreateTestProbe();
+        var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
+        var (_, life) = Launch(supervisor);
+        registry.ExpectMsg<PlaceProcess>();
+        supervisor.Tell(new ProcessPlaced(life.Id, "spawn-3"));
+
+        supervisor.Tell(new HostLost("spawn-3", -15));
+
+        Assert.Equal(-15, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task A_runner_that_vanishes_counts_as_killed()
     {
         var registry = CreateTestProbe();
