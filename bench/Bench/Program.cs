@@ -1,0 +1,65 @@
+using Multiprocessing.Bench;
+using Multiprocessing.Bench.Benchmarks;
+
+IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark()];
+var names = string.Join(", ", benchmarks.Select(b => b.Name));
+
+var options = BenchOptions.Parse(args, out var error);
+if (options is null || (options.Only is { } only && benchmarks.All(b => b.Name != only)))
+{
+    Console.Error.WriteLine(error ?? $"unknown benchmark '{options?.Only}'");
+    Console.Error.WriteLine(BenchOptions.Usage + names);
+    return 2;
+}
+
+string outFile;
+string? repoRoot = null;
+if (options.Out is not null)
+{
+    outFile = Path.GetFullPath(options.Out);
+}
+else
+{
+    repoRoot = BenchEnvironment.FindRepoRoot();
+    outFile = Path.Combine(repoRoot, "docs", "BENCHMARKS.md");
+}
+repoRoot ??= TryRepoRoot();
+
+BenchRun.Log($"load average: {BenchEnvironment.LoadAverage() ?? "unknown"} on {Environment.ProcessorCount} cores");
+var python = PythonAnchor.Locate(options.PythonAnchors, repoRoot);
+BenchRun.Log(python.Available ? $"Python {python.Version} anchors in {python.Folder}" : $"Python skipped: {python.Problem}");
+
+var report = new Report
+{
+    Date = DateTimeOffset.UtcNow,
+    Machine = BenchEnvironment.Machine(),
+    Command = "dotnet run -c Release --project bench/Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""),
+    Runs = options.Runs,
+    LoadBefore = BenchEnvironment.LoadAverage(),
+    PythonVersion = python.Version,
+    PythonProblem = python.Problem,
+};
+var run = new BenchRun(options, python);
+foreach (var benchmark in benchmarks.Where(b => options.Only is null || b.Name == options.Only))
+{
+    BenchRun.Log($"benchmark {benchmark.Name}");
+    var section = await benchmark.RunAsync(run);
+    report.Sections.Add(section);
+    Console.WriteLine($"## {section.Heading}");
+    Console.WriteLine();
+    Console.Write(MarkdownWriter.Table(section.Rows));
+    Console.WriteLine();
+}
+
+report.LoadAfter = BenchEnvironment.LoadAverage();
+if (report.LoadBefore is not null) BenchRun.Log($"load average: start {report.LoadBefore}, end {report.LoadAfter}");
+Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
+await File.WriteAllTextAsync(outFile, MarkdownWriter.Render(report));
+BenchRun.Log($"wrote {outFile}");
+return 0;
+
+static string? TryRepoRoot()
+{
+    try { return BenchEnvironment.FindRepoRoot(); }
+    catch (DirectoryNotFoundException) { return null; }
+}
