@@ -56,6 +56,7 @@ public static class WorkerHost
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(
             kind == HostKind.Node, registry, settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 
+        HostWarmUp.Run(runtime);
         var register = new RegisterHost(kind, name, Environment.ProcessId, agent);
         if (kind == HostKind.Node) Cluster.Get(system).RegisterOnMemberUp(() => registry.Tell(register, agent));
         else registry.Tell(register, agent);
