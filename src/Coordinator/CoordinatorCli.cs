@@ -6,7 +6,7 @@ namespace Multiprocessing.Coordinator;
 internal static class CoordinatorCli
 {
     private const string Usage =
-        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|all] [--workers N] [--config FILE]";
+        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -37,8 +37,11 @@ internal static class CoordinatorCli
         var missing = demos.Where(d => d.Run is null).Select(d => d.Name).ToList();
         if (missing.Count > 0)
         {
+            // Named explicitly, a missing section is an error; within "all" it is skipped with a note.
+            var all = names.Count == 0 || names.Contains("all");
             Console.Error.WriteLine($"Not available yet: {string.Join(", ", missing)} (its issue has not landed).");
-            return 3;
+            if (!all) return 3;
+            demos = [.. demos.Where(d => d.Run is not null)];
         }
 
         await using var mp = await Mp.StartAsync(options);

@@ -14,6 +14,7 @@ internal static class DemoCatalog
         new("shared", "4.1. Shared memory: Value, Array", null),
         new("manager", "4.2. Server process: Manager", null),
         new("pool", "5. Pool", null),
+        new("utilities", "6. Utility functions", UtilitiesDemo.RunAsync),
     ];
 
     public static bool Exists(string name) => All.Any(d => d.Name == name);

@@ -37,9 +37,9 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Demo_processes_prints_the_notebook_s_section_2()
+    public void Demo_runs_every_available_section_in_notebook_order_and_names_the_rest()
     {
-        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "processes");
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo");
         Assert.Equal(0, coordinator.WaitForExit(Patience));
         var lines = coordinator.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
@@ -63,5 +63,10 @@ public sealed class CommandLineTests
         // 2.2: subclasses named after their avenger.
         Assert.True(At("Ironman: Ironman comes to save the world!") < At("Ironman: Ironman finished his work."));
         Assert.True(At("Captain: Captain comes to save the world!") < At("Captain: Captain finished his work."));
+        // Section 6, after section 2.
+        Assert.True(At("=== 2. The Process class ===") < At("=== 6. Utility functions ==="));
+        Assert.Contains($"cpu_count()       : {Environment.ProcessorCount}", lines);
+        Assert.Contains(lines, l => l.StartsWith("in the child      : current_process()=Process-10, parent_process()=MainProcess (pid "));
+        Assert.Contains("Not available yet: queue, pipe, shared, manager, pool", coordinator.Error);
     }
 }
