@@ -110,7 +110,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
     private ProcessStartInfo WorkerCommand()
     {
         var path = string.IsNullOrEmpty(settings.WorkerExecutable)
-            ? Path.Combine(AppContext.BaseDirectory, "WorkerNode.dll")
+            ? DefaultWorker()
             : Path.GetFullPath(settings.WorkerExecutable);
         if (!File.Exists(path))
             throw new FileNotFoundException(
@@ -121,5 +121,13 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         var start = new ProcessStartInfo(DotnetHost.Path);
         start.ArgumentList.Add(path);
         return start;
+    }
+
+    // WorkerNode's build also leaves a ReadyToRun (precompiled) copy of itself and its dependencies
+    // in r2r/: it starts with a fraction of the JIT work. Else the plain WorkerNode.dll next to us.
+    private static string DefaultWorker()
+    {
+        var precompiled = Path.Combine(AppContext.BaseDirectory, "r2r", "WorkerNode.dll");
+        return File.Exists(precompiled) ? precompiled : Path.Combine(AppContext.BaseDirectory, "WorkerNode.dll");
     }
 }
