@@ -52,9 +52,13 @@ public static class WorkerHost
         var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
         var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
         var agent = system.ActorOf(NodeAgentActor.Props(runtime, kind, () => exit.TrySetResult((0, "done"))), "mp-agent");
-        Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
-        system.ActorOf(Props.Create(() => new CoordinatorWatchActor(
-            kind == HostKind.Node, registry, settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
+        // A local spawn host already learns of its coordinator's death from its stdin.
+        if (kind == HostKind.Node || !arguments.WatchStdin)
+        {
+            Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
+            system.ActorOf(Props.Create(() => new CoordinatorWatchActor(
+                kind == HostKind.Node, registry, settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
+        }
 
         HostWarmUp.Run(runtime);
         var register = new RegisterHost(kind, name, Environment.ProcessId, agent);
@@ -66,9 +70,8 @@ public static class WorkerHost
         var (code, why) = exit.Task.Result;
         if (kind == HostKind.SpawnHost)
         {
-            // Its one process was acknowledged: nothing is left to hand over. Ending remoting
-            // politely spares the coordinator a disassociation error per process.
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { });
+            // Its one process was acknowledged: nothing is left to hand over, so the host ends
+            // at once rather than spend CPU on a polite shutdown the next spare needs.
             Environment.Exit(code);
         }
         if (code != 0) Console.Error.WriteLine($"{name}: exiting: {why}");
