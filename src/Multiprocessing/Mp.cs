@@ -17,7 +17,7 @@ public static class Mp
 
     /// <summary>The cluster of this OS process: the coordinator's context, or the worker's own inside a process.</summary>
     public static MpContext Context =>
-        NodeRuntime.Current?.Context ?? throw new InvalidOperationException("No multiprocessing cluster runs here: call Mp.StartAsync() first.");
+        NodeRuntime.CurrentOrOnDemand?.Context ?? throw new InvalidOperationException("No multiprocessing cluster runs here: call Mp.StartAsync() first.");
 
     /// <summary>The process this code runs in: <c>MainProcess</c> in the coordinator, the started process's object inside it.</summary>
     public static MpProcess CurrentProcess() => ProcessScope.Current?.Process ?? NodeRuntime.MainProcess;

@@ -4,9 +4,8 @@ using Akka.Cluster;
 namespace Multiprocessing.Hosting;
 
 /// <summary>
-/// Ends a host when its coordinator is gone: a worker node when the coordinator leaves the
-/// cluster or stays unreachable for coordinator-lost-timeout; a single-use host (not a
-/// cluster member) when remote death watch reports the coordinator's registry dead.
+/// Ends a worker node when its coordinator is gone: when the coordinator leaves the cluster, or
+/// stays unreachable for coordinator-lost-timeout (a local worker learns it sooner, from its stdin).
 /// </summary>
 internal sealed class CoordinatorWatchActor : ReceiveActor, IWithTimers
 {
@@ -15,38 +14,21 @@ internal sealed class CoordinatorWatchActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private readonly bool _clusterMember;
-
-    public CoordinatorWatchActor(bool clusterMember, ActorSelection registry, TimeSpan lostTimeout, Action<string> exit)
+    public CoordinatorWatchActor(TimeSpan lostTimeout, Action<string> exit)
     {
-        _clusterMember = clusterMember;
-        if (clusterMember)
-        {
-            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.InitialStateAsEvents,
-                typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
-            Receive<ClusterEvent.MemberRemoved>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
-            Receive<ClusterEvent.MemberLeft>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
-            Receive<ClusterEvent.MemberExited>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
-            Receive<ClusterEvent.UnreachableMember>(e => e.Member.HasRole(CoordinatorRole),
-                _ => Timers.StartSingleTimer("lost", new LostTooLong(), lostTimeout));
-            Receive<ClusterEvent.ReachableMember>(e => e.Member.HasRole(CoordinatorRole), _ => Timers.Cancel("lost"));
-            Receive<LostTooLong>(_ => exit($"the coordinator was unreachable for {lostTimeout.TotalSeconds:0.#} s"));
-            Receive<object>(_ => { });
-        }
-        else
-        {
-            registry.Tell(new Identify("coordinator"));
-            Receive<ActorIdentity>(identity =>
-            {
-                if (identity.Subject is null) exit("the coordinator's registry is not there");
-                else Context.Watch(identity.Subject);
-            });
-            Receive<Terminated>(_ => exit("the coordinator is gone"));
-        }
+        Receive<ClusterEvent.MemberRemoved>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
+        Receive<ClusterEvent.MemberLeft>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
+        Receive<ClusterEvent.MemberExited>(e => e.Member.HasRole(CoordinatorRole), _ => exit("the coordinator left the cluster"));
+        Receive<ClusterEvent.UnreachableMember>(e => e.Member.HasRole(CoordinatorRole),
+            _ => Timers.StartSingleTimer("lost", new LostTooLong(), lostTimeout));
+        Receive<ClusterEvent.ReachableMember>(e => e.Member.HasRole(CoordinatorRole), _ => Timers.Cancel("lost"));
+        Receive<LostTooLong>(_ => exit($"the coordinator was unreachable for {lostTimeout.TotalSeconds:0.#} s"));
+        Receive<object>(_ => { });
     }
 
-    protected override void PostStop()
-    {
-        if (_clusterMember) Cluster.Get(Context.System).Unsubscribe(Self);
-    }
+    protected override void PreStart() =>
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
 using Multiprocessing.Processes;
@@ -147,6 +148,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var host = Forget(name);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
             Lost(name, Signals.ToExitCode(exited.OsExitCode));
+            var proxy = Context.Child(name);
+            if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
             if (exited.Host.Kind == HostKind.Node && host is null)
                 foreach (var waiter in _readinessWaiters.ToList())
@@ -177,7 +180,10 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private LaunchedHost Launch(string name, HostKind kind)
     {
         var self = Self; // the exit callback runs on a pool thread, outside this actor's context
-        return _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
+        var host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
+        // A spawn host speaks through its pipes: its proxy registers it once it is ready.
+        if (kind == HostKind.SpawnHost) Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+        return host;
     }
 
     private void Dispatch(Host host, RunProcess run)

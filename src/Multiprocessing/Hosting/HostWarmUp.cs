@@ -1,26 +1,32 @@
 using Akka.Actor;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
+using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Hosting;
 
 /// <summary>
 /// A fresh host pays for its first message of every type (Hyperion builds its serializers at
-/// run time) and for its first process (JIT). A host warms those paths before it registers, so
-/// that the cost is paid while it waits as a spare, not by the process it is handed.
+/// run time) and for its first process (JIT). A host warms those paths before it says it is
+/// ready, so that the cost is paid while it waits, not by the process it is handed.
 /// </summary>
 internal static class HostWarmUp
 {
-    public static void Run(NodeRuntime runtime)
+    /// <summary>Rebuilds and runs a rehearsal process, as a real one will be.</summary>
+    public static void Processes(PayloadSerializer payloads)
     {
-        var serialization = runtime.System.Serialization;
+        var payload = payloads.Serialize(new MpProcess(Rehearsal, [0]), "warm-up process");
+        ((MpProcess)payloads.Deserialize(payload, "warm-up process")).Run();
+    }
+
+    /// <summary>Round-trips one message of every type a worker node exchanges.</summary>
+    public static void Messages(ActorSystem system)
+    {
         var id = Guid.NewGuid();
-        var process = new MpProcess(Rehearsal, [0]);
-        var payload = runtime.Payloads.Serialize(process, "warm-up process");
         object[] samples =
         [
-            new RunProcess(id, "warm-up", payload, ActorRefs.Nobody),
+            new RunProcess(id, "warm-up", [1], ActorRefs.Nobody),
             new ProcessPlaced(id, "warm-up"),
             new ProcessStarted(id, 0, "warm-up"),
             new OutputLine("warm-up", false),
@@ -32,10 +38,9 @@ internal static class HostWarmUp
         ];
         foreach (var sample in samples)
         {
-            var serializer = serialization.FindSerializerFor(sample);
+            var serializer = system.Serialization.FindSerializerFor(sample);
             serializer.FromBinary(serializer.ToBinary(sample), sample.GetType());
         }
-        ((MpProcess)runtime.Payloads.Deserialize(payload, "warm-up process")).Run();
     }
 
     private static void Rehearsal(int _)

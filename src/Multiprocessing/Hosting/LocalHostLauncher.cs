@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Runtime;
 
@@ -7,6 +8,8 @@ namespace Multiprocessing.Hosting;
 /// <summary>One host OS process this coordinator started, with the tail of what it printed.</summary>
 internal sealed class LaunchedHost(string name, HostKind kind, Process os)
 {
+    private HostChannel? _channel;
+
     private const int TailLines = 40;
     private readonly Queue<string> _tail = new();
 
@@ -14,6 +17,9 @@ internal sealed class LaunchedHost(string name, HostKind kind, Process os)
     public HostKind Kind { get; } = kind;
     public Process Os { get; } = os;
     public int Pid { get; } = os.Id;
+
+    /// <summary>The frames on a spawn host's stdin and stdout (a worker node's stdout is plain text).</summary>
+    public HostChannel Channel => _channel ??= new HostChannel(Os.StandardOutput.BaseStream, Os.StandardInput.BaseStream);
 
     public void Remember(string line)
     {
@@ -64,10 +70,13 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         os.Start();
         var host = new LaunchedHost(name, kind, os);
         lock (_hosts) _hosts.Add(host);
-        os.OutputDataReceived += (_, e) => Relay(host, e.Data);
         os.ErrorDataReceived += (_, e) => Relay(host, e.Data);
-        os.BeginOutputReadLine();
         os.BeginErrorReadLine();
+        if (kind == HostKind.Node)
+        {
+            os.OutputDataReceived += (_, e) => Relay(host, e.Data);
+            os.BeginOutputReadLine();
+        }
         _ = os.WaitForExitAsync().ContinueWith(_ =>
         {
             lock (_hosts) _hosts.Remove(host);

@@ -7,29 +7,19 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Hosting;
 
 /// <summary>
-/// The coordinator's contact on a host: starts a runner for every process it is sent and
-/// asks the host to end when told to (or, on a single-use host, once its process is done).
+/// The coordinator's contact on a worker node: starts a runner for every process it is sent,
+/// and asks the node to leave when told to.
 /// </summary>
 internal sealed class NodeAgentActor : ReceiveActor
 {
-    public NodeAgentActor(NodeRuntime runtime, HostKind kind, Action requestExit)
+    public NodeAgentActor(NodeRuntime runtime, Action requestExit)
     {
-        var used = false;
         Receive<RunProcess>(run =>
-        {
-            if (kind == HostKind.SpawnHost && used)
-            {
-                run.Supervisor.Tell(new PlacementFailed(run.ProcessId, $"single-use host {runtime.HostName} already ran a process"));
-                return;
-            }
-            used = true;
-            var singleUseDone = kind == HostKind.SpawnHost ? requestExit : null;
-            Context.ActorOf(ProcessRunnerActor.Props(run, runtime, singleUseDone), "process-" + run.ProcessId.ToString("N"));
-        });
+            Context.ActorOf(ProcessRunnerActor.Props(run, runtime), "process-" + run.ProcessId.ToString("N")));
 
         Receive<ShutdownHost>(_ => requestExit());
     }
 
-    public static Props Props(NodeRuntime runtime, HostKind kind, Action requestExit) =>
-        Akka.Actor.Props.Create(() => new NodeAgentActor(runtime, kind, requestExit));
+    public static Props Props(NodeRuntime runtime, Action requestExit) =>
+        Akka.Actor.Props.Create(() => new NodeAgentActor(runtime, requestExit));
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Output;
 using Multiprocessing.Runtime;
@@ -34,12 +35,10 @@ public static class WorkerHost
         }
 
         AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
-        var seed = Address.Parse(arguments.Seed);
-        var kind = arguments.SpawnHost ? HostKind.SpawnHost : HostKind.Node;
-        var config = MpConfig.Load(arguments.ConfigFile, kind == HostKind.Node
-            ? $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]"
-            // A single-use host is a plain remoting peer: no gossip, no membership churn per process.
-            : "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        if (arguments.SpawnHost) return await SpawnHost.RunAsync(arguments);
+
+        var config = MpConfig.Load(arguments.ConfigFile,
+            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
         var settings = MpSettings.From(config);
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
 
@@ -47,33 +46,22 @@ public static class WorkerHost
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
 
-        var system = MpActorSystem.Create(seed.System, config);
+        var system = MpActorSystem.Create(Address.Parse(arguments.Seed).System, config);
         var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
         var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
-        var agent = system.ActorOf(NodeAgentActor.Props(runtime, kind, () => exit.TrySetResult((0, "done"))), "mp-agent");
-        // A local spawn host already learns of its coordinator's death from its stdin.
-        if (kind == HostKind.Node || !arguments.WatchStdin)
-        {
-            Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
-            system.ActorOf(Props.Create(() => new CoordinatorWatchActor(
-                kind == HostKind.Node, registry, settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
-        }
+        var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done"))), "mp-agent");
+        Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
+        system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 
-        HostWarmUp.Run(runtime);
-        var register = new RegisterHost(kind, name, Environment.ProcessId, agent);
-        if (kind == HostKind.Node) Cluster.Get(system).RegisterOnMemberUp(() => registry.Tell(register, agent));
-        else registry.Tell(register, agent);
+        HostWarmUp.Messages(system);
+        HostWarmUp.Processes(runtime.Payloads);
+        var register = new RegisterHost(HostKind.Node, name, Environment.ProcessId, agent);
+        Cluster.Get(system).RegisterOnMemberUp(() => registry.Tell(register, agent));
 
         var ended = await Task.WhenAny(exit.Task, system.WhenTerminated);
         if (ended != exit.Task) return 0;
         var (code, why) = exit.Task.Result;
-        if (kind == HostKind.SpawnHost)
-        {
-            // Its one process was acknowledged: nothing is left to hand over, so the host ends
-            // at once rather than spend CPU on a polite shutdown the next spare needs.
-            Environment.Exit(code);
-        }
         if (code != 0) Console.Error.WriteLine($"{name}: exiting: {why}");
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
         return code;

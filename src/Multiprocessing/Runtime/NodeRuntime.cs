@@ -18,12 +18,18 @@ internal sealed class NodeRuntime
         HostName = hostName;
         IsCoordinator = isCoordinator;
         Supervisor = supervisor;
-        Payloads = new PayloadSerializer(system, settings.MaximumFrameSize);
+        Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
         Context = new MpContext(this, settings.StartMethod);
     }
 
     /// <summary>The runtime of this OS process: the last coordinator started here, or the worker this process is.</summary>
     public static NodeRuntime? Current => _current;
+
+    /// <summary>Starts this process's runtime when first needed (a spawn host joins the cluster only if its process uses it).</summary>
+    public static Func<NodeRuntime>? OnDemand { get; set; }
+
+    /// <summary><see cref="Current"/>, started on demand where that is how this process works.</summary>
+    public static NodeRuntime? CurrentOrOnDemand => _current ?? OnDemand?.Invoke();
 
     /// <summary>The object <see cref="Mp.CurrentProcess"/> returns outside any started process.</summary>
     public static MpProcess MainProcess { get; private set; } = MpProcess.ForMain("MainProcess");

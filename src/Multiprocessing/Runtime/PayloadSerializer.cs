@@ -8,12 +8,16 @@ namespace Multiprocessing.Runtime;
 /// (unsafe types refused), so that a value that cannot travel fails where it was handed over,
 /// naming its type, and an oversized one fails before Akka would drop its frame silently.
 /// </summary>
-internal sealed class PayloadSerializer(ActorSystem system, long maximumFrameSize)
+internal sealed class PayloadSerializer(Serializer serializer, long maximumFrameSize)
 {
     // Room for the envelope around a payload (recipient path, manifest, ids).
     private const int EnvelopeAllowance = 4 * 1024;
 
-    private readonly Serializer _serializer = system.Serialization.FindSerializerForType(typeof(object));
+    private readonly Serializer _serializer = serializer;
+
+    /// <summary>The serializer the actor system uses for every object (Hyperion).</summary>
+    public static PayloadSerializer Of(ActorSystem system, long maximumFrameSize) =>
+        new(system.Serialization.FindSerializerForType(typeof(object)), maximumFrameSize);
 
     public long MaximumPayloadSize => maximumFrameSize - EnvelopeAllowance;
 

@@ -26,6 +26,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Spawn_hosts_read_payloads_with_the_hyperion_settings_the_configuration_gives()
+    {
+        // Spawn hosts skip parsing HOCON unless given a file: their built-in settings must be the embedded ones.
+        var configured = Multiprocessing.Hosting.Spawn.SpawnHost.HyperionSettingsOf(MpConfig.Load(null));
+        var builtIn = Multiprocessing.Hosting.Spawn.SpawnHost.DefaultHyperionSettings;
+        Assert.Equal(configured.PreserveObjectReferences, builtIn.PreserveObjectReferences);
+        Assert.Equal(configured.VersionTolerance, builtIn.VersionTolerance);
+        Assert.Equal(configured.DisallowUnsafeType, builtIn.DisallowUnsafeType);
+        Assert.True(builtIn.DisallowUnsafeType);
+        Assert.Equal(configured.KnownTypesProvider, builtIn.KnownTypesProvider);
+        Assert.Empty(configured.Surrogates);
+        Assert.Empty(configured.PackageNameOverrides);
+        Assert.Equal(configured.TypeFilter.GetType(), builtIn.TypeFilter.GetType());
+    }
+
+    [Fact]
     public void Local_conf_keeps_workers_local()
     {
         var config = MpConfig.Load(HoconFile("local.conf"));

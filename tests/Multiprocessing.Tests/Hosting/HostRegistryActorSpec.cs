@@ -69,7 +69,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     public void A_spawn_host_that_dies_before_it_is_ready_fails_the_waiting_process_with_its_output()
     {
         var script = Path.Combine(Path.GetTempPath(), $"dying-host-{Guid.NewGuid():N}.sh");
-        File.WriteAllText(script, "#!/bin/sh\necho 'no runtime here: marker-31'\nexit 5\n");
+        File.WriteAllText(script, "#!/bin/sh\necho 'not a frame'\necho 'no runtime here: marker-31' >&2\nexit 5\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var registry = Registry(Settings with { WorkerExecutable = script });
 

@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using Akka.Util;
+using Hyperion;
+using Multiprocessing.Output;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Hosting.Spawn;
+
+/// <summary>
+/// A single-use host: one fresh OS process for one spawn-mode process. It is told its process
+/// and reports on it over its stdin/stdout pipes, so it needs no actor system to start; it
+/// starts one (and joins the coordinator by remoting) only when the process touches the cluster:
+/// an actor reference in its arguments, a queue, a child process.
+/// </summary>
+internal static class SpawnHost
+{
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(WorkerArguments arguments)
+    {
+        var channel = new HostChannel(Console.OpenStandardInput(), Console.OpenStandardOutput());
+        // stdout carries frames: whatever is not written by the process goes to stderr.
+        Console.SetOut(new OutputRouter(Console.Error, isError: false));
+        Console.SetError(new OutputRouter(Console.Error, isError: true));
+
+        // Parsing HOCON costs a fresh process tens of milliseconds: only the cluster needs it.
+        var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile,
+            "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
+        var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
+        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments.Seed, config.Value, name));
+        NodeRuntime.OnDemand = () => runtime.Value;
+        var hyperion = arguments.ConfigFile is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
+        // This serializer only reads: size limits apply where payloads are written.
+        var payloads = new PayloadSerializer(StandaloneHyperion(hyperion, () => runtime.Value.System), long.MaxValue);
+
+        HostWarmUp.Processes(payloads);
+        channel.Write(new Frame(FrameKind.Ready, Number: Environment.ProcessId));
+        var run = channel.Read();
+        if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
+
+        // From here on, the end of stdin before an Ack means the coordinator died.
+        var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = new Thread(() =>
+        {
+            if (channel.Read() is { Kind: FrameKind.Ack }) acknowledged.TrySetResult();
+            else Environment.Exit(WorkerHost.CoordinatorLostExitCode);
+        }) { IsBackground = true, Name = "parent-watch" };
+        watch.Start();
+
+        channel.Write(new Frame(FrameKind.Started, run.Id, Environment.ProcessId));
+        var exitCode = ProcessExecution.Run(
+            run.Text,
+            () => (MpProcess)payloads.Deserialize(run.Bytes!, $"process '{run.Text}'"),
+            line => channel.Write(new Frame(FrameKind.Output, run.Id, line.IsError ? 1 : 0, line.Text)));
+        channel.Write(new Frame(FrameKind.Exited, run.Id, exitCode));
+
+        await Task.WhenAny(acknowledged.Task, Task.Delay(AckTimeout));
+        // The exit is recorded: nothing is left to hand over, so end at once.
+        Environment.Exit(0);
+        return 0;
+    }
+
+    /// <summary>What the embedded reference.conf and Hyperion's own defaults amount to (a test holds them equal).</summary>
+    internal static readonly HyperionSerializerSettings DefaultHyperionSettings =
+        new(preserveObjectReferences: true, versionTolerance: true, knownTypesProvider: null!, packageNameOverrides: [],
+            surrogates: [], disallowUnsafeType: true, typeFilter: DisabledTypeFilter.Instance);
+
+    internal static HyperionSerializerSettings HyperionSettingsOf(Config config) =>
+        HyperionSerializerSettings.Create(config.GetConfig("akka.actor.serialization-settings.hyperion")
+            .WithFallback(HyperionSerializer.DefaultConfiguration().GetConfig("akka.actor.serialization-settings.hyperion")));
+
+    // The cluster's own Hyperion settings, without an actor system until an actor reference
+    // has to be rebuilt: the bytes are the same as those the coordinator's serializer writes.
+    private static Akka.Serialization.Serializer StandaloneHyperion(HyperionSerializerSettings settings, Func<ActorSystem> system)
+    {
+        Surrogate actorReferences = Surrogate.Create<ISurrogated, ISurrogate>(
+            from => from.ToSurrogate(system()),
+            to => to.FromSurrogate(system()));
+        return new HyperionSerializer(null!, settings.WithSurrogates([actorReferences, .. settings.Surrogates]));
+    }
+
+    private static NodeRuntime JoinCoordinator(string seed, Config config, string name)
+    {
+        var settings = MpSettings.From(config);
+        var system = MpActorSystem.Create(Address.Parse(seed).System, config);
+        var registry = system.ActorSelection($"{seed}/user/mp-hosts");
+        var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
+        return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
+    }
+}

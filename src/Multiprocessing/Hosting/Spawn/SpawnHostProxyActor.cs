@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Processes;
+using Multiprocessing.Processes;
+
+namespace Multiprocessing.Hosting.Spawn;
+
+/// <summary>
+/// The coordinator's stand-in for one spawn host: to the registry it is the host's agent, to
+/// supervisors its process's runner. It turns messages into frames on the host's stdin and the
+/// host's frames on stdout back into messages; signals go straight to the host's OS process.
+/// </summary>
+internal sealed class SpawnHostProxyActor : ReceiveActor
+{
+    private sealed record Received(Frame Frame);
+
+    private readonly LaunchedHost _host;
+    private readonly HostChannel _channel;
+    private RunProcess? _run;
+
+    public SpawnHostProxyActor(LaunchedHost host, HostChannel channel, IActorRef registry)
+    {
+        _host = host;
+        _channel = channel;
+
+        Receive<Received>(received =>
+        {
+            var frame = received.Frame;
+            var supervisor = _run?.Supervisor ?? ActorRefs.Nobody;
+            switch (frame.Kind)
+            {
+                case FrameKind.Ready:
+                    registry.Tell(new RegisterHost(HostKind.SpawnHost, host.Name, host.Pid, Self));
+                    break;
+                case FrameKind.Started:
+                    supervisor.Tell(new ProcessStarted(frame.Id, frame.Number, host.Name));
+                    break;
+                case FrameKind.Output:
+                    supervisor.Tell(new OutputLine(frame.Text, frame.Number == 1));
+                    break;
+                case FrameKind.Exited:
+                    supervisor.Tell(new ProcessExited(frame.Id, frame.Number));
+                    break;
+            }
+        });
+
+        Receive<RunProcess>(run =>
+        {
+            if (_run is not null)
+            {
+                run.Supervisor.Tell(new PlacementFailed(run.ProcessId, $"single-use host {host.Name} already ran a process"));
+                return;
+            }
+            _run = run;
+            Send(new Frame(FrameKind.Run, run.ProcessId, 0, run.Name, run.Payload));
+        });
+
+        Receive<ProcessExitAck>(_ => Send(new Frame(FrameKind.Ack)));
+
+        Receive<SignalProcess>(signal =>
+        {
+            try { Signals.Send(host.Pid, signal.Signal); }
+            catch (InvalidOperationException) { /* already gone: the registry reports how it ended */ }
+        });
+
+        // An idle spare reads end-of-file and exits.
+        Receive<ShutdownHost>(_ => _channel.CloseOutput());
+    }
+
+    // A host that is gone cannot be written to; the registry learns how it ended from the OS.
+    private void Send(Frame frame)
+    {
+        try { _channel.Write(frame); }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var reader = new Thread(() =>
+        {
+            while (_channel.Read() is { } frame) self.Tell(new Received(frame));
+        }) { IsBackground = true, Name = "frames-" + _host.Name };
+        reader.Start();
+    }
+
+    public static Props Props(LaunchedHost host, HostChannel channel, IActorRef registry) =>
+        Akka.Actor.Props.Create(() => new SpawnHostProxyActor(host, channel, registry));
+}

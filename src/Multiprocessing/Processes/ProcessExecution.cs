@@ -1,0 +1,55 @@
+using Multiprocessing.Messages.Processes;
+
+namespace Multiprocessing.Processes;
+
+/// <summary>
+/// How a process runs on its host, whatever the host: rebuild the object, make it the current
+/// process, run it, turn the outcome into Python's exit code, settle its children, flush its output.
+/// </summary>
+internal static class ProcessExecution
+{
+    /// <param name="entered">Told the scope once the process runs (a runner needs it to silence a terminated process).</param>
+    /// <returns>The exit code: 0, 1 after an exception (its trace emitted on stderr), or the code of <see cref="Mp.Exit"/>.</returns>
+    public static int Run(string name, Func<MpProcess> rebuild, Action<OutputLine> emit, Action<ProcessScope>? entered = null)
+    {
+        MpProcess process;
+        try
+        {
+            process = rebuild();
+        }
+        catch (Exception e)
+        {
+            // The process could not even be rebuilt here (a missing assembly, a type the host refuses).
+            emit(new OutputLine($"{name}: {e.Message}", true));
+            return 1;
+        }
+
+        var life = ProcessLife.Of(process);
+        life.IsRunningHere = life.IsStarted = true;
+        life.OnStarted(Environment.ProcessId);
+        var scope = new ProcessScope(process, emit);
+        ProcessScope.Enter(scope);
+        entered?.Invoke(scope);
+
+        int exitCode;
+        try
+        {
+            process.Run();
+            exitCode = 0;
+        }
+        catch (ProcessExitException exit)
+        {
+            exitCode = exit.Code;
+        }
+        catch (Exception e)
+        {
+            // Python prints the child's traceback on stderr; here every line names the process.
+            var prefix = process.Name + ": ";
+            scope.Write(string.Concat(e.ToString().Split('\n').Select(l => prefix + l.TrimEnd('\r') + "\n")), isError: true);
+            exitCode = 1;
+        }
+        ChildProcesses.FinishAtExitAsync(life, CancellationToken.None).GetAwaiter().GetResult();
+        scope.Flush();
+        return exitCode;
+    }
+}
