@@ -98,7 +98,7 @@ public sealed class ClusterLifecycleTests
     [Fact]
     public async Task A_worker_that_dies_at_start_fails_the_start_naming_it_with_its_output()
     {
-        var script = FakeWorker("echo 'fake worker cannot start: marker-4242' >&2\nexit 4\n");
+        var script = FakeWorker.Script("echo 'fake worker cannot start: marker-4242' >&2\nexit 4\n");
         var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
         {
             Workers = 1,
@@ -111,7 +111,7 @@ public sealed class ClusterLifecycleTests
     [Fact]
     public async Task A_worker_that_never_comes_up_fails_the_start_after_the_configured_time()
     {
-        var script = FakeWorker("echo 'stuck-marker-99'\nexec sleep 60\n");
+        var script = FakeWorker.Script("echo 'stuck-marker-99'\nexec sleep 60\n");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
         {
@@ -137,14 +137,5 @@ public sealed class ClusterLifecycleTests
 
         Assert.True(OsProcesses.WaitUntil(() => workers.All(pid => !OsProcesses.IsAlive(pid)), TimeSpan.FromSeconds(10)),
             "workers outlived their coordinator by more than 10 s");
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static string FakeWorker(string body)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"fake-worker-{Guid.NewGuid():N}.sh");
-        File.WriteAllText(path, "#!/bin/sh\n" + body);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
     }
 }

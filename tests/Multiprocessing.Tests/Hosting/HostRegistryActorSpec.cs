@@ -4,6 +4,7 @@ using Multiprocessing.Hosting;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
 using Multiprocessing.Runtime;
+using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Hosting;
 
@@ -68,9 +69,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_spawn_host_that_dies_before_it_is_ready_fails_the_waiting_process_with_its_output()
     {
-        var script = Path.Combine(Path.GetTempPath(), $"dying-host-{Guid.NewGuid():N}.sh");
-        File.WriteAllText(script, "#!/bin/sh\necho 'not a frame'\necho 'no runtime here: marker-31' >&2\nexit 5\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = FakeWorker.Script("echo 'not a frame'\necho 'no runtime here: marker-31' >&2\nexit 5\n");
         var registry = Registry(Settings with { WorkerExecutable = script });
 
         var run = Run(TestActor);
