@@ -49,6 +49,15 @@ public sealed class MpContext : IAsyncDisposable
     public MpProcess Process<T1>(Func<T1, Task> target, T1 arg1) => Create(target, arg1);
     public MpProcess Process<T1, T2>(Func<T1, T2, Task> target, T1 arg1, T2 arg2) => Create(target, arg1, arg2);
 
+    /// <summary>Python's <c>Queue(maxsize)</c>: 0 (or less) for an unbounded queue. It lives in this process.</summary>
+    public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
+
+    /// <summary>Python's <c>SimpleQueue()</c>.</summary>
+    public MpSimpleQueue<T> SimpleQueue<T>() => new(NewQueueActor(0), Runtime);
+
+    /// <summary>Python's <c>JoinableQueue(maxsize)</c>.</summary>
+    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
+
     /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
     public T Bind<T>(T process) where T : MpProcess
     {
@@ -57,6 +66,8 @@ public sealed class MpContext : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Coordinator?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private Akka.Actor.IActorRef NewQueueActor(int maxSize) => Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize));
 
     private MpProcess Create(Delegate target, params object?[] args)
     {

@@ -9,7 +9,7 @@ internal static class DemoCatalog
     private static readonly Demo[] All =
     [
         new("processes", "2. The Process class", ProcessesDemo.RunAsync),
-        new("queue", "3.1. Queue", null),
+        new("queue", "3.1. Queue", QueueDemo.RunAsync),
         new("pipe", "3.2. Pipe", null),
         new("shared", "4.1. Shared memory: Value, Array", null),
         new("manager", "4.2. Server process: Manager", null),

@@ -91,7 +91,9 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var settings = _runtime.Settings;
         try
         {
-            await ChildProcesses.FinishAtExitAsync(ProcessLife.Of(NodeRuntime.MainProcess), CancellationToken.None);
+            var main = ProcessLife.Of(NodeRuntime.MainProcess);
+            await ChildProcesses.FinishAtExitAsync(main, CancellationToken.None);
+            await main.RunExitHooksAsync();
             await _registry.Ask<HostRegistryActor.AllStopped>(
                 new HostRegistryActor.ShutdownAll(settings.ShutdownTimeout), settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
         }

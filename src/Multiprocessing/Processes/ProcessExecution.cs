@@ -49,6 +49,16 @@ internal static class ProcessExecution
             exitCode = 1;
         }
         ChildProcesses.FinishAtExitAsync(life, CancellationToken.None).GetAwaiter().GetResult();
+        try
+        {
+            life.RunExitHooksAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            // What was put could not be delivered: the process did not end well.
+            scope.Write($"{process.Name}: {e.Message}\n", isError: true);
+            exitCode = exitCode == 0 ? 1 : exitCode;
+        }
         scope.Flush();
         return exitCode;
     }

@@ -14,6 +14,7 @@ internal sealed class ProcessLife
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<MpProcess> _children = [];
+    private readonly List<Func<Task>> _exitHooks = [];
     private int _childCounter;
 
     public static ProcessLife Of(MpProcess process) => Table.GetValue(process, _ => new ProcessLife());
@@ -38,6 +39,23 @@ internal sealed class ProcessLife
     {
         _started.TrySetResult(-1);
         _exit.TrySetResult(exitCode);
+    }
+
+    /// <summary>Work that must finish before this process counts as ended (a queue handle flushing what was put).</summary>
+    public void OnExit(Func<Task> hook)
+    {
+        lock (_exitHooks) _exitHooks.Add(hook);
+    }
+
+    public async Task RunExitHooksAsync()
+    {
+        Func<Task>[] hooks;
+        lock (_exitHooks)
+        {
+            hooks = [.. _exitHooks];
+            _exitHooks.Clear();
+        }
+        foreach (var hook in hooks) await hook();
     }
 
     public void AddChild(MpProcess child)

@@ -9,7 +9,8 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal sealed class NodeRuntime
 {
-    private static volatile NodeRuntime? _current;
+    // Live runtimes of this OS process, newest last (a test may run several coordinators).
+    private static readonly List<NodeRuntime> Live = [];
 
     private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, bool isCoordinator, IActorRef supervisor)
     {
@@ -19,17 +20,21 @@ internal sealed class NodeRuntime
         IsCoordinator = isCoordinator;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
+        Correlator = new Correlator(system);
         Context = new MpContext(this, settings.StartMethod);
     }
 
     /// <summary>The runtime of this OS process: the last coordinator started here, or the worker this process is.</summary>
-    public static NodeRuntime? Current => _current;
+    public static NodeRuntime? Current
+    {
+        get { lock (Live) return Live.Count == 0 ? null : Live[^1]; }
+    }
 
     /// <summary>Starts this process's runtime when first needed (a spawn host joins the cluster only if its process uses it).</summary>
     public static Func<NodeRuntime>? OnDemand { get; set; }
 
     /// <summary><see cref="Current"/>, started on demand where that is how this process works.</summary>
-    public static NodeRuntime? CurrentOrOnDemand => _current ?? OnDemand?.Invoke();
+    public static NodeRuntime? CurrentOrOnDemand => Current ?? OnDemand?.Invoke();
 
     /// <summary>The object <see cref="Mp.CurrentProcess"/> returns outside any started process.</summary>
     public static MpProcess MainProcess { get; private set; } = MpProcess.ForMain("MainProcess");
@@ -40,6 +45,7 @@ internal sealed class NodeRuntime
     public bool IsCoordinator { get; }
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
+    public Correlator Correlator { get; }
     public MpContext Context { get; }
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>
@@ -50,12 +56,12 @@ internal sealed class NodeRuntime
             MainProcess = MpProcess.ForMain(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), "mp-processes");
         var runtime = new NodeRuntime(system, settings, hostName, coordinatorSupervisor is null, supervisor);
-        _current = runtime;
+        lock (Live) Live.Add(runtime);
         return runtime;
     }
 
     public void Retire()
     {
-        Interlocked.CompareExchange(ref _current, null, this);
+        lock (Live) Live.Remove(this);
     }
 }

@@ -11,7 +11,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Mp.WaitForSpawnSparesAsync();
     }
 
-    public async Task DisposeAsync() => await Mp.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // A test that failed half-way may leave children running: disposing would wait for them, as Python does.
+        foreach (var child in Multiprocessing.Mp.ActiveChildren()) child.Kill();
+        await Mp.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

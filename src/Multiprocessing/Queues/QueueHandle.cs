@@ -1,0 +1,45 @@
+using Akka.Actor;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Queues;
+
+/// <summary>
+/// What every queue handle is: the queue actor's reference (so a handle is a value that can be
+/// passed to a process or sent through another queue) and the calls all of Python's queues have.
+/// </summary>
+public abstract class QueueHandle<T>
+{
+    private readonly IActorRef _queue;
+    private readonly int _maxSize;
+
+    private protected QueueHandle(IActorRef queue, int maxSize, NodeRuntime runtime)
+    {
+        _queue = queue;
+        _maxSize = maxSize;
+        QueueEnd.Of(this, queue, maxSize, runtime);
+    }
+
+    private protected QueueEnd End => QueueEnd.Of(this, _queue, _maxSize);
+
+    private protected int Bound => _maxSize;
+
+    /// <summary>Puts <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel.</summary>
+    public void Put(T item) => End.PutAsync(End.Serialize(item), true, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Puts <paramref name="item"/>, waiting for room in a bounded queue until cancelled.</summary>
+    public Task PutAsync(T item, CancellationToken cancellationToken = default) =>
+        End.PutAsync(End.Serialize(item), true, null, cancellationToken);
+
+    /// <summary>Removes and returns the next item, waiting for one.</summary>
+    public T Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
+
+    /// <summary>Removes and returns the next item, waiting until cancelled (<see cref="OperationCanceledException"/>, nothing taken).</summary>
+    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
+        End.Deserialize<T>(await End.GetAsync(true, null, cancellationToken));
+
+    /// <summary>True if the queue holds no item (this handle's own puts counted once they landed). Like Python's, a snapshot.</summary>
+    public bool Empty() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0;
+
+    /// <summary>No more puts or gets through this handle in this process; what was put is still delivered.</summary>
+    public void Close() => End.Close();
+}

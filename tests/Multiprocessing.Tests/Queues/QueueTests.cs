@@ -1,0 +1,187 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Queues;
+
+/// <summary>Queues between real worker OS processes.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class QueueTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private MpContext Mp => cluster.Mp;
+
+    private static void StartAndJoin(params MpProcess[] processes)
+    {
+        foreach (var process in processes) process.Start();
+        foreach (var process in processes)
+        {
+            Assert.True(process.Join(Patience));
+            Assert.Equal(0, process.ExitCode);
+        }
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void Items_from_many_producer_processes_arrive_exactly_once_in_order_per_producer(StartMethod method)
+    {
+        var queue = Mp.Queue<string>();
+        var context = Mp.GetContext(method);
+        var producers = Enumerable.Range(0, 3).Select(p => context.Process(QueueTargets.Produce, $"p{p}", 2000, queue)).ToArray();
+        producers.ToList().ForEach(p => p.Start());
+
+        var received = Enumerable.Range(0, 6000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        producers.ToList().ForEach(p => Assert.True(p.Join(Patience)));
+
+        Assert.Equal(6000, received.Distinct().Count());
+        foreach (var producer in new[] { "p0", "p1", "p2" })
+        {
+            var sequence = received.Where(r => r.StartsWith(producer + ":")).Select(r => int.Parse(r[(producer.Length + 1)..])).ToList();
+            Assert.Equal(Enumerable.Range(0, 2000), sequence);
+        }
+        Assert.True(queue.Empty());
+    }
+
+    [Fact]
+    public void Items_are_shared_by_several_consumer_processes_each_exactly_once()
+    {
+        var queue = Mp.Queue<string>();
+        var results = Mp.Queue<string>();
+        var consumers = Enumerable.Range(0, 2).Select(_ => Mp.Process(QueueTargets.Consume, queue, results)).ToArray();
+        consumers.ToList().ForEach(c => c.Start());
+        for (var i = 0; i < 1000; i++) queue.Put($"item-{i}");
+        queue.Put("stop");
+        queue.Put("stop");
+        consumers.ToList().ForEach(c => Assert.True(c.Join(Patience)));
+
+        var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)).ToList();
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"item-{i}").Order(), got.Select(g => g.Split('|')[1]).Order());
+        Assert.Throws<QueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task A_consumer_that_times_out_or_is_cancelled_swallows_nothing()
+    {
+        var queue = Mp.Queue<string>();
+        Assert.Throws<QueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Throws<QueueEmptyException>(() => queue.GetNowait());
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.GetAsync(cancel.Token));
+
+        StartAndJoin(Mp.Process(QueueTargets.Produce, "late", 1, queue));
+
+        Assert.Equal("late:0", queue.Get(block: true, Patience));
+        Assert.True(queue.Empty());
+    }
+
+    [Fact]
+    public void A_bounded_queue_applies_back_pressure()
+    {
+        var bounded = Mp.Queue<int>(maxSize: 2);
+        bounded.PutNowait(1);
+        bounded.Put(2);
+        Assert.True(bounded.Full());
+        Assert.Throws<QueueFullException>(() => bounded.PutNowait(3));
+        Assert.Throws<QueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(2, bounded.QSize());
+
+        // A producer process blocks on the full queue and goes on as room frees.
+        var producer = Mp.Process(QueueTargets.PutThenFill, bounded, 5);
+        producer.Start();
+        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)));
+        var got = Enumerable.Range(0, 7).Select(_ => bounded.Get(block: true, Patience)).ToList();
+        Assert.True(producer.Join(Patience));
+        Assert.Equal([1, 2, 0, 1, 2, 3, 4], got);
+    }
+
+    [Fact]
+    public void An_item_that_cannot_be_serialized_fails_the_put_naming_its_type()
+    {
+        var queue = Mp.Queue<object>();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var error = Assert.Throws<MpSerializationException>(() => queue.Put(self));
+        Assert.Contains("System.Diagnostics.Process", error.Message);
+        Assert.True(queue.Empty());
+    }
+
+    [Fact]
+    public void A_10_MB_item_arrives_intact_and_one_over_the_frame_size_fails_at_the_put()
+    {
+        var queue = Mp.Queue<byte[]>();
+        var big = new byte[10 * 1024 * 1024];
+        new Random(5).NextBytes(big);
+        var echo = Mp.Queue<byte[]>();
+        var relay = Mp.Process(Relay, queue, echo);
+        relay.Start();
+        queue.Put(big);
+        Assert.Equal(big, echo.Get(block: true, Patience));
+        Assert.True(relay.Join(Patience));
+
+        var error = Assert.Throws<MpSerializationException>(() => queue.Put(new byte[20 * 1024 * 1024]));
+        Assert.Contains("maximum-frame-size", error.Message);
+    }
+
+    private static void Relay(MpQueue<byte[]> from, MpQueue<byte[]> to) => to.Put(from.Get());
+
+    [Fact]
+    public void A_closed_handle_refuses_puts_and_gets()
+    {
+        var queue = Mp.Queue<int>();
+        queue.Put(1);
+        queue.Close();
+        Assert.Throws<InvalidOperationException>(() => queue.Put(2));
+        Assert.Throws<InvalidOperationException>(() => queue.Get());
+    }
+
+    [Fact]
+    public void A_queue_handle_travels_through_another_queue_and_keeps_working()
+    {
+        var mailbox = Mp.Queue<MpQueue<string>>();
+        var replies = Mp.Queue<string>();
+        var process = Mp.Process(QueueTargets.AnswerOnTheQueueReceived, mailbox);
+        process.Start();
+        mailbox.Put(replies);
+        Assert.Equal($"hello from {process.Name}", replies.Get(block: true, Patience));
+        Assert.True(process.Join(Patience));
+    }
+
+    [Fact]
+    public void Everything_a_process_put_just_before_it_ended_is_delivered()
+    {
+        var queue = Mp.Queue<string>();
+        StartAndJoin(Mp.Process(QueueTargets.Produce, "burst", 20_000, queue));
+        Assert.Equal(20_000, queue.QSize());
+    }
+
+    [Fact]
+    public void Null_items_travel()
+    {
+        var queue = Mp.Queue<string?>();
+        queue.Put(null);
+        queue.Put("x");
+        Assert.Null(queue.Get());
+        Assert.Equal("x", queue.Get());
+    }
+
+    [Fact]
+    public void A_joinable_queue_joins_once_every_item_is_done()
+    {
+        var tasks = Mp.JoinableQueue<int>();
+        for (var i = 0; i < 5; i++) tasks.Put(i);
+        Assert.False(tasks.Join(TimeSpan.FromMilliseconds(100)));
+
+        StartAndJoin(Mp.Process(QueueTargets.WorkThroughJoinable, tasks, 5));
+
+        Assert.True(tasks.Join(Patience));
+        Assert.Throws<InvalidOperationException>(tasks.TaskDone);
+    }
+
+    [Fact]
+    public void A_simple_queue_carries_items_between_processes()
+    {
+        var queue = Mp.SimpleQueue<string>();
+        Assert.True(queue.Empty());
+        StartAndJoin(Mp.Process(QueueTargets.SimplePut, queue, "simple"));
+        Assert.False(queue.Empty());
+        Assert.Equal("simple", queue.Get());
+    }
+}
