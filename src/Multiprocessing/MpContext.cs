@@ -58,6 +58,13 @@ public sealed class MpContext : IAsyncDisposable
     /// <summary>Python's <c>JoinableQueue(maxsize)</c>.</summary>
     public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
 
+    /// <summary>Python's <c>Pipe(duplex)</c>: two connected ends; with <paramref name="duplex"/> false, (reader, writer).</summary>
+    public (MpConnection<T> First, MpConnection<T> Second) Pipe<T>(bool duplex = true)
+    {
+        var (first, second) = Pipes.ConnectionEnd.NewPipe(Runtime);
+        return (new MpConnection<T>(first, readable: true, writable: duplex), new MpConnection<T>(second, readable: duplex, writable: true));
+    }
+
     /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
     public T Bind<T>(T process) where T : MpProcess
     {

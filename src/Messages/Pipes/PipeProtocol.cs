@@ -1,0 +1,50 @@
+using Akka.Actor;
+
+namespace Multiprocessing.Messages.Pipes;
+
+// A pipe is two endpoint actors, one per end, each the other's peer. An end moves to the
+// process that uses it (PipeRelocate -> PipeHandover), so messages go straight between the two
+// processes; the endpoint made with the pipe (the origin) forwards to wherever the end is, and
+// gets it back when that process ends. Every delivery is numbered by its sender, so a message
+// that took the old route is put back in order.
+
+/// <summary>Handle -> its endpoint: send <paramref name="Data"/> to the peer.</summary>
+public sealed record PipeSend(byte[] Data) : IMpMessage;
+
+/// <summary>Endpoint -> peer endpoint: message number <paramref name="Seq"/> of this end.</summary>
+public sealed record PipeDeliver(long Seq, byte[] Data) : IMpMessage;
+
+/// <summary>Take the next message (or, with <paramref name="Peek"/>, say whether one or the end of the stream is there).</summary>
+public sealed record PipeRecv(long RequestId, bool Wait, bool Peek) : ICorrelated;
+
+/// <summary>The reader gave up on <paramref name="RequestId"/>.</summary>
+public sealed record PipeCancel(long RequestId) : ICorrelated;
+
+/// <summary>Handle -> its endpoint: this end is closed.</summary>
+public sealed record PipeClose : IMpMessage;
+
+/// <summary>Endpoint -> peer endpoint: no more messages will come (the reader gets end-of-stream once drained).</summary>
+public sealed record PipePeerClosed : IMpMessage;
+
+/// <summary>A process that uses this end asks to hold its endpoint: <paramref name="NewEndpoint"/> takes over.</summary>
+public sealed record PipeRelocate(IActorRef NewEndpoint) : IMpMessage;
+
+/// <summary>The state of an end, moving to the endpoint that holds it from now on. <paramref name="Origin"/> is the
+/// endpoint made with the pipe (in the creating process), where the end returns; Nobody when it is the receiver itself.</summary>
+public sealed record PipeHandover(
+    IActorRef Peer, long NextSendSeq, long NextExpectedSeq, IReadOnlyList<PipeDeliver> Received,
+    bool PeerClosed, IActorRef Origin) : IMpMessage;
+
+/// <summary>New owner -> the end's origin endpoint: forward to <paramref name="NewOwner"/> from now on.</summary>
+public sealed record PipeOwnerMoved(IActorRef NewOwner) : IMpMessage;
+
+/// <summary>Endpoint -> peer endpoint: send to <paramref name="NewEndpoint"/> from now on.</summary>
+public sealed record PipePeerMoved(IActorRef NewEndpoint) : IMpMessage;
+
+public sealed record PipeData(long RequestId, byte[] Data) : ICorrelated;
+public sealed record PipeEof(long RequestId) : ICorrelated;
+public sealed record PipeReady(long RequestId, bool Ready) : ICorrelated;
+public sealed record PipeCancelled(long RequestId) : ICorrelated;
+
+/// <summary>A returned end is held again by the endpoint it came from.</summary>
+public sealed record PipeReturned : IMpMessage;

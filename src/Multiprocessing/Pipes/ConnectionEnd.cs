@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Pipes;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Pipes;
+
+/// <summary>
+/// A connection handle's local side in one process, kept beside the handle (which travels).
+/// Used in a process other than the one holding its endpoint, it first moves the endpoint here,
+/// so that the mailbox of an end lives in the process that uses it; when that process ends
+/// normally the end goes back, so that other holders lose nothing.
+/// </summary>
+internal sealed class ConnectionEnd
+{
+    private static readonly ConditionalWeakTable<object, ConnectionEnd> Ends = new();
+
+    private IActorRef _origin = ActorRefs.Nobody;
+    private readonly NodeRuntime _runtime;
+    private readonly object _bindLock = new();
+    private IActorRef? _endpoint;
+    private volatile bool _peerGone;
+    private volatile bool _closed;
+
+    private ConnectionEnd(NodeRuntime? runtime)
+    {
+        _runtime = runtime ?? NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+    }
+
+    /// <summary>The endpoint this end was made with (the origin), or the one it was serialized with.</summary>
+    public IActorRef Origin => _origin;
+
+    /// <summary>The local side of a handle that travelled here.</summary>
+    public static ConnectionEnd Of(object handle, IActorRef endpoint) =>
+        Ends.GetValue(handle, _ => new ConnectionEnd(null) { _origin = endpoint });
+
+    public static void Attach(object handle, ConnectionEnd end) => Ends.Add(handle, end);
+
+    /// <summary>Creates the two ends of a new pipe, their endpoints in this process.</summary>
+    public static (ConnectionEnd First, ConnectionEnd Second) NewPipe(NodeRuntime runtime)
+    {
+        var first = new ConnectionEnd(runtime);
+        var second = new ConnectionEnd(runtime);
+        first._origin = first._endpoint = runtime.System.ActorOf(PipeEndActor.Props(first.MarkPeerGone));
+        second._origin = second._endpoint = runtime.System.ActorOf(PipeEndActor.Props(second.MarkPeerGone));
+        first._origin.Tell(new PipeHandover(second._origin, 0, 0, [], false, ActorRefs.Nobody));
+        second._origin.Tell(new PipeHandover(first._origin, 0, 0, [], false, ActorRefs.Nobody));
+        return (first, second);
+    }
+
+    public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "pipe message");
+
+    public T Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)_runtime.Payloads.Deserialize(bytes, "pipe message");
+
+    public void Send(byte[] data)
+    {
+        var endpoint = Endpoint();
+        if (_peerGone) throw new IOException("The other end of the pipe is closed (broken pipe).");
+        endpoint.Tell(new PipeSend(data));
+    }
+
+    /// <summary>The next message; <see cref="EndOfStreamException"/> once the peer is closed or gone and nothing is left.</summary>
+    public async Task<byte[]> RecvAsync(CancellationToken cancellationToken)
+    {
+        var reply = await RequestAsync(id => new PipeRecv(id, Wait: true, Peek: false), null, cancellationToken);
+        return reply switch
+        {
+            PipeData data => data.Data,
+            _ => throw new EndOfStreamException("The other end of the pipe is closed and nothing is left to read (EOFError)."),
+        };
+    }
+
+    /// <summary>Whether a message (or the end of the stream) can be read within <paramref name="timeout"/>.</summary>
+    public async Task<bool> PollAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var wait = timeout > TimeSpan.Zero;
+        var reply = await RequestAsync(id => new PipeRecv(id, Wait: wait, Peek: true), wait ? timeout : null, cancellationToken);
+        return reply is PipeReady { Ready: true };
+    }
+
+    public void Close()
+    {
+        if (_closed) return;
+        _closed = true;
+        lock (_bindLock) (_endpoint ?? _origin).Tell(new PipeClose());
+    }
+
+    public void CheckOpen()
+    {
+        if (_closed) throw new InvalidOperationException("The connection is closed.");
+    }
+
+    private void MarkPeerGone() => _peerGone = true;
+
+    // The endpoint this process talks to: the original one if it lives here, else one made here
+    // that the end is moved into.
+    private IActorRef Endpoint()
+    {
+        CheckOpen();
+        lock (_bindLock)
+        {
+            if (_endpoint is not null) return _endpoint;
+            var address = _origin.Path.Address;
+            if (!address.HasGlobalScope || address.Equals(((ExtendedActorSystem)_runtime.System).Provider.DefaultAddress))
+                return _endpoint = _origin;
+            var local = _runtime.System.ActorOf(PipeEndActor.Props(MarkPeerGone));
+            _origin.Tell(new PipeRelocate(local));
+            // Before this process counts as ended, the end is back where it came from.
+            ProcessLife.Of(Mp.CurrentProcess()).OnExit(() => local.Ask<PipeReturned>(new PipeEndActor.ReturnEnd(), _runtime.Settings.AskTimeout));
+            return _endpoint = local;
+        }
+    }
+
+    private async Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var endpoint = Endpoint();
+        var (id, reply) = _runtime.Correlator.Send(endpoint, request);
+        try
+        {
+            return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            endpoint.Tell(new PipeCancel(id), _runtime.Correlator.Inbox);
+            var settled = await reply.WaitAsync(_runtime.Settings.AskTimeout);
+            if (settled is PipeCancelled && e is OperationCanceledException) throw;
+            return settled;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Multiprocessing.Pipes;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// Python's <c>multiprocessing.connection.Connection</c>: one end of a <see cref="MpContext.Pipe{T}"/>.
+/// A value: pass it to a process and its mailbox moves there. Unlike Python's, two readers of
+/// the same end never corrupt anything: each message arrives whole at exactly one of them.
+/// </summary>
+public sealed class MpConnection<T>
+{
+    private readonly IActorRef _endpoint;
+    private readonly bool _readable;
+    private readonly bool _writable;
+
+    internal MpConnection(ConnectionEnd end, bool readable, bool writable)
+    {
+        _endpoint = end.Origin;
+        _readable = readable;
+        _writable = writable;
+        ConnectionEnd.Attach(this, end);
+    }
+
+    public bool Readable => _readable;
+    public bool Writable => _writable;
+
+    private ConnectionEnd End => ConnectionEnd.Of(this, _endpoint);
+
+    /// <summary>Sends <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel, <see cref="IOException"/> if the other end is closed.</summary>
+    public void Send(T item)
+    {
+        CheckWritable();
+        End.Send(End.Serialize(item));
+    }
+
+    public Task SendAsync(T item, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Send(item);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Python's <c>send_bytes</c>.</summary>
+    public void SendBytes(byte[] buffer, int offset = 0, int? size = null)
+    {
+        CheckWritable();
+        End.Send(End.Serialize(buffer.AsSpan(offset, size ?? buffer.Length - offset).ToArray()));
+    }
+
+    /// <summary>The next message, waiting for it; <see cref="EndOfStreamException"/> (Python's EOFError) once the other end is closed or gone and nothing is left.</summary>
+    public T Recv() => RecvAsync().GetAwaiter().GetResult();
+
+    public async Task<T> RecvAsync(CancellationToken cancellationToken = default)
+    {
+        CheckReadable();
+        return End.Deserialize<T>(await End.RecvAsync(cancellationToken));
+    }
+
+    /// <summary>Python's <c>recv_bytes</c>: the next message sent with <see cref="SendBytes"/>.</summary>
+    public byte[] RecvBytes()
+    {
+        CheckReadable();
+        return End.Deserialize<byte[]>(End.RecvAsync(CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Whether a message (or the end of the stream) can be read, waiting up to <paramref name="timeout"/> (none: do not wait).</summary>
+    public bool Poll(TimeSpan? timeout = null) => PollAsync(timeout).GetAwaiter().GetResult();
+
+    public Task<bool> PollAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        CheckReadable();
+        return End.PollAsync(timeout ?? TimeSpan.Zero, cancellationToken);
+    }
+
+    /// <summary>Closes this end: the other end reads what was sent, then end-of-stream. Further calls throw.</summary>
+    public void Close() => End.Close();
+
+    private void CheckReadable()
+    {
+        End.CheckOpen();
+        if (!_readable) throw new InvalidOperationException("connection is write-only");
+    }
+
+    private void CheckWritable()
+    {
+        End.CheckOpen();
+        if (!_writable) throw new InvalidOperationException("connection is read-only");
+    }
+}

@@ -1,0 +1,194 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Pipes;
+
+namespace Multiprocessing.Pipes;
+
+/// <summary>
+/// One end of a pipe. As owner it holds the end's mailbox (messages from the peer, in the
+/// peer's order), serves readers (each message to exactly one) and sends to the peer. Asked by
+/// a process that uses the end elsewhere, it hands the state over and forwards whatever still
+/// comes its way. The origin (the endpoint made with the pipe) always knows where the end is,
+/// gets it back when its holder ends, and closes it if its holder dies.
+/// </summary>
+internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
+{
+    /// <summary>Local: the process that holds this endpoint is ending; give the end back to its origin.</summary>
+    public sealed record ReturnEnd;
+
+    private sealed record Reader(IActorRef Sender, long RequestId, bool Peek);
+
+    private readonly Queue<byte[]> _inbox = new();
+    private readonly SortedDictionary<long, byte[]> _early = [];
+    private readonly List<Reader> _readers = [];
+    private readonly Action _peerGone;
+    private IActorRef _peer = ActorRefs.Nobody;
+    private IActorRef _origin = ActorRefs.Nobody;
+    private long _nextSendSeq;
+    private long _nextExpectedSeq;
+    private bool _peerClosed;
+
+    public IStash Stash { get; set; } = null!;
+
+    /// <param name="peerGone">Told when the peer closed or died, so that sends fail at the call.</param>
+    public PipeEndActor(Action peerGone)
+    {
+        _peerGone = peerGone;
+        Become(Pending);
+    }
+
+    private bool IsOrigin => _origin.Equals(Self);
+
+    // Made for a process that uses the end: waits for the end's state.
+    private void Pending()
+    {
+        Receive<PipeHandover>(handover =>
+        {
+            TakeOver(handover);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Owner()
+    {
+        Receive<PipeSend>(send => _peer.Tell(new PipeDeliver(_nextSendSeq++, send.Data)));
+
+        Receive<PipeDeliver>(deliver =>
+        {
+            if (deliver.Seq < _nextExpectedSeq) return; // already had it
+            _early[deliver.Seq] = deliver.Data;
+            Reassemble();
+            Serve();
+        });
+
+        Receive<PipeRecv>(recv =>
+        {
+            if (_inbox.Count > 0 || _peerClosed) Answer(new Reader(Sender, recv.RequestId, recv.Peek));
+            else if (recv.Wait) _readers.Add(new Reader(Sender, recv.RequestId, recv.Peek));
+            else Sender.Tell(new PipeReady(recv.RequestId, false));
+        });
+
+        Receive<PipeCancel>(cancel =>
+        {
+            // Not found: it was answered already, and that answer settles it.
+            if (_readers.RemoveAll(r => r.RequestId == cancel.RequestId && r.Sender.Equals(Sender)) > 0)
+                Sender.Tell(new PipeCancelled(cancel.RequestId));
+        });
+
+        Receive<PipeClose>(_ => _peer.Tell(new PipePeerClosed()));
+        Receive<PipePeerClosed>(_ => PeerGone());
+        Receive<Terminated>(t => t.ActorRef.Equals(_peer), _ => PeerGone());
+
+        Receive<PipePeerMoved>(moved =>
+        {
+            Context.Unwatch(_peer);
+            _peer = moved.NewEndpoint;
+            Context.Watch(_peer);
+        });
+
+        Receive<PipeRelocate>(relocate => HandOver(relocate.NewEndpoint, answer: ActorRefs.Nobody));
+
+        Receive<ReturnEnd>(_ =>
+        {
+            if (IsOrigin) Sender.Tell(new PipeReturned());
+            else HandOver(_origin, answer: Sender);
+        });
+    }
+
+    private void Forwarding(IActorRef to)
+    {
+        if (IsOrigin) Context.Watch(to);
+
+        // The end came back (its holder ended): hold it again, and say so to whoever waits for it.
+        Receive<PipeHandover>(handover =>
+        {
+            Context.Unwatch(to);
+            TakeOver(handover);
+            if (!Sender.IsNobody()) Sender.Tell(new PipeReturned());
+        });
+
+        Receive<PipeOwnerMoved>(moved =>
+        {
+            Context.Unwatch(to);
+            Become(() => Forwarding(moved.NewOwner));
+        });
+
+        // This endpoint's process is ending but the end has moved on: nothing to give back.
+        Receive<ReturnEnd>(_ => Sender.Tell(new PipeReturned()));
+
+        // The origin outlived the process that held the end: the end is gone with it.
+        Receive<Terminated>(t => t.ActorRef.Equals(to), _ =>
+        {
+            Become(Owner);
+            PeerGone();
+        });
+
+        ReceiveAny(message => to.Forward(message));
+    }
+
+    private void TakeOver(PipeHandover handover)
+    {
+        _peer = handover.Peer;
+        _origin = handover.Origin.IsNobody() ? Self : handover.Origin;
+        _nextSendSeq = handover.NextSendSeq;
+        _nextExpectedSeq = handover.NextExpectedSeq;
+        _peerClosed = handover.PeerClosed;
+        foreach (var deliver in handover.Received) _early[deliver.Seq] = deliver.Data;
+        Reassemble();
+        Context.Watch(_peer);
+        _peer.Tell(new PipePeerMoved(Self));
+        if (!IsOrigin) _origin.Tell(new PipeOwnerMoved(Self));
+        if (_peerClosed) _peerGone();
+        Become(Owner);
+        Serve();
+    }
+
+    // answer: who hears PipeReturned once the end is held again (a return waits for it, a relocation does not).
+    private void HandOver(IActorRef to, IActorRef answer)
+    {
+        var received = _inbox.Select((data, i) => new PipeDeliver(_nextExpectedSeq - _inbox.Count + i, data))
+            .Concat(_early.Select(e => new PipeDeliver(e.Key, e.Value))).ToList();
+        to.Tell(new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosed, _origin), answer);
+        foreach (var reader in _readers) to.Tell(new PipeRecv(reader.RequestId, true, reader.Peek), reader.Sender);
+        _readers.Clear();
+        _inbox.Clear();
+        _early.Clear();
+        Context.Unwatch(_peer);
+        Become(() => Forwarding(to));
+    }
+
+    private void Reassemble()
+    {
+        while (_early.Remove(_nextExpectedSeq, out var data))
+        {
+            _inbox.Enqueue(data);
+            _nextExpectedSeq++;
+        }
+    }
+
+    private void PeerGone()
+    {
+        _peerClosed = true;
+        _peerGone();
+        Serve();
+    }
+
+    private void Serve()
+    {
+        while (_readers.Count > 0 && (_inbox.Count > 0 || _peerClosed))
+        {
+            var reader = _readers[0];
+            _readers.RemoveAt(0);
+            Answer(reader);
+        }
+    }
+
+    private void Answer(Reader reader)
+    {
+        if (reader.Peek) reader.Sender.Tell(new PipeReady(reader.RequestId, true));
+        else if (_inbox.Count > 0) reader.Sender.Tell(new PipeData(reader.RequestId, _inbox.Dequeue()));
+        else reader.Sender.Tell(new PipeEof(reader.RequestId));
+    }
+
+    public static Props Props(Action peerGone) => Akka.Actor.Props.Create(() => new PipeEndActor(peerGone));
+}

@@ -1,0 +1,31 @@
+namespace Multiprocessing.Tests.Pipes;
+
+/// <summary>Process targets for the pipe tests.</summary>
+public static class PipeTargets
+{
+    /// <summary>Answers every number with number + 1 until it reads a negative one.</summary>
+    public static void Echo(MpConnection<int> conn)
+    {
+        while (conn.Recv() is var x && x >= 0) conn.Send(x + 1);
+    }
+
+    public static void SendThenClose(MpConnection<string> conn, int count)
+    {
+        for (var i = 0; i < count; i++) conn.Send($"m{i}");
+        conn.Close();
+    }
+
+    public static void SendThenHang(MpConnection<string> conn)
+    {
+        conn.Send("last words");
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    /// <summary>Reads until "stop", reporting every message on <paramref name="results"/>.</summary>
+    public static void Read(MpConnection<string> conn, MpQueue<string> results)
+    {
+        while (conn.Recv() is var message && message != "stop") results.Put(message);
+    }
+
+    public static void EchoBytes(MpConnection<byte[]> conn) => conn.SendBytes(conn.RecvBytes());
+}
