@@ -1,7 +1,10 @@
 using Multiprocessing.Bench;
 using Multiprocessing.Bench.Benchmarks;
 
-IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark()];
+// The echo benchmark runs this program a second time as its echo server.
+if (args is [RemoteEchoBenchmark.ServerArgument]) return await RemoteEchoBenchmark.RunServerAsync();
+
+IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark(), new QueueThroughputBenchmark(), new RemoteEchoBenchmark()];
 var names = string.Join(", ", benchmarks.Select(b => b.Name));
 
 var options = BenchOptions.Parse(args, out var error);
