@@ -20,21 +20,7 @@ public sealed class ProcessStartBenchmark : IBenchmark
 
     public async Task<Section> RunAsync(BenchRun run)
     {
-        IReadOnlyList<IReadOnlyDictionary<string, double>>? python = null;
-        string? pythonError = null;
-        if (run.Python.Available)
-        {
-            BenchRun.Log($"python process_spawn.py x{run.Runs}");
-            try
-            {
-                python = run.Python.RunScript("process_spawn.py", run.Runs);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or KeyNotFoundException or System.Text.Json.JsonException)
-            {
-                pythonError = e.Message;
-                BenchRun.Log($"python anchor failed: {e.Message}");
-            }
-        }
+        var python = run.RunPython("process_spawn.py", out var pythonError);
         double? Py(string field) => python is null ? null : PythonAnchor.Field(python, field).Median;
 
         var actorSeq = new List<double>();
@@ -53,6 +39,8 @@ public sealed class ProcessStartBenchmark : IBenchmark
             await WarmUpAsync(mp, actor, spawn);
             for (var i = 0; i < run.Runs; i++)
             {
+                // Spares relaunched after the previous round's spawns would compete for the CPU.
+                await mp.WaitForSpawnSparesAsync();
                 actorSeq.Add(Sequential(actor));
                 actorBatch.Add(Batch(actor));
                 await mp.WaitForSpawnSparesAsync();

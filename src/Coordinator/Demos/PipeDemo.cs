@@ -25,17 +25,7 @@ internal static class PipeDemo
         while (life > 0)
         {
             conn.Send(Random.Shared.Next(1, 3));
-            var msg = conn.Recv();
-            if (msg is int hit)
-            {
-                life -= hit;
-                Console.WriteLine($"{current} has now {life} life.");
-            }
-            else
-            {
-                Console.WriteLine(msg);
-                break;
-            }
+            if (!TakeHit(conn.Recv(), ref life, current)) break;
         }
         conn.Send($"{current} is dead!");
     }
@@ -46,19 +36,22 @@ internal static class PipeDemo
         var life = 20;
         while (life > 0)
         {
-            var msg = conn.Recv();
-            if (msg is int hit)
-            {
-                life -= hit;
-                Console.WriteLine($"{current} has now {life} life.");
-            }
-            else
-            {
-                Console.WriteLine(msg);
-                break;
-            }
+            if (!TakeHit(conn.Recv(), ref life, current)) break;
             conn.Send(Random.Shared.Next(1, 6));
         }
         conn.Send($"{current} is dead!");
+    }
+
+    // A number is a hit; anything else is the other one's last words.
+    private static bool TakeHit(object message, ref int life, string current)
+    {
+        if (message is not int hit)
+        {
+            Console.WriteLine(message);
+            return false;
+        }
+        life -= hit;
+        Console.WriteLine($"{current} has now {life} life.");
+        return true;
     }
 }
