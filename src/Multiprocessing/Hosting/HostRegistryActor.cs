@@ -17,6 +17,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record LaunchNodes(int Count);
     public sealed record AwaitNodes(int Count, TimeSpan Timeout);
     public sealed record NodesReady(IReadOnlyList<string> Names);
+    public sealed record EnableSpares;
     public sealed record AwaitSpares;
     public sealed record SparesReady(int Count);
     public sealed record ShutdownAll(TimeSpan Grace);
@@ -247,8 +248,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Timers.Cancel(waiter.Id);
         waiter.ReplyTo.Tell(new Status.Failure(new WorkerStartupException("Workers failed to start. " + detail)));
     }
-
-    public sealed record EnableSpares;
 
     public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>
         Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, down));
