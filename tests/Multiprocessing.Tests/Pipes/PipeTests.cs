@@ -4,11 +4,8 @@ namespace Multiprocessing.Tests.Pipes;
 
 /// <summary>Pipes between real worker OS processes.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class PipeTests(ClusterFixture cluster)
+public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private MpContext Mp => cluster.Mp;
-
     [Theory]
     [InlineData(StartMethod.Spawn)]
     [InlineData(StartMethod.Actor)]

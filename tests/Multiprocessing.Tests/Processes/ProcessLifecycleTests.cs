@@ -4,11 +4,8 @@ namespace Multiprocessing.Tests.Processes;
 
 /// <summary>Python's Process life cycle across real worker OS processes.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ProcessLifecycleTests(ClusterFixture cluster)
+public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private MpContext Mp => cluster.Mp;
-
     [Fact]
     public void Spawn_processes_each_run_in_a_fresh_OS_process_of_their_own()
     {

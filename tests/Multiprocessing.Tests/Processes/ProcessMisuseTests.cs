@@ -4,11 +4,8 @@ namespace Multiprocessing.Tests.Processes;
 
 /// <summary>Calls Python refuses are refused here too, at the call that is wrong.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ProcessMisuseTests(ClusterFixture cluster)
+public sealed class ProcessMisuseTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private MpContext Mp => cluster.Mp;
-
     [Fact]
     public void An_argument_that_cannot_be_serialized_makes_start_throw_naming_its_type()
     {

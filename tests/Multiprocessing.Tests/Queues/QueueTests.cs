@@ -4,11 +4,8 @@ namespace Multiprocessing.Tests.Queues;
 
 /// <summary>Queues between real worker OS processes.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class QueueTests(ClusterFixture cluster)
+public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private MpContext Mp => cluster.Mp;
-
     private static void StartAndJoin(params MpProcess[] processes)
     {
         foreach (var process in processes) process.Start();
