@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Pipes;
 using Multiprocessing.Messages.Processes;
+using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 
@@ -20,7 +22,7 @@ internal static class HostWarmUp
         ((MpProcess)payloads.Deserialize(payload, "warm-up process")).Run();
     }
 
-    /// <summary>Round-trips one message of every type a worker node exchanges.</summary>
+    /// <summary>Round-trips one message of every type a node exchanges: processes, queues, pipes.</summary>
     public static void Messages(ActorSystem system)
     {
         var id = Guid.NewGuid();
@@ -35,6 +37,14 @@ internal static class HostWarmUp
             new SignalProcess(id, 0),
             new PlacementFailed(id, "warm-up"),
             new HostLost("warm-up", 0),
+            new QueuePut(0, [[1]], true),
+            new QueueGet(0, 1, true),
+            new QueueItems(0, [[1]]),
+            new QueueDone(0),
+            new PipeSend([1]),
+            new PipeDeliver(0, [1]),
+            new PipeRecv(0, true, false),
+            new PipeData(0, [1]),
         ];
         foreach (var sample in samples)
         {
