@@ -54,7 +54,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             await up.Task.WaitAsync(settings.WorkerReadyTimeout, cancellationToken);
 
             var seed = cluster.SelfAddress.ToString();
-            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile);
+            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null);
             var host = new CoordinatorHost(runtime, registry, seed);

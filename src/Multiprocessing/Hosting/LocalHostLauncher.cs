@@ -41,7 +41,7 @@ internal sealed class LaunchedHost(string name, HostKind kind, Process os)
 /// Each child's stdin is a pipe from this process that is never written: when this process
 /// dies, even by SIGKILL, the child reads end-of-file and exits.
 /// </summary>
-internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile)
+internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile, string? configText)
 {
     private readonly List<LaunchedHost> _hosts = [];
 
@@ -56,10 +56,16 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         start.ArgumentList.Add("--probe");
         start.ArgumentList.Add(AppContext.BaseDirectory);
         if (kind == HostKind.SpawnHost) start.ArgumentList.Add("--spawn-host");
+        // Workers read the coordinator's configuration too: frame size, serializer and timeouts must agree.
         if (configFile is not null)
         {
             start.ArgumentList.Add("--config");
             start.ArgumentList.Add(Path.GetFullPath(configFile));
+        }
+        if (!string.IsNullOrWhiteSpace(configText))
+        {
+            start.ArgumentList.Add("--hocon");
+            start.ArgumentList.Add(configText);
         }
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;

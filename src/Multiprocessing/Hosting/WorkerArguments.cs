@@ -1,13 +1,13 @@
 namespace Multiprocessing.Hosting;
 
-/// <summary>The WorkerNode command line. <c>--watch-stdin</c>, <c>--probe</c> and <c>--spawn-host</c> are set by a coordinator that launches it.</summary>
+/// <summary>The WorkerNode command line. <c>--hocon</c>, <c>--watch-stdin</c>, <c>--probe</c> and <c>--spawn-host</c> are set by a coordinator that launches it.</summary>
 internal sealed record WorkerArguments(
-    string Seed, string? ConfigFile, IReadOnlyList<string> Assemblies, string? Name,
+    string Seed, string? ConfigFile, string? ConfigText, IReadOnlyList<string> Assemblies, string? Name,
     bool WatchStdin, IReadOnlyList<string> ProbeFolders, bool SpawnHost)
 {
     public static WorkerArguments Parse(IReadOnlyList<string> args)
     {
-        string? seed = null, config = null, name = null;
+        string? seed = null, config = null, configText = null, name = null;
         var assemblies = new List<string>();
         var probes = new List<string>();
         bool watchStdin = false, spawnHost = false;
@@ -18,6 +18,7 @@ internal sealed record WorkerArguments(
             {
                 case "--seed": seed = Value(); break;
                 case "--config": config = Value(); break;
+                case "--hocon": configText = Value(); break;
                 case "--assembly": assemblies.Add(Value()); break;
                 case "--name": name = Value(); break;
                 case "--probe": probes.Add(Value()); break;
@@ -29,6 +30,6 @@ internal sealed record WorkerArguments(
         if (seed is null) throw new ArgumentException("--seed is required.");
         if (!seed.StartsWith("akka.tcp://", StringComparison.Ordinal))
             throw new ArgumentException($"--seed must look like akka.tcp://SYSTEM@HOST:PORT, not '{seed}'.");
-        return new WorkerArguments(seed, config, assemblies, name, watchStdin, probes, spawnHost);
+        return new WorkerArguments(seed, config, configText, assemblies, name, watchStdin, probes, spawnHost);
     }
 }

@@ -37,7 +37,7 @@ public static class WorkerHost
         AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
         if (arguments.SpawnHost) return await SpawnHost.RunAsync(arguments);
 
-        var config = MpConfig.Load(arguments.ConfigFile,
+        var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
             $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
         var settings = MpSettings.From(config);
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";

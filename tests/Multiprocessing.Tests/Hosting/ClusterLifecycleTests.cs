@@ -48,6 +48,19 @@ public sealed class ClusterLifecycleTests
         Assert.Empty(OsProcesses.WorkersWith(mp.Address));
     }
 
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public async Task Workers_read_the_configuration_given_in_code(StartMethod method)
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1, Config = "akka.remote.dot-netty.tcp.maximum-frame-size = 1 MiB" });
+        var queue = mp.Queue<byte[]>();
+        var process = mp.GetContext(method).Process(Targets.TryPutLarge, queue, 2 * 1024 * 1024);
+        process.Start();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(5, process.ExitCode);
+    }
+
     [Fact]
     public async Task A_killed_worker_node_ends_its_processes_with_a_negative_code_and_the_rest_goes_on()
     {

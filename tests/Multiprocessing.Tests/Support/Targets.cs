@@ -33,6 +33,19 @@ public static class Targets
 
     public static void TakeAnything(object value) => Console.WriteLine(value);
 
+    /// <summary>Exits with 5 if an item of <paramref name="bytes"/> is refused as over the frame size, 0 if it could be put.</summary>
+    public static void TryPutLarge(MpQueue<byte[]> queue, int bytes)
+    {
+        try
+        {
+            queue.Put(new byte[bytes]);
+        }
+        catch (MpSerializationException e) when (e.Message.Contains("maximum-frame-size"))
+        {
+            Mp.Exit(5);
+        }
+    }
+
     /// <summary>Starts a daemonic child that never ends, prints its pid, and returns: the child must be terminated with it.</summary>
     public static void StartDaemonChildAndReturn()
     {

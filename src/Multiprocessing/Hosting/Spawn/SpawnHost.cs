@@ -27,12 +27,12 @@ internal static class SpawnHost
         Console.SetError(new OutputRouter(Console.Error, isError: true));
 
         // Parsing HOCON costs a fresh process tens of milliseconds: only the cluster needs it.
-        var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile,
+        var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
             "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
         var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments.Seed, config.Value, name));
         NodeRuntime.OnDemand = () => runtime.Value;
-        var hyperion = arguments.ConfigFile is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
+        var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
         var payloads = new PayloadSerializer(StandaloneHyperion(hyperion, () => runtime.Value.System), long.MaxValue);
 
