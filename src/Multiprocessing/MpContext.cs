@@ -29,7 +29,7 @@ public sealed class MpContext : IAsyncDisposable
         Coordinator?.WaitForWorkersAsync(count, timeout ?? Runtime.Settings.WorkerReadyTimeout, cancellationToken)
         ?? throw new InvalidOperationException("Only the coordinator's context tracks the workers.");
 
-    /// <summary>Waits until the pre-started spawn hosts (multiprocessing.spawn.spares) are ready, so the next spawns start warm.</summary>
+    /// <summary>Waits until the pre-started spawn hosts (multiprocessing.spawn.spares) are ready, and connected to the cluster where they connect ahead (spawn.connect-ahead-after), so the next spawns start warm.</summary>
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken = default) =>
         Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;
 

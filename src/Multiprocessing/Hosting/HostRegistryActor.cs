@@ -18,6 +18,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record AwaitNodes(int Count, TimeSpan Timeout);
     public sealed record NodesReady(IReadOnlyList<string> Names);
     public sealed record EnableSpares;
+    public sealed record SpareConnected(string Name);
     public sealed record AwaitSpares;
     public sealed record SparesReady(int Count);
     public sealed record ShutdownAll(TimeSpan Grace);
@@ -32,6 +33,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly Action<Address> _down;
     private readonly List<Host> _nodes = [];
     private readonly List<Host> _spares = [];
+    private readonly HashSet<string> _connectedSpares = [];
     private readonly Queue<RunProcess> _waitingForSpawnHost = new();
     private readonly HashSet<string> _launchingSpawnHosts = [];
     private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
@@ -81,6 +83,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             CheckSpares();
         });
 
+        Receive<SpareConnected>(connected =>
+        {
+            if (_spares.Any(s => s.Name == connected.Name)) _connectedSpares.Add(connected.Name);
+            CheckSpares();
+        });
+
         Receive<EnableSpares>(_ =>
         {
             _sparesEnabled = true;
@@ -122,6 +130,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
                 {
                     var spare = _spares[0];
                     _spares.RemoveAt(0);
+                    _connectedSpares.Remove(spare.Name);
                     Dispatch(spare, place.Run);
                 }
                 else _waitingForSpawnHost.Enqueue(place.Run);
@@ -216,6 +225,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Context.Unwatch(host.Agent);
         _nodes.Remove(host);
         _spares.Remove(host);
+        _connectedSpares.Remove(host.Name);
         return host;
     }
 
@@ -235,9 +245,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         }
     }
 
+    // Ready means connected too where spares connect ahead (spawn.connect-ahead-after).
     private void CheckSpares()
     {
-        if (_spares.Count < _settings.SpawnSpares) return;
+        var ready = _settings.SpawnConnectAheadAfter is null ? _spares.Count : _connectedSpares.Count;
+        if (ready < _settings.SpawnSpares) return;
         foreach (var waiter in _sparesWaiters) waiter.Tell(new SparesReady(_spares.Count));
         _sparesWaiters.Clear();
     }

@@ -55,7 +55,15 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         start.ArgumentList.Add("--watch-stdin");
         start.ArgumentList.Add("--probe");
         start.ArgumentList.Add(AppContext.BaseDirectory);
-        if (kind == HostKind.SpawnHost) start.ArgumentList.Add("--spawn-host");
+        if (kind == HostKind.SpawnHost)
+        {
+            start.ArgumentList.Add("--spawn-host");
+            if (settings.SpawnConnectAheadAfter is { } after)
+            {
+                start.ArgumentList.Add("--connect-ahead-ms");
+                start.ArgumentList.Add(((int)after.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
         // Workers read the coordinator's configuration too: frame size, serializer and timeouts must agree.
         if (configFile is not null)
         {

@@ -17,6 +17,8 @@ internal enum FrameKind : byte
     Exited = 5,
     /// <summary>coordinator: the exit is recorded, end the host.</summary>
     Ack = 6,
+    /// <summary>host: still waiting, it has connected to the cluster ahead of its process.</summary>
+    Connected = 7,
 }
 
 internal sealed record Frame(FrameKind Kind, Guid Id = default, int Number = 0, string Text = "", byte[]? Bytes = null);

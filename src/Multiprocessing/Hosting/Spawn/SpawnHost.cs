@@ -38,7 +38,10 @@ internal static class SpawnHost
 
         HostWarmUp.Processes(payloads);
         channel.Write(new Frame(FrameKind.Ready, Number: Environment.ProcessId));
+        using var taken = new ManualResetEventSlim();
+        if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments.Seed, idle, taken, channel);
         var run = channel.Read();
+        taken.Set();
         if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
 
         // From here on, the end of stdin before an Ack means the coordinator died.
@@ -61,6 +64,29 @@ internal static class SpawnHost
         // The exit is recorded: nothing is left to hand over, so end at once.
         Environment.Exit(0);
         return 0;
+    }
+
+    // A spare that waits long enough starts its actor system, associates with the coordinator
+    // and warms its messages; a process that needs the cluster then finds it up, or waits for
+    // the start already under way. A spare taken sooner skips all of it.
+    private static void ConnectAheadWhenIdle(Lazy<NodeRuntime> runtime, string seed, TimeSpan idle, ManualResetEventSlim taken, HostChannel channel)
+    {
+        var thread = new Thread(() =>
+        {
+            if (taken.Wait(idle)) return;
+            var system = runtime.Value.System;
+            HostWarmUp.Messages(system);
+            try
+            {
+                system.ActorSelection($"{seed}/user/mp-hosts").Ask<ActorIdentity>(new Identify(null), runtime.Value.Settings.AskTimeout).Wait();
+                if (!taken.IsSet) channel.Write(new Frame(FrameKind.Connected));
+            }
+            catch (AggregateException)
+            {
+                // Not connected ahead: the process connects when it needs to, and reports what fails then.
+            }
+        }) { IsBackground = true, Name = "connect-ahead" };
+        thread.Start();
     }
 
     /// <summary>What the embedded reference.conf and Hyperion's own defaults amount to (a test holds them equal).</summary>

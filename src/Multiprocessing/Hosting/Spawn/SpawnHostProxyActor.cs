@@ -32,6 +32,9 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
                 case FrameKind.Ready:
                     registry.Tell(new RegisterHost(HostKind.SpawnHost, host.Name, host.Pid, Self));
                     break;
+                case FrameKind.Connected:
+                    registry.Tell(new HostRegistryActor.SpareConnected(host.Name));
+                    break;
                 case FrameKind.Started:
                     supervisor.Tell(new ProcessStarted(frame.Id, frame.Number, host.Name));
                     break;
