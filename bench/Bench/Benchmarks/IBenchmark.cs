@@ -25,7 +25,7 @@ public sealed record BenchRun(BenchOptions Options, PythonAnchor Python)
         {
             return Python.RunScript(script, Runs);
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or KeyNotFoundException or System.Text.Json.JsonException)
         {
             error = e.Message;
             Log($"python anchor failed: {e.Message}");

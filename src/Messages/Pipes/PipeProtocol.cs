@@ -17,9 +17,6 @@ public sealed record PipeDeliver(long Seq, byte[] Data) : IMpMessage;
 /// <summary>Take the next message (or, with <paramref name="Peek"/>, say whether one or the end of the stream is there).</summary>
 public sealed record PipeRecv(long RequestId, bool Wait, bool Peek) : ICorrelated;
 
-/// <summary>The reader gave up on <paramref name="RequestId"/>.</summary>
-public sealed record PipeCancel(long RequestId) : ICorrelated;
-
 /// <summary>Handle -> its endpoint: this end is closed.</summary>
 public sealed record PipeClose : IMpMessage;
 
@@ -44,7 +41,6 @@ public sealed record PipePeerMoved(IActorRef NewEndpoint) : IMpMessage;
 public sealed record PipeData(long RequestId, byte[] Data) : ICorrelated;
 public sealed record PipeEof(long RequestId) : ICorrelated;
 public sealed record PipeReady(long RequestId, bool Ready) : ICorrelated;
-public sealed record PipeCancelled(long RequestId) : ICorrelated;
 
 /// <summary>A returned end is held again by the endpoint it came from.</summary>
 public sealed record PipeReturned : IMpMessage;

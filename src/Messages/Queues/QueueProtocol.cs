@@ -2,17 +2,14 @@ namespace Multiprocessing.Messages.Queues;
 
 // A queue is an actor holding serialized items; handles in any process talk to it. Every
 // request carries a RequestId and is answered exactly once, so a caller that gives up (timeout,
-// cancellation) sends QueueCancel and then waits for the one answer that settles its request:
-// either QueueCancelled, or the reply that was already on its way. Nothing is swallowed.
+// cancellation) sends CancelRequest and then waits for the one answer that settles its request:
+// either RequestCancelled, or the reply that was already on its way. Nothing is swallowed.
 
 /// <summary>Append <paramref name="Items"/> (in order). Bounded queue: with <paramref name="WaitForRoom"/> the request waits for room, else it is answered QueueFull.</summary>
 public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated;
 
 /// <summary>Up to <paramref name="Max"/> items; with <paramref name="Wait"/> the request waits for one, else it is answered QueueEmpty.</summary>
 public sealed record QueueGet(long RequestId, int Max, bool Wait) : ICorrelated;
-
-/// <summary>The caller gave up on request <paramref name="RequestId"/>.</summary>
-public sealed record QueueCancel(long RequestId) : ICorrelated;
 
 /// <summary>Items a consumer fetched ahead and did not use: back to the front of the queue, in order.</summary>
 public sealed record QueueUnget(IReadOnlyList<byte[]> Items) : IMpMessage;
@@ -30,6 +27,5 @@ public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items) : I
 public sealed record QueueDone(long RequestId) : ICorrelated;
 public sealed record QueueEmpty(long RequestId) : ICorrelated;
 public sealed record QueueFull(long RequestId) : ICorrelated;
-public sealed record QueueCancelled(long RequestId) : ICorrelated;
 public sealed record QueueRefused(long RequestId, string Reason) : ICorrelated;
 public sealed record QueueStatusReply(long RequestId, int Count, int Unfinished) : ICorrelated;

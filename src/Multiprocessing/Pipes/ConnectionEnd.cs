@@ -113,20 +113,6 @@ internal sealed class ConnectionEnd
         }
     }
 
-    private async Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
-    {
-        var endpoint = Endpoint();
-        var (id, reply) = _runtime.Correlator.Send(endpoint, request);
-        try
-        {
-            return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            endpoint.Tell(new PipeCancel(id), _runtime.Correlator.Inbox);
-            var settled = await reply.WaitAsync(_runtime.Settings.AskTimeout);
-            if (settled is PipeCancelled && e is OperationCanceledException) throw;
-            return settled;
-        }
-    }
+    private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
+        _runtime.Correlator.RequestAsync(Endpoint(), request, wait, cancellationToken);
 }

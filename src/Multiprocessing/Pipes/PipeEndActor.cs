@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pipes;
 
 namespace Multiprocessing.Pipes;
@@ -68,11 +69,11 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
             else Sender.Tell(new PipeReady(recv.RequestId, false));
         });
 
-        Receive<PipeCancel>(cancel =>
+        Receive<CancelRequest>(cancel =>
         {
             // Not found: it was answered already, and that answer settles it.
             if (_readers.RemoveAll(r => r.RequestId == cancel.RequestId && r.Sender.Equals(Sender)) > 0)
-                Sender.Tell(new PipeCancelled(cancel.RequestId));
+                Sender.Tell(new RequestCancelled(cancel.RequestId));
         });
 
         Receive<PipeClose>(_ => _peer.Tell(new PipePeerClosed()));

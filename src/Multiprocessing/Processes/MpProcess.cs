@@ -104,7 +104,6 @@ public class MpProcess
         }
     }
 
-    internal IReadOnlyList<int> Identity => _identity;
     internal string? ParentName => _parentName;
     internal int ParentPid => _parentPid;
     private ProcessLife Life => ProcessLife.Of(this);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 
 namespace Multiprocessing.Queues;
@@ -39,11 +40,11 @@ internal sealed class QueueActor : ReceiveActor
             AdmitProducers();
         });
 
-        Receive<QueueCancel>(cancel =>
+        Receive<CancelRequest>(cancel =>
         {
             // Not found: it was answered already, and that answer settles it.
             if (Remove(_consumers, Sender, cancel.RequestId) || Remove(_producers, Sender, cancel.RequestId) || Remove(_joiners, Sender, cancel.RequestId))
-                Sender.Tell(new QueueCancelled(cancel.RequestId));
+                Sender.Tell(new RequestCancelled(cancel.RequestId));
         });
 
         Receive<QueueUnget>(unget =>

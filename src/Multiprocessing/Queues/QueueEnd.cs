@@ -190,31 +190,8 @@ internal sealed class QueueEnd
         }
     }
 
-    // The wait ends at the timeout or the cancellation, but the request ends only when the queue
-    // says so: a late answer that already carries items or an accepted put wins over the timeout.
-    private async Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
-    {
-        var (id, reply) = _runtime.Correlator.Send(_actor, request);
-        try
-        {
-            return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            _actor.Tell(new QueueCancel(id), _runtime.Correlator.Inbox);
-            ICorrelated settled;
-            try
-            {
-                settled = await reply.WaitAsync(_runtime.Settings.AskTimeout);
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"The queue did not answer within {_runtime.Settings.AskTimeout} (multiprocessing.ask-timeout).");
-            }
-            if (settled is QueueCancelled && e is OperationCanceledException) throw;
-            return settled;
-        }
-    }
+    private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
+        _runtime.Correlator.RequestAsync(_actor, request, wait, cancellationToken);
 
     private void CheckOpen()
     {

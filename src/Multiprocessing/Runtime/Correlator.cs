@@ -16,18 +16,51 @@ internal sealed class Correlator
     private sealed record WatchTarget(IActorRef Target);
 
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly TimeSpan _settleTimeout;
     private long _nextId;
 
-    public Correlator(ActorSystem system)
+    /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
+    public Correlator(ActorSystem system, TimeSpan settleTimeout)
     {
+        _settleTimeout = settleTimeout;
         Inbox = system.ActorOf(Props.Create(() => new InboxActor(this)), "mp-replies");
     }
 
     /// <summary>The actor replies are sent to.</summary>
     public IActorRef Inbox { get; }
 
-    /// <summary>Sends the request made from a fresh id to <paramref name="target"/>; the task completes with its reply.</summary>
-    public (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, ICorrelated> request)
+    /// <summary>
+    /// Sends the request made from a fresh id to <paramref name="target"/> and waits for its reply.
+    /// The wait ends at <paramref name="wait"/> or the cancellation, but the request ends only when
+    /// the target says so: the caller sends <see cref="CancelRequest"/> and waits for the answer that
+    /// settles it. A late reply that carries items or an accepted put wins over the timeout; a timeout
+    /// otherwise returns <see cref="RequestCancelled"/>, a cancellation throws.
+    /// </summary>
+    public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var (id, reply) = Send(target, request);
+        try
+        {
+            return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            target.Tell(new CancelRequest(id), Inbox);
+            ICorrelated settled;
+            try
+            {
+                settled = await reply.WaitAsync(_settleTimeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"{target.Path} did not answer within {_settleTimeout} (multiprocessing.ask-timeout).");
+            }
+            if (settled is RequestCancelled && e is OperationCanceledException) throw;
+            return settled;
+        }
+    }
+
+    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, ICorrelated> request)
     {
         var id = Interlocked.Increment(ref _nextId);
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target);

@@ -12,15 +12,14 @@ internal sealed class NodeRuntime
     // Live runtimes of this OS process, newest last (a test may run several coordinators).
     private static readonly List<NodeRuntime> Live = [];
 
-    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, bool isCoordinator, IActorRef supervisor)
+    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor)
     {
         System = system;
         Settings = settings;
         HostName = hostName;
-        IsCoordinator = isCoordinator;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system);
+        Correlator = new Correlator(system, settings.AskTimeout);
         Context = new MpContext(this, settings.StartMethod);
     }
 
@@ -42,7 +41,6 @@ internal sealed class NodeRuntime
     public ActorSystem System { get; }
     public MpSettings Settings { get; }
     public string HostName { get; }
-    public bool IsCoordinator { get; }
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
     public Correlator Correlator { get; }
@@ -55,7 +53,7 @@ internal sealed class NodeRuntime
         if (coordinatorSupervisor is not null && MainProcess.Name == "MainProcess")
             MainProcess = MpProcess.ForMain(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), "mp-processes");
-        var runtime = new NodeRuntime(system, settings, hostName, coordinatorSupervisor is null, supervisor);
+        var runtime = new NodeRuntime(system, settings, hostName, supervisor);
         lock (Live) Live.Add(runtime);
         return runtime;
     }

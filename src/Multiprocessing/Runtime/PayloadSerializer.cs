@@ -60,7 +60,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumFrame
     }
 
     /// <summary>Reads <paramref name="bytes"/> back, blaming the part of <paramref name="original"/> that does not survive the trip.</summary>
-    public void CheckRoundTrip(byte[] bytes, object original, string what)
+    private void CheckRoundTrip(byte[] bytes, object original, string what)
     {
         try
         {

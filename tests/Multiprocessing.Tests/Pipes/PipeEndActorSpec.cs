@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pipes;
 using Multiprocessing.Pipes;
 
@@ -94,8 +95,8 @@ public sealed class PipeEndActorSpec : Akka.TestKit.Xunit2.TestKit
         var peer = CreateTestProbe();
         var endpoint = Endpoint(peer.Ref);
         endpoint.Tell(new PipeRecv(1, true, false));
-        endpoint.Tell(new PipeCancel(1));
-        ExpectMsg<PipeCancelled>();
+        endpoint.Tell(new CancelRequest(1));
+        ExpectMsg<RequestCancelled>();
         endpoint.Tell(new PipeDeliver(0, B(7)));
         endpoint.Tell(new PipeRecv(2, false, true));
         Assert.True(ExpectMsg<PipeReady>().Ready);

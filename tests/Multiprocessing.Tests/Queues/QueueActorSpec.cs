@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 using Multiprocessing.Queues;
 
@@ -59,8 +60,8 @@ public sealed class QueueActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var queue = Sys.ActorOf(QueueActor.Props(0));
         queue.Tell(new QueueGet(1, 1, true));
-        queue.Tell(new QueueCancel(1));
-        ExpectMsg<QueueCancelled>(c => c.RequestId == 1);
+        queue.Tell(new CancelRequest(1));
+        ExpectMsg<RequestCancelled>(c => c.RequestId == 1);
 
         queue.Tell(new QueuePut(2, [Item(9)], true));
         ExpectMsg<QueueDone>();
@@ -76,7 +77,7 @@ public sealed class QueueActorSpec : Akka.TestKit.Xunit2.TestKit
         ExpectMsg<QueueDone>();
         queue.Tell(new QueueGet(2, 1, true));
         ExpectMsg<QueueItems>();
-        queue.Tell(new QueueCancel(2));
+        queue.Tell(new CancelRequest(2));
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
