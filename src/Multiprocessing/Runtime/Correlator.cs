@@ -35,17 +35,20 @@ internal sealed class Correlator
     /// the target says so: the caller sends <see cref="CancelRequest"/> and waits for the answer that
     /// settles it. A late reply that carries items or an accepted put wins over the timeout; a timeout
     /// otherwise returns <see cref="RequestCancelled"/>, a cancellation throws.
+    /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region).
     /// </summary>
-    public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
+    public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken,
+        Func<object, object>? envelope = null)
     {
-        var (id, reply) = Send(target, request);
+        envelope ??= message => message;
+        var (id, reply) = Send(target, id => envelope(request(id)));
         try
         {
             return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            target.Tell(new CancelRequest(id), Inbox);
+            target.Tell(envelope(new CancelRequest(id)), Inbox);
             ICorrelated settled;
             try
             {
@@ -60,7 +63,7 @@ internal sealed class Correlator
         }
     }
 
-    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, ICorrelated> request)
+    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request)
     {
         var id = Interlocked.Increment(ref _nextId);
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target);

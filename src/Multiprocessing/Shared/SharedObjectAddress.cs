@@ -1,0 +1,38 @@
+using Akka.Actor;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Shared;
+
+/// <summary>
+/// Where a shared object lives, as its handles carry it from process to process: a plain actor
+/// (<paramref name="Target"/>), or a Manager's entity (<paramref name="EntityId"/>) reached through
+/// the shard region <paramref name="Target"/>. Requests follow the Correlator's rules.
+/// </summary>
+internal sealed class SharedObjectAddress(IActorRef target, string? entityId = null)
+{
+    public IActorRef Target { get; } = target;
+    public string? EntityId { get; } = entityId;
+
+    [NonSerialized] private NodeRuntime? _runtime;
+
+    /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
+    public SharedObjectAddress Bind(NodeRuntime runtime)
+    {
+        _runtime = runtime;
+        return this;
+    }
+
+    public NodeRuntime Runtime => _runtime ??= NodeRuntime.CurrentOrOnDemand
+        ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+
+    /// <summary>Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).</summary>
+    public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
+        Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken,
+            EntityId is null ? null : message => new EntityEnvelope(EntityId, message));
+
+    /// <summary>A message that needs no reply.</summary>
+    public void Tell(IMpMessage message) =>
+        Target.Tell(EntityId is null ? message : new EntityEnvelope(EntityId, message), Runtime.Correlator.Inbox);
+}

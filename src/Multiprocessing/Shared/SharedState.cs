@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Multiprocessing.Messages;
+
+namespace Multiprocessing.Shared;
+
+/// <summary>
+/// The state and operations of one shared object (a lock, a value, a dict...), whatever hosts it:
+/// a <see cref="SharedObjectActor"/> for objects made by a context (<c>mp.Lock()</c>), a sharded
+/// entity for a Manager's. The whole object serializes (plain fields, actor refs included), so a
+/// Manager's object moves to another node with its state and its parked requests.
+/// </summary>
+internal abstract class SharedState
+{
+    /// <summary>Handles one request of <paramref name="caller"/>: answers it now, or parks it and answers later (a blocked acquire).</summary>
+    public abstract void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host);
+
+    /// <summary>
+    /// The caller gave up on request <paramref name="requestId"/>: if it is parked, drop it and answer
+    /// <see cref="RequestCancelled"/>; if not, it was answered already and that answer settles it.
+    /// </summary>
+    public virtual void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
+    {
+    }
+
+    /// <summary>An actor passed to <see cref="ISharedStateHost.Watch"/> terminated (a process that held a lock, a node with waiters).</summary>
+    public virtual void Gone(IActorRef actor, ISharedStateHost host)
+    {
+    }
+
+    /// <summary>The actors to watch again after this state moved to another host.</summary>
+    public virtual IEnumerable<IActorRef> Watched => [];
+}
+
+/// <summary>What a <see cref="SharedState"/> may ask of the actor hosting it.</summary>
+internal interface ISharedStateHost
+{
+    /// <summary>The sender to use for replies.</summary>
+    IActorRef Self { get; }
+
+    /// <summary>Calls <see cref="SharedState.Gone"/> when <paramref name="actor"/> terminates.</summary>
+    void Watch(IActorRef actor);
+}
