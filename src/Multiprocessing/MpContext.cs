@@ -65,6 +65,9 @@ public sealed class MpContext : IAsyncDisposable
         return (new MpConnection<T>(first, readable: true, writable: duplex), new MpConnection<T>(second, readable: duplex, writable: true));
     }
 
+    /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
+    public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
+
     /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
     public T Bind<T>(T process) where T : MpProcess
     {

@@ -12,7 +12,7 @@ internal static class DemoCatalog
         new("queue", "3.1. Queue", QueueDemo.RunAsync),
         new("pipe", "3.2. Pipe", PipeDemo.RunAsync),
         new("shared", "4.1. Shared memory: Value, Array", null),
-        new("manager", "4.2. Server process: Manager", null),
+        new("manager", "4.2. Server process: Manager", ManagerDemo.RunAsync),
         new("pool", "5. Pool", null),
         new("utilities", "6. Utility functions", UtilitiesDemo.RunAsync),
     ];

@@ -54,6 +54,7 @@ public static class WorkerHost
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 
+        Managers.ManagerRegion.StartOnWorker(system, arguments.Seed);
         HostWarmUp.Messages(system);
         HostWarmUp.Processes(runtime.Payloads);
         var register = new RegisterHost(HostKind.Node, name, Environment.ProcessId, agent);

@@ -15,17 +15,18 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     public IActorRef Target { get; } = target;
     public string? EntityId { get; } = entityId;
 
-    [NonSerialized] private NodeRuntime? _runtime;
+    // Beside the address, not in it: Hyperion ignores [NonSerialized], and a runtime cannot travel.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
 
     /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
     public SharedObjectAddress Bind(NodeRuntime runtime)
     {
-        _runtime = runtime;
+        Runtimes.AddOrUpdate(this, runtime);
         return this;
     }
 
-    public NodeRuntime Runtime => _runtime ??= NodeRuntime.CurrentOrOnDemand
-        ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+    public NodeRuntime Runtime => Runtimes.TryGetValue(this, out var runtime) ? runtime
+        : Bind(NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.")).Runtime;
 
     /// <summary>Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).</summary>
     public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>

@@ -29,6 +29,9 @@ internal abstract class SharedState
 
     /// <summary>The actors to watch again after this state moved to another host.</summary>
     public virtual IEnumerable<IActorRef> Watched => [];
+
+    /// <summary>The requests parked now: answered ObjectDisposedException when the Manager hosting this object is disposed.</summary>
+    public virtual IEnumerable<(IActorRef Caller, long RequestId)> Parked => [];
 }
 
 /// <summary>What a <see cref="SharedState"/> may ask of the actor hosting it.</summary>

@@ -1,0 +1,27 @@
+namespace Multiprocessing.Coordinator.Demos;
+
+/// <summary>Notebook section 4.2: a child process fills a Manager dict and reverses a Manager list; the main process prints them.</summary>
+internal static class ManagerDemo
+{
+    public static async Task RunAsync(MpContext mp)
+    {
+        await using var manager = await mp.ManagerAsync();
+        var d = manager.Dict<object, object?>();
+        var l = manager.List(Enumerable.Range(0, 10));
+
+        var p = mp.Process(F, d, l);
+        p.Start();
+        p.Join();
+
+        Console.WriteLine(d);
+        Console.WriteLine(l);
+    }
+
+    private static void F(MpDict<object, object?> d, MpList<int> l)
+    {
+        d[1] = "1";
+        d["2"] = 2;
+        d[0.25] = null;
+        l.Reverse();
+    }
+}

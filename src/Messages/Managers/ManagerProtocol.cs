@@ -1,0 +1,42 @@
+namespace Multiprocessing.Messages.Managers;
+
+// A Manager's objects are entities of Akka.Cluster.Sharding on the worker nodes; proxies reach
+// them through a shard region with an EntityEnvelope. Containers (dict, list, namespace,
+// registered objects) take one generic call: an operation name and serialized arguments, so
+// keys and values stay bytes on the worker. An entity never exists without state: it asks the
+// coordinator's keeper for it when it starts, and gives it back there when its shard moves.
+
+/// <summary>Operation <paramref name="Operation"/> of a Manager container with serialized arguments.</summary>
+public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args) : ICorrelated;
+
+/// <summary>The serialized results of an <see cref="ObjectCall"/> (none, one, or many for a snapshot).</summary>
+public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) : ICorrelated;
+
+/// <summary>The operation threw: rethrown at the caller as <paramref name="ExceptionType"/> (assembly-qualified name) where it can be rebuilt.</summary>
+public sealed record ObjectFault(long RequestId, string ExceptionType, string Message, string? RemoteStackTrace) : ICorrelated;
+
+/// <summary>Entity to keeper, when it starts: the state to begin with.</summary>
+public sealed record RestoreObject(string EntityId) : IMpMessage;
+
+/// <summary>Keeper to entity: its serialized state (the initial one, or what it saved when its shard moved).</summary>
+public sealed record ObjectRestored(string EntityId, byte[] State) : IMpMessage;
+
+/// <summary>Keeper to entity: there is no state to start from (the object was disposed, or lost with a worker that died).</summary>
+public sealed record ObjectUnavailable(string EntityId, bool Disposed, string Reason) : IMpMessage;
+
+/// <summary>Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>.</summary>
+public sealed record SaveObject(string EntityId, byte[] State) : IMpMessage;
+
+public sealed record ObjectSaved(string EntityId) : IMpMessage;
+
+/// <summary>The shard's stop message at hand-off: the entity saves its state, then stops.</summary>
+public sealed record HandOffObject : IMpMessage
+{
+    public static readonly HandOffObject Instance = new();
+}
+
+/// <summary>Keeper to entity when its Manager is disposed: answer what is parked with ObjectDisposedException, then stop.</summary>
+public sealed record DisposeObject : IMpMessage
+{
+    public static readonly DisposeObject Instance = new();
+}

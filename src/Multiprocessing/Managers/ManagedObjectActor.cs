@@ -1,0 +1,120 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Managers;
+using Multiprocessing.Shared;
+
+namespace Multiprocessing.Managers;
+
+/// <summary>
+/// A Manager's object as a sharded entity on a worker node: hosts a <see cref="SharedState"/> like
+/// <see cref="SharedObjectActor"/> does, and never exists without it. Starting, it fetches its state
+/// from the coordinator's <see cref="ManagerKeeperActor"/> (the initial state, or the one saved
+/// when its shard moved), stashing requests until then; handed off, it saves its state there
+/// before it stops; disposed (or lost with a dead worker) it answers every request with the reason.
+/// </summary>
+internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, ISharedStateHost
+{
+    private readonly string _entityId;
+    private readonly ICanTell _keeper;
+    private readonly HashSet<IActorRef> _watched = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SharedState? _state;
+
+    public ManagedObjectActor(string entityId, ICanTell keeper)
+    {
+        _entityId = entityId;
+        _keeper = keeper;
+        Become(Restoring);
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    IActorRef ISharedStateHost.Self => Self;
+
+    public void Watch(IActorRef actor)
+    {
+        if (_watched.Add(actor)) Context.Watch(actor);
+    }
+
+    protected override void PreStart() => _keeper.Tell(new RestoreObject(_entityId), Self);
+
+    private void Restoring()
+    {
+        Receive<ObjectRestored>(restored =>
+        {
+            _state = (SharedState)Context.System.Serialization.FindSerializerForType(typeof(object)).FromBinary(restored.State, typeof(object));
+            foreach (var actor in _state.Watched) Watch(actor);
+            Become(Active);
+            Stash.UnstashAll();
+        });
+        Receive<ObjectUnavailable>(unavailable =>
+        {
+            Become(() => Unavailable(unavailable));
+            Stash.UnstashAll();
+        });
+        Receive<HandOffObject>(_ => Context.Stop(Self)); // nothing restored, nothing to save
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Active()
+    {
+        var state = _state!;
+        Receive<CancelRequest>(cancel => state.Cancel(cancel.RequestId, Sender, this));
+        Receive<ICorrelated>(request => state.Handle(request, Sender, this));
+        Receive<Terminated>(t =>
+        {
+            _watched.Remove(t.ActorRef);
+            state.Gone(t.ActorRef, this);
+        });
+        Receive<HandOffObject>(_ =>
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Context.System.Serialization.FindSerializerForType(typeof(object)).ToBinary(state);
+            }
+            catch (Exception e)
+            {
+                // Should not happen (states are plain data): the object cannot move, and says why.
+                _log.Error(e, "Manager object {0} cannot be serialized to move with its shard; it is lost.", _entityId);
+                Context.Stop(Self);
+                return;
+            }
+            _keeper.Tell(new SaveObject(_entityId, bytes), Self);
+            Become(Saving);
+        });
+        Receive<DisposeObject>(_ =>
+        {
+            foreach (var (caller, requestId) in state.Parked.ToList()) caller.Tell(ObjectFaults.Disposed(requestId), Self);
+            _state = null;
+            Become(() => Unavailable(new ObjectUnavailable(_entityId, Disposed: true, "disposed")));
+            // Nothing to keep: a later request restarts the entity, and the keeper says it was disposed.
+            Context.Parent.Tell(new Passivate(HandOffObject.Instance));
+        });
+    }
+
+    // Between the hand-off and the stop: whatever still arrives goes back through the region, which
+    // holds it for the shard's next home.
+    private void Saving()
+    {
+        Receive<ObjectSaved>(_ => Context.Stop(Self));
+        ReceiveAny(message => ClusterSharding.Get(Context.System).ShardRegion(ManagerRegion.TypeName)
+            .Forward(new Messages.Shared.EntityEnvelope(_entityId, message)));
+    }
+
+    private void Unavailable(ObjectUnavailable why)
+    {
+        Receive<CancelRequest>(cancel => Sender.Tell(new RequestCancelled(cancel.RequestId)));
+        Receive<ICorrelated>(request => Sender.Tell(why.Disposed
+            ? ObjectFaults.Disposed(request.RequestId)
+            : ObjectFaults.Of(request.RequestId, new MpRemoteGoneException($"This Manager object is gone: {why.Reason}")), Self));
+        Receive<HandOffObject>(_ => Context.Stop(Self));
+        Receive<DisposeObject>(_ => { });
+        Receive<Terminated>(_ => { });
+    }
+
+    public static Props Props(string entityId, ICanTell keeper) =>
+        Akka.Actor.Props.Create(() => new ManagedObjectActor(entityId, keeper)).WithDispatcher(ManagerRegion.Dispatcher);
+}

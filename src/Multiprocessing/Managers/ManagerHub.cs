@@ -1,0 +1,25 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Managers;
+
+/// <summary>What the coordinator's Managers share: the region proxy their objects are reached through, and the keeper of their states.</summary>
+internal sealed class ManagerHub
+{
+    private static readonly ConditionalWeakTable<NodeRuntime, ManagerHub> Hubs = new();
+
+    private ManagerHub(NodeRuntime runtime)
+    {
+        Region = ManagerRegion.StartProxy(runtime.System);
+        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region), ManagerRegion.KeeperName);
+    }
+
+    public IActorRef Region { get; }
+    public IActorRef Keeper { get; }
+
+    public static ManagerHub Of(NodeRuntime runtime)
+    {
+        lock (Hubs) return Hubs.GetValue(runtime, r => new ManagerHub(r));
+    }
+}
