@@ -1,0 +1,176 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Managers;
+
+/// <summary>A Manager's objects used from real worker OS processes (spawn) and from actors on worker nodes.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
+{
+    private static void StartAndJoin(params MpProcess[] processes)
+    {
+        foreach (var process in processes) process.Start();
+        foreach (var process in processes)
+        {
+            Assert.True(process.Join(Patience));
+            Assert.Equal(0, process.ExitCode);
+        }
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public async Task A_child_fills_a_dict_and_reverses_a_list_the_parent_sees_it_in_pythons_shape(StartMethod method)
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var d = manager.Dict<object, object?>();
+        var l = manager.List(Enumerable.Range(0, 10));
+
+        StartAndJoin(Mp.GetContext(method).Process(ManagerTargets.FillAndReverse, d, l));
+
+        Assert.Equal("{1: '1', '2': 2, 0.25: None}", d.ToString());
+        Assert.Equal("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]", l.ToString());
+        Assert.Equal(3, d.Count);
+        Assert.Equal([1, "2", 0.25], d.Keys());
+        Assert.Null(d[0.25]);
+    }
+
+    [Fact]
+    public async Task Dict_operations_follow_pythons_dict()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var d = manager.Dict(new Dictionary<string, int> { ["a"] = 1 });
+        d["b"] = 2;
+        d.Update([new("c", 3), new("a", 10)]);
+        Assert.Equal(["a", "b", "c"], d.Keys());
+        Assert.Equal([10, 2, 3], d.Values());
+        Assert.True(d.ContainsKey("b"));
+        Assert.False(d.TryGetValue("z", out _));
+        Assert.Equal(7, d.Get("z", 7));
+        Assert.Equal(2, d.SetDefault("b", 99));
+        Assert.Equal(99, d.SetDefault("y", 99));
+        Assert.Equal(99, d.Pop("y"));
+        Assert.Equal(-1, d.Pop("y", -1));
+        Assert.False(d.Remove("y"));
+        Assert.Equal(new KeyValuePair<string, int>("c", 3), d.PopItem());
+        Assert.Equal([10, 2], await d.GetManyAsync(["a", "b"]));
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => d.SetAsync($"k{i}", i)));
+        Assert.Equal(102, d.Count);
+        d.Clear();
+        Assert.Equal(0, d.Count);
+        Assert.Throws<KeyNotFoundException>(() => d.PopItem());
+    }
+
+    [Fact]
+    public async Task List_operations_follow_pythons_list()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var l = manager.List<int>();
+        l.Append(3);
+        l.Extend([1, 2]);
+        l.Insert(0, 0);
+        l.Insert(100, 9); // Python clamps an insertion index
+        Assert.Equal([0, 3, 1, 2, 9], l.ToList());
+        Assert.Equal(9, l[-1]);
+        Assert.Equal(9, l.Pop());
+        Assert.Equal(0, l.Pop(0));
+        l.Sort();
+        Assert.Equal([1, 2, 3], l.ToList());
+        l.Sort(reverse: true);
+        Assert.Equal([3, 2], l.Slice(0, -1));
+        l[0] = 30;
+        l.Remove(2);
+        Assert.Equal(1, l.IndexOf(1));
+        Assert.Equal(-1, l.IndexOf(77));
+        Assert.Equal(1, l.CountOf(30));
+        l.RemoveAt(-1);
+        Assert.Equal("[30]", l.ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => l[1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => l.Pop(5));
+        Assert.Throws<InvalidOperationException>(() => l.Remove(5));
+    }
+
+    [Fact]
+    public async Task Errors_raised_by_an_operation_come_back_as_the_same_kind_in_a_child_process()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        manager.Register(() => new Counter());
+        var results = Mp.Queue<string>();
+
+        StartAndJoin(Mp.Process(ManagerTargets.ReportErrors, manager.Dict<string, int>(), manager.List<int>(), manager.Namespace(), results));
+        StartAndJoin(Mp.Process(ManagerTargets.ReportCounterError, manager.Create<Counter>(), results));
+
+        string[] kinds = [nameof(KeyNotFoundException), nameof(ArgumentOutOfRangeException), nameof(InvalidOperationException),
+            nameof(MissingMemberException), nameof(CounterException)];
+        var reported = Enumerable.Range(0, kinds.Length).Select(_ => results.Get(block: true, Patience)).ToList();
+        Assert.Equal(kinds, reported.Select(r => r.Split(':')[0]));
+        Assert.Contains("boom", reported[^1]);
+    }
+
+    [Fact]
+    public async Task A_registered_object_is_shared_and_every_call_is_atomic()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        manager.Register(() => new Counter { Value = 100 });
+        var counter = manager.Create<Counter>();
+        var d = manager.Dict<string, int>();
+
+        StartAndJoin(
+            Mp.Process(ManagerTargets.CountUp, counter, d, 150),
+            Mp.Process(ManagerTargets.CountUp, counter, d, 150),
+            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.CountUp, counter, d, 150));
+
+        Assert.Equal(550, counter.Call(c => c.Get()));
+        Assert.Equal(450, d.Count);
+        var amount = 5;
+        Assert.Equal(555, await counter.CallAsync(c => c.Add(amount)));
+        Assert.Throws<InvalidOperationException>(() => manager.Create<string>());
+    }
+
+    [Fact]
+    public async Task A_namespace_takes_attributes_typed_or_dynamic()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var ns = manager.Namespace();
+
+        StartAndJoin(Mp.Process(ManagerTargets.SetOnNamespace, ns));
+
+        dynamic dyn = ns;
+        Assert.Equal(42, (int)dyn.x);
+        Assert.StartsWith("Process-", ns.Get<string>("name"));
+        Assert.Equal(["name", "x"], ns.Names());
+        ns.Delete("x");
+        Assert.False(ns.Has("x"));
+        Assert.Throws<MissingMemberException>(() => ns.Get<int>("x"));
+    }
+
+    [Fact]
+    public async Task A_proxy_sent_through_a_queue_works_in_the_process_that_got_it()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var d = manager.Dict<string, string>();
+        var mailbox = Mp.Queue<MpDict<string, string>>();
+        var child = Mp.Process(ManagerTargets.WriteToTheDictReceived, mailbox);
+        child.Start();
+        mailbox.Put(d);
+        Assert.True(child.Join(Patience));
+        Assert.Equal(0, child.ExitCode);
+        Assert.Equal(child.Name, d["from"]);
+    }
+
+    [Fact]
+    public async Task After_the_manager_is_disposed_its_proxies_throw_ObjectDisposedException_here_and_in_children()
+    {
+        var manager = await Mp.ManagerAsync();
+        var d = manager.Dict<string, int>();
+        var unused = manager.List<int>([1]);
+        d["x"] = 1;
+        await manager.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => d["x"]);
+        Assert.Throws<ObjectDisposedException>(() => unused.Count);
+        Assert.Throws<ObjectDisposedException>(() => manager.Dict<int, int>());
+        var results = Mp.Queue<string>();
+        StartAndJoin(Mp.Process(ManagerTargets.UseAfterDispose, d, results));
+        Assert.StartsWith(nameof(ObjectDisposedException), results.Get(block: true, Patience));
+    }
+}
