@@ -35,8 +35,10 @@ public sealed record HandOffObject : IMpMessage
     public static readonly HandOffObject Instance = new();
 }
 
-/// <summary>Keeper to entity when its Manager is disposed: answer what is parked with ObjectDisposedException, then stop.</summary>
+/// <summary>Keeper to entity when its Manager is disposed: answer what is parked with ObjectDisposedException, acknowledge with <see cref="ObjectDisposed"/>, then stop.</summary>
 public sealed record DisposeObject : IMpMessage
 {
     public static readonly DisposeObject Instance = new();
 }
+
+public sealed record ObjectDisposed(string EntityId) : IMpMessage;

@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
+using Multiprocessing.Messages.Shared;
 using Multiprocessing.Shared;
 
 namespace Multiprocessing.Managers;
@@ -44,7 +45,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
     {
         Receive<ObjectRestored>(restored =>
         {
-            _state = (SharedState)Context.System.Serialization.FindSerializerForType(typeof(object)).FromBinary(restored.State, typeof(object));
+            _state = (SharedState)Serializer.FromBinary(restored.State, typeof(object));
             foreach (var actor in _state.Watched) Watch(actor);
             Become(Active);
             Stash.UnstashAll();
@@ -61,8 +62,22 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
     private void Active()
     {
         var state = _state!;
-        Receive<CancelRequest>(cancel => state.Cancel(cancel.RequestId, Sender, this));
-        Receive<ICorrelated>(request => state.Handle(request, Sender, this));
+        void Serve(object message)
+        {
+            switch (message)
+            {
+                case CancelRequest cancel: state.Cancel(cancel.RequestId, Sender, this); break;
+                case ObjectCall { Operation: ObjectChannel.Locate } locate:
+                    Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
+                    break;
+                case ICorrelated request: state.Handle(request, Sender, this); break;
+                default: Unhandled(message); break;
+            }
+        }
+        Receive<CancelRequest>(Serve);
+        Receive<ICorrelated>(Serve);
+        // Sent straight here by a proxy that located this entity (the region unwraps the others).
+        Receive<EntityEnvelope>(direct => Serve(direct.Message));
         Receive<Terminated>(t =>
         {
             _watched.Remove(t.ActorRef);
@@ -73,7 +88,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
             byte[] bytes;
             try
             {
-                bytes = Context.System.Serialization.FindSerializerForType(typeof(object)).ToBinary(state);
+                bytes = Serializer.ToBinary(state);
             }
             catch (Exception e)
             {
@@ -89,6 +104,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         {
             foreach (var (caller, requestId) in state.Parked.ToList()) caller.Tell(ObjectFaults.Disposed(requestId), Self);
             _state = null;
+            Sender.Tell(new ObjectDisposed(_entityId), Self);
             Become(() => Unavailable(new ObjectUnavailable(_entityId, Disposed: true, "disposed")));
             // Nothing to keep: a later request restarts the entity, and the keeper says it was disposed.
             Context.Parent.Tell(new Passivate(HandOffObject.Instance));
@@ -100,20 +116,29 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
     private void Saving()
     {
         Receive<ObjectSaved>(_ => Context.Stop(Self));
+        // A call sent straight here does not run: its proxy sends it again through the region.
+        Receive<EntityEnvelope>(direct =>
+        {
+            if (direct.Message is ICorrelated request and not CancelRequest)
+                Sender.Tell(ObjectFaults.Of(request.RequestId, new ObjectMovedException()), Self);
+        });
         ReceiveAny(message => ClusterSharding.Get(Context.System).ShardRegion(ManagerRegion.TypeName)
-            .Forward(new Messages.Shared.EntityEnvelope(_entityId, message)));
+            .Forward(new EntityEnvelope(_entityId, message)));
     }
 
     private void Unavailable(ObjectUnavailable why)
     {
+        Receive<EntityEnvelope>(direct => Self.Forward(direct.Message));
         Receive<CancelRequest>(cancel => Sender.Tell(new RequestCancelled(cancel.RequestId)));
         Receive<ICorrelated>(request => Sender.Tell(why.Disposed
             ? ObjectFaults.Disposed(request.RequestId)
             : ObjectFaults.Of(request.RequestId, new MpRemoteGoneException($"This Manager object is gone: {why.Reason}")), Self));
         Receive<HandOffObject>(_ => Context.Stop(Self));
-        Receive<DisposeObject>(_ => { });
+        Receive<DisposeObject>(_ => Sender.Tell(new ObjectDisposed(_entityId), Self));
         Receive<Terminated>(_ => { });
     }
+
+    private Akka.Serialization.Serializer Serializer => Context.System.Serialization.FindSerializerForType(typeof(object));
 
     public static Props Props(string entityId, ICanTell keeper) =>
         Akka.Actor.Props.Create(() => new ManagedObjectActor(entityId, keeper)).WithDispatcher(ManagerRegion.Dispatcher);

@@ -12,7 +12,7 @@ internal sealed class ManagerHub
     private ManagerHub(NodeRuntime runtime)
     {
         Region = ManagerRegion.StartProxy(runtime.System);
-        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region), ManagerRegion.KeeperName);
+        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2), ManagerRegion.KeeperName);
     }
 
     public IActorRef Region { get; }

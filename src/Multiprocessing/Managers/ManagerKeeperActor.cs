@@ -10,8 +10,10 @@ namespace Multiprocessing.Managers;
 /// An entity asks here before it serves anything, so sharding can never bring an object back
 /// empty: a disposed one answers ObjectDisposedException, one lost with a crashed worker says so.
 /// </summary>
-internal sealed class ManagerKeeperActor : ReceiveActor
+internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
 {
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>A new object of a Manager on the coordinator: its entity starts from <paramref name="State"/>.</summary>
     public sealed record Keep(string EntityId, byte[] State);
 
@@ -25,11 +27,19 @@ internal sealed class ManagerKeeperActor : ReceiveActor
 
     public sealed record Counts(int Saved, int Restored, int Live);
 
+    private sealed record DisposalTimedOut(string ManagerId);
+
+    private sealed record Disposal(IActorRef ReplyTo, HashSet<string> Waiting, int Objects)
+    {
+        public void Complete() => ReplyTo.Tell(new ManagerDisposed(Objects));
+    }
+
     // Entity id -> its state while no entity holds it, null while an entity runs with it.
     private readonly Dictionary<string, byte[]?> _objects = [];
+    private readonly Dictionary<string, Disposal> _disposals = [];
     private int _saved, _restored;
 
-    public ManagerKeeperActor(IActorRef region)
+    public ManagerKeeperActor(IActorRef region, TimeSpan disposeTimeout)
     {
         Receive<Keep>(keep => _objects[keep.EntityId] = keep.State);
 
@@ -58,21 +68,47 @@ internal sealed class ManagerKeeperActor : ReceiveActor
             Sender.Tell(new ObjectSaved(save.EntityId));
         });
 
+        // The Manager's disposal completes once every running entity has acknowledged it: from then
+        // on, even a proxy that talks straight to an entity finds it disposed.
         Receive<DisposeManager>(dispose =>
         {
             var prefix = dispose.ManagerId + "/";
             var ids = _objects.Keys.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            var running = new HashSet<string>();
             foreach (var id in ids)
             {
                 // A running entity answers what it has parked; one not running has nothing to answer.
-                if (_objects[id] is null) region.Tell(new EntityEnvelope(id, DisposeObject.Instance));
+                if (_objects[id] is null && running.Add(id)) region.Tell(new EntityEnvelope(id, DisposeObject.Instance));
                 _objects.Remove(id);
             }
-            Sender.Tell(new ManagerDisposed(ids.Count));
+            var disposal = new Disposal(Sender, running, ids.Count);
+            if (running.Count == 0) disposal.Complete();
+            else
+            {
+                _disposals[dispose.ManagerId] = disposal;
+                Timers.StartSingleTimer(dispose.ManagerId, new DisposalTimedOut(dispose.ManagerId), disposeTimeout);
+            }
+        });
+
+        Receive<ObjectDisposed>(disposed =>
+        {
+            var managerId = disposed.EntityId[..disposed.EntityId.IndexOf('/')];
+            if (_disposals.TryGetValue(managerId, out var disposal) && disposal.Waiting.Remove(disposed.EntityId) && disposal.Waiting.Count == 0)
+            {
+                _disposals.Remove(managerId);
+                Timers.Cancel(managerId);
+                disposal.Complete();
+            }
+        });
+
+        // An entity on a worker that died cannot acknowledge: the disposal does not wait for it forever.
+        Receive<DisposalTimedOut>(timedOut =>
+        {
+            if (_disposals.Remove(timedOut.ManagerId, out var disposal)) disposal.Complete();
         });
 
         Receive<GetCounts>(_ => Sender.Tell(new Counts(_saved, _restored, _objects.Count)));
     }
 
-    public static Props Props(IActorRef region) => Akka.Actor.Props.Create(() => new ManagerKeeperActor(region));
+    public static Props Props(IActorRef region, TimeSpan disposeTimeout) => Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout));
 }
