@@ -27,6 +27,9 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
 
     public sealed record Counts(int Saved, int Restored, int Live);
 
+    /// <summary>Answered <see cref="Counts"/> once at least <paramref name="Saved"/> states were saved by hand-offs (how a test sees shards move).</summary>
+    public sealed record AwaitSaved(int Saved);
+
     private sealed record DisposalTimedOut(string ManagerId);
 
     private sealed record Disposal(IActorRef ReplyTo, HashSet<string> Waiting, int Objects)
@@ -37,6 +40,7 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
     // Entity id -> its state while no entity holds it, null while an entity runs with it.
     private readonly Dictionary<string, byte[]?> _objects = [];
     private readonly Dictionary<string, Disposal> _disposals = [];
+    private readonly List<(int Saved, IActorRef ReplyTo)> _savedWaiters = [];
     private int _saved, _restored;
 
     public ManagerKeeperActor(IActorRef region, TimeSpan disposeTimeout)
@@ -66,6 +70,11 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
                 _saved++;
             }
             Sender.Tell(new ObjectSaved(save.EntityId));
+            foreach (var waiter in _savedWaiters.Where(w => w.Saved <= _saved).ToList())
+            {
+                _savedWaiters.Remove(waiter);
+                waiter.ReplyTo.Tell(CurrentCounts);
+            }
         });
 
         // The Manager's disposal completes once every running entity has acknowledged it: from then
@@ -107,8 +116,15 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
             if (_disposals.Remove(timedOut.ManagerId, out var disposal)) disposal.Complete();
         });
 
-        Receive<GetCounts>(_ => Sender.Tell(new Counts(_saved, _restored, _objects.Count)));
+        Receive<GetCounts>(_ => Sender.Tell(CurrentCounts));
+        Receive<AwaitSaved>(wait =>
+        {
+            if (_saved >= wait.Saved) Sender.Tell(CurrentCounts);
+            else _savedWaiters.Add((wait.Saved, Sender));
+        });
     }
+
+    private Counts CurrentCounts => new(_saved, _restored, _objects.Count);
 
     public static Props Props(IActorRef region, TimeSpan disposeTimeout) => Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout));
 }

@@ -87,11 +87,8 @@ public static class ManagerTargets
         var i = 0;
         while (true)
         {
-            if (i % 50 == 0)
-            {
-                if (!stop.Empty()) break;
-                if (i % 500 == 0) acknowledged.Put(-i - 1); // progress: writes are flowing
-            }
+            if (i % 50 == 0 && !stop.Empty()) break;
+            if (i > 0 && i % 500 == 0) acknowledged.Put(-i); // progress (negative): every dict has been written to
             dicts[i % dicts.Length][i] = i;
             i++;
         }

@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Managers;
+
+/// <summary>
+/// A Manager's objects while the cluster changes under a child process that keeps writing: a worker
+/// started by hand joins (the shards rebalance onto it), or leaves gracefully (its shards are handed
+/// over). Every write the child saw acknowledged is there afterwards. Each test runs its own cluster.
+/// </summary>
+public sealed class ManagerRebalanceTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private const int Dicts = 12;
+
+    [Fact]
+    public async Task A_worker_joining_while_dicts_are_in_use_takes_shards_and_nothing_acknowledged_is_lost()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        DotnetProgram? joiner = null;
+        try
+        {
+            await using var manager = await mp.ManagerAsync();
+            var dicts = Enumerable.Range(0, Dicts).Select(_ => manager.Dict<int, int>()).ToArray();
+            var (writer, stop, acknowledged) = StartWriter(mp, dicts);
+            var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+
+            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
+            await mp.WaitForWorkersAsync(3, Patience);
+            // The joiner gets its share of the shards: their entities hand their states over while the writes go on.
+            var moved = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
+
+            await AssertEveryAcknowledgedWriteIsThere(dicts, writer, stop, acknowledged);
+            // Every moved object was started again from its saved state (none from scratch).
+            var after = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+            Assert.True(after.Restored - before.Restored >= moved.Saved - before.Saved, $"{after} after {before}");
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+            joiner?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_leaving_gracefully_hands_its_objects_over_with_their_state()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        using var leaver = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "leaver", "--assembly", typeof(ManagerTargets).Assembly.Location);
+        try
+        {
+            await mp.WaitForWorkersAsync(3, Patience);
+            await using var manager = await mp.ManagerAsync();
+            var dicts = Enumerable.Range(0, Dicts).Select(_ => manager.Dict<int, int>()).ToArray();
+            var (writer, stop, acknowledged) = StartWriter(mp, dicts);
+            var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+
+            var cluster = Cluster.Get(mp.Runtime.System);
+            var youngest = cluster.State.Members.Where(m => m.HasRole("worker")).Aggregate((a, b) => a.IsOlderThan(b) ? b : a);
+            cluster.Leave(youngest.Address);
+            Assert.Equal(0, leaver.WaitForExit(Patience));
+            // The leaver held some of the dicts (shards spread over the three workers): they were saved, then restored elsewhere.
+            var after = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+            Assert.True(after.Saved > before.Saved, $"no state was handed over (saved {before.Saved} -> {after.Saved})");
+
+            await AssertEveryAcknowledgedWriteIsThere(dicts, writer, stop, acknowledged);
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+        }
+    }
+
+    private static IActorRef Keeper(MpContext mp) => ManagerHub.Of(mp.Runtime).Keeper;
+
+    private static (MpProcess Writer, MpQueue<int> Stop, MpQueue<int> Acknowledged) StartWriter(MpContext mp, MpDict<int, int>[] dicts)
+    {
+        var stop = mp.Queue<int>();
+        var acknowledged = mp.Queue<int>();
+        var writer = mp.Process(ManagerTargets.WriteUntilStopped, dicts, stop, acknowledged);
+        writer.Start();
+        Assert.True(acknowledged.Get(block: true, Patience) < 0); // writes flow, to every dict
+        return (writer, stop, acknowledged);
+    }
+
+    private static async Task AssertEveryAcknowledgedWriteIsThere(MpDict<int, int>[] dicts, MpProcess writer, MpQueue<int> stop, MpQueue<int> acknowledged)
+    {
+        // A few more writes after the change, then stop.
+        var progress = acknowledged.Get(block: true, Patience);
+        Assert.True(progress < 0);
+        stop.Put(1);
+        int written;
+        while ((written = acknowledged.Get(block: true, Patience)) < 0) { }
+        Assert.True(writer.Join(Patience));
+        Assert.Equal(0, writer.ExitCode);
+
+        for (var d = 0; d < dicts.Length; d++)
+        {
+            var keys = Enumerable.Range(0, written).Where(i => i % dicts.Length == d).ToList();
+            Assert.Equal(keys, await dicts[d].GetManyAsync(keys));
+            Assert.Equal(keys.Count, dicts[d].Count);
+        }
+    }
+}
