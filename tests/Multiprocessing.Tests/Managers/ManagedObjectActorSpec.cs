@@ -1,0 +1,169 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Multiprocessing.Managers;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Managers;
+using Multiprocessing.Messages.Shared;
+using Multiprocessing.Shared;
+
+namespace Multiprocessing.Tests.Managers;
+
+/// <summary>The entity host of a Manager's objects and the coordinator's keeper of their states, driven by probes.</summary>
+public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecConfig)
+{
+    private static readonly Config SpecConfig = ConfigurationFactory.ParseString("""
+        akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
+        akka.actor.serialization-bindings { "System.Object" = hyperion }
+        multiprocessing.manager.dispatcher { type = ForkJoinDispatcher, dedicated-thread-pool.thread-count = 1 }
+        """);
+
+    private Akka.Serialization.Serializer Serializer => Sys.Serialization.FindSerializerForType(typeof(object));
+
+    private byte[] Bytes(object value) => Serializer.ToBinary(value);
+
+    private byte[] State(SharedState state) => Serializer.ToBinary(state);
+
+    private ObjectCall Call(long id, string operation, params object[] args) => new(id, operation, [.. args.Select(Bytes)]);
+
+    private IActorRef Restored(Akka.TestKit.TestProbe keeper, SharedState state)
+    {
+        var entity = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>(r => r.EntityId == "m1/1");
+        keeper.Reply(new ObjectRestored("m1/1", State(state)));
+        return entity;
+    }
+
+    [Fact]
+    public void An_entity_asks_for_its_state_first_and_holds_requests_until_it_has_it()
+    {
+        var keeper = CreateTestProbe();
+        var entity = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        entity.Tell(Call(1, DictOps.GetItem, "a"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        keeper.Reply(new ObjectRestored("m1/1", State(new DictState([(Bytes("a"), Bytes(1))]))));
+
+        Assert.Equal(1, Serializer.FromBinary(ExpectMsg<ObjectReturn>(r => r.RequestId == 1).Values[0], typeof(object)));
+    }
+
+    [Fact]
+    public void Operations_apply_in_order_and_an_error_comes_back_as_a_fault_naming_its_type()
+    {
+        var entity = Restored(CreateTestProbe(), new DictState([]));
+        entity.Tell(Call(1, DictOps.SetItem, "k", 5));
+        entity.Tell(Call(2, DictOps.GetItem, "k"));
+        entity.Tell(Call(3, DictOps.GetItem, "missing"));
+
+        ExpectMsg<ObjectReturn>(r => r.RequestId == 1);
+        Assert.Equal(5, Serializer.FromBinary(ExpectMsg<ObjectReturn>(r => r.RequestId == 2).Values[0], typeof(object)));
+        var fault = ExpectMsg<ObjectFault>(f => f.RequestId == 3);
+        Assert.IsType<KeyNotFoundException>(ObjectFaults.Rebuild(fault));
+    }
+
+    [Fact]
+    public void A_hand_off_saves_the_state_with_the_keeper_and_the_next_entity_starts_from_it()
+    {
+        var keeper = CreateTestProbe();
+        var entity = Restored(keeper, new ListState([Bytes(1)]));
+        entity.Tell(Call(1, ListOps.Append, 2));
+        ExpectMsg<ObjectReturn>();
+        Watch(entity);
+
+        entity.Tell(HandOffObject.Instance);
+        var saved = keeper.ExpectMsg<SaveObject>();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not stopped before the keeper has it
+        keeper.Reply(new ObjectSaved("m1/1"));
+        ExpectTerminated(entity);
+
+        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        next.Tell(new ObjectCall(2, ListOps.Slice, [Codec.Int(0), Codec.Int(10)]));
+        Assert.Equal([1, 2], ExpectMsg<ObjectReturn>().Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
+    }
+
+    [Fact]
+    public void A_call_sent_straight_to_an_entity_that_is_moving_is_answered_moved_and_does_not_run()
+    {
+        var keeper = CreateTestProbe();
+        var entity = Restored(keeper, new ListState([]));
+        entity.Tell(HandOffObject.Instance);
+        keeper.ExpectMsg<SaveObject>();
+        entity.Tell(new EntityEnvelope("m1/1", Call(7, ListOps.Append, 1)));
+        Assert.Equal(ObjectMovedException.TypeName, ExpectMsg<ObjectFault>(f => f.RequestId == 7).ExceptionType);
+    }
+
+    [Fact]
+    public void A_located_entity_gives_its_reference_and_serves_calls_sent_straight_to_it()
+    {
+        var entity = Restored(CreateTestProbe(), new DictState([]));
+        entity.Tell(new ObjectCall(1, ObjectChannel.Locate, []));
+        Assert.Equal(entity, (IActorRef)Serializer.FromBinary(ExpectMsg<ObjectReturn>().Values[0], typeof(object)));
+        entity.Tell(new EntityEnvelope("m1/1", Call(2, DictOps.Len)));
+        Assert.Equal(0, Codec.Int(ExpectMsg<ObjectReturn>(r => r.RequestId == 2).Values[0]));
+    }
+
+    [Fact]
+    public void A_disposed_object_acknowledges_and_answers_ObjectDisposedException_and_so_does_one_the_keeper_does_not_know()
+    {
+        var keeper = CreateTestProbe();
+        var entity = Restored(keeper, new DictState([]));
+        entity.Tell(DisposeObject.Instance, keeper.Ref);
+        keeper.ExpectMsg<ObjectDisposed>(d => d.EntityId == "m1/1");
+        entity.Tell(Call(1, DictOps.Len));
+        Assert.IsType<ObjectDisposedException>(ObjectFaults.Rebuild(ExpectMsg<ObjectFault>()));
+
+        var unknown = Sys.ActorOf(ManagedObjectActor.Props("m1/2", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectUnavailable("m1/2", Disposed: true, "disposed"));
+        unknown.Tell(Call(2, DictOps.Len));
+        Assert.IsType<ObjectDisposedException>(ObjectFaults.Rebuild(ExpectMsg<ObjectFault>()));
+    }
+
+    [Fact]
+    public void The_keeper_gives_a_state_once_keeps_a_saved_one_and_reports_a_lost_object()
+    {
+        var region = CreateTestProbe();
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5)));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
+
+        keeper.Tell(new RestoreObject("m1/1"));
+        Assert.Equal([1], ExpectMsg<ObjectRestored>().State);
+        keeper.Tell(new RestoreObject("m1/1")); // a second start without a hand-off: its worker died with the state
+        Assert.False(ExpectMsg<ObjectUnavailable>().Disposed);
+
+        keeper.Tell(new SaveObject("m1/1", [2]));
+        ExpectMsg<ObjectSaved>();
+        keeper.Tell(new RestoreObject("m1/1"));
+        Assert.Equal([2], ExpectMsg<ObjectRestored>().State);
+
+        keeper.Tell(new RestoreObject("m9/9"));
+        Assert.True(ExpectMsg<ObjectUnavailable>().Disposed);
+    }
+
+    [Fact]
+    public void Disposing_a_manager_completes_once_its_running_entities_acknowledge()
+    {
+        var region = CreateTestProbe();
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5)));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/2", [1])); // never started: nothing to tell it
+        keeper.Tell(new ManagerKeeperActor.Keep("m2/1", [1]));
+        keeper.Tell(new RestoreObject("m1/1"));
+        ExpectMsg<ObjectRestored>();
+
+        keeper.Tell(new ManagerKeeperActor.DisposeManager("m1"));
+        var told = region.ExpectMsg<EntityEnvelope>();
+        Assert.Equal("m1/1", told.EntityId);
+        Assert.IsType<DisposeObject>(told.Message);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        keeper.Tell(new ObjectDisposed("m1/1"));
+        Assert.Equal(2, ExpectMsg<ManagerKeeperActor.ManagerDisposed>().Objects);
+
+        keeper.Tell(new RestoreObject("m1/2"));
+        Assert.True(ExpectMsg<ObjectUnavailable>().Disposed);
+        keeper.Tell(new RestoreObject("m2/1"));
+        ExpectMsg<ObjectRestored>(); // another manager's objects are untouched
+    }
+}
