@@ -78,6 +78,9 @@ public sealed class CommandLineTests
         Assert.True(At("=== 3.2. Pipe ===") < At("=== 6. Utility functions ==="));
         Assert.Contains($"cpu_count()       : {Environment.ProcessorCount}", lines);
         Assert.Contains(lines, l => l.StartsWith("in the child      : current_process()=Process-") && l.Contains("parent_process()=MainProcess (pid "));
-        Assert.Contains("Not available yet: shared, manager, pool", coordinator.Error);
+        // 4.2: the child's dict and reversed list, printed by the parent as Python does.
+        Assert.True(At("=== 4.2. Server process: Manager ===") < At("{1: '1', '2': 2, 0.25: None}"));
+        Assert.True(At("{1: '1', '2': 2, 0.25: None}") < At("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"));
+        Assert.Contains("Not available yet: shared, pool", coordinator.Error);
     }
 }
