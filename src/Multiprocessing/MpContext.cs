@@ -77,7 +77,7 @@ public sealed class MpContext : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Coordinator?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private Akka.Actor.IActorRef NewQueueActor(int maxSize) => Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize));
+    private Shared.SharedObjectAddress NewQueueActor(int maxSize) => new Shared.SharedObjectAddress(Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize))).Bind(Runtime);
 
     private MpProcess Create(Delegate target, params object?[] args)
     {

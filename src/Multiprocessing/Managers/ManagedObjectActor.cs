@@ -71,13 +71,14 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                     Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
                     break;
                 case ICorrelated request: state.Handle(request, Sender, this); break;
+                case IMpMessage oneWay: state.Notify(oneWay, this); break;
                 default: Unhandled(message); break;
             }
         }
         Receive<CancelRequest>(Serve);
         Receive<ICorrelated>(Serve);
-        // Sent straight here by a proxy that located this entity (the region unwraps the others).
         Receive<EntityEnvelope>(direct => Serve(direct.Message));
+
         Receive<Terminated>(t =>
         {
             _watched.Remove(t.ActorRef);
@@ -109,6 +110,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
             // Nothing to keep: a later request restarts the entity, and the keeper says it was disposed.
             Context.Parent.Tell(new Passivate(HandOffObject.Instance));
         });
+        Receive<IMpMessage>(Serve); // one-way messages of the state (a queue's items given back)
     }
 
     // Between the hand-off and the stop: whatever still arrives goes back through the region, which

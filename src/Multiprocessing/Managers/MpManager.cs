@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Multiprocessing.Managers;
 using Multiprocessing.Processes;
+using Multiprocessing.Queues;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 using Akka.Actor;
@@ -52,6 +53,12 @@ public sealed class MpManager : IAsyncDisposable
 
     /// <summary>Python's <c>manager.Namespace()</c>.</summary>
     public MpNamespace Namespace() => new(NewObject(new NamespaceState()));
+
+    /// <summary>Python's <c>manager.Queue(maxsize)</c>: the same handle as <c>mp.Queue()</c>, its queue hosted by the Manager.</summary>
+    public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
+
+    /// <summary>Python's <c>manager.JoinableQueue(maxsize)</c>.</summary>
+    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
 
     /// <summary>Python's <c>BaseManager.register(typeid, callable)</c>: <see cref="Create{T}()"/> makes a <typeparamref name="T"/> with <paramref name="factory"/>.</summary>
     public void Register<T>(Func<T> factory) where T : class => _registered[typeof(T)] = factory;

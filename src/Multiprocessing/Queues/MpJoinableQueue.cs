@@ -1,13 +1,13 @@
-using Akka.Actor;
 using Multiprocessing.Queues;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
 
 namespace Multiprocessing;
 
 /// <summary>Python's <c>JoinableQueue</c>: a queue whose consumers mark items done, and whose <see cref="Join"/> waits until all are.</summary>
 public sealed class MpJoinableQueue<T> : MpQueue<T>
 {
-    internal MpJoinableQueue(IActorRef queue, int maxSize, NodeRuntime runtime) : base(queue, maxSize, runtime)
+    internal MpJoinableQueue(SharedObjectAddress queue, int maxSize, NodeRuntime runtime) : base(queue, maxSize, runtime)
     {
     }
 

@@ -1,6 +1,6 @@
-using Akka.Actor;
 using Multiprocessing.Queues;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
 
 namespace Multiprocessing;
 
@@ -10,7 +10,7 @@ namespace Multiprocessing;
 /// </summary>
 public class MpQueue<T> : QueueHandle<T>
 {
-    internal MpQueue(IActorRef queue, int maxSize, NodeRuntime runtime) : base(queue, maxSize, runtime)
+    internal MpQueue(SharedObjectAddress queue, int maxSize, NodeRuntime runtime) : base(queue, maxSize, runtime)
     {
     }
 

@@ -1,13 +1,13 @@
-using Akka.Actor;
 using Multiprocessing.Queues;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
 
 namespace Multiprocessing;
 
 /// <summary>Python's <c>SimpleQueue</c>: unbounded, with just put, get, empty and close.</summary>
 public sealed class MpSimpleQueue<T> : QueueHandle<T>
 {
-    internal MpSimpleQueue(IActorRef queue, NodeRuntime runtime) : base(queue, maxSize: 0, runtime)
+    internal MpSimpleQueue(SharedObjectAddress queue, NodeRuntime runtime) : base(queue, maxSize: 0, runtime)
     {
     }
 }

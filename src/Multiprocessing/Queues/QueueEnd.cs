@@ -5,6 +5,7 @@ using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
 
 namespace Multiprocessing.Queues;
 
@@ -21,7 +22,7 @@ internal sealed class QueueEnd
     private const int FetchAhead = 256;
     private static readonly ConditionalWeakTable<object, QueueEnd> Ends = new();
 
-    private readonly IActorRef _actor;
+    private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
     private readonly NodeRuntime _runtime;
     private readonly ConcurrentQueue<byte[]> _outbox = new();
@@ -34,11 +35,11 @@ internal sealed class QueueEnd
     private volatile bool _closed;
     private int _settleRegistered;
 
-    private QueueEnd(IActorRef actor, int maxSize, NodeRuntime? runtime)
+    private QueueEnd(SharedObjectAddress queue, int maxSize, NodeRuntime? runtime)
     {
-        _actor = actor;
+        _queue = queue;
         _maxSize = maxSize;
-        _runtime = runtime ?? NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+        _runtime = runtime ?? queue.Runtime;
         _batchBytes = Math.Max(1, _runtime.Payloads.MaximumPayloadSize / 2);
     }
 
@@ -52,8 +53,8 @@ internal sealed class QueueEnd
     }
 
     /// <summary>The local side of <paramref name="handle"/>: bound to <paramref name="runtime"/> where it was created, else (a handle that travelled here) to this process's runtime.</summary>
-    public static QueueEnd Of(object handle, IActorRef actor, int maxSize, NodeRuntime? runtime = null) =>
-        Ends.GetValue(handle, _ => new QueueEnd(actor, maxSize, runtime));
+    public static QueueEnd Of(object handle, SharedObjectAddress queue, int maxSize, NodeRuntime? runtime = null) =>
+        Ends.GetValue(handle, _ => new QueueEnd(queue, maxSize, runtime));
 
     public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "queue item");
 
@@ -151,7 +152,7 @@ internal sealed class QueueEnd
             unused = [.. _fetched];
             _fetched.Clear();
         }
-        if (unused.Length > 0) _actor.Tell(new QueueUnget(unused));
+        if (unused.Length > 0) _queue.Tell(new QueueUnget(unused));
     }
 
     private async Task FeedAsync()
@@ -191,7 +192,7 @@ internal sealed class QueueEnd
     }
 
     private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
-        _runtime.Correlator.RequestAsync(_actor, request, wait, cancellationToken);
+        _queue.RequestAsync(request, wait, cancellationToken);
 
     private void CheckOpen()
     {

@@ -1,18 +1,18 @@
-using Akka.Actor;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
 
 namespace Multiprocessing.Queues;
 
 /// <summary>
-/// What every queue handle is: the queue actor's reference (so a handle is a value that can be
+/// What every queue handle is: the queue's address (an actor, or a Manager's entity) (so a handle is a value that can be
 /// passed to a process or sent through another queue) and the calls all of Python's queues have.
 /// </summary>
 public abstract class QueueHandle<T>
 {
-    private readonly IActorRef _queue;
+    private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
 
-    private protected QueueHandle(IActorRef queue, int maxSize, NodeRuntime runtime)
+    private protected QueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
     {
         _queue = queue;
         _maxSize = maxSize;

@@ -22,6 +22,11 @@ internal abstract class SharedState
     {
     }
 
+    /// <summary>A one-way message (not a request): nothing is answered (a queue's items given back).</summary>
+    public virtual void Notify(IMpMessage message, ISharedStateHost host)
+    {
+    }
+
     /// <summary>An actor passed to <see cref="ISharedStateHost.Watch"/> terminated (a process that held a lock, a node with waiters).</summary>
     public virtual void Gone(IActorRef actor, ISharedStateHost host)
     {

@@ -84,6 +84,25 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     }
 
     [Fact]
+    public void A_parked_request_travels_with_the_state_and_is_answered_by_the_next_entity()
+    {
+        var keeper = CreateTestProbe();
+        var consumer = CreateTestProbe();
+        var entity = Restored(keeper, new Multiprocessing.Queues.QueueState(0));
+        entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(1, 1, Wait: true), consumer.Ref); // parked: the queue is empty
+        entity.Tell(HandOffObject.Instance);
+        var saved = keeper.ExpectMsg<SaveObject>();
+        keeper.Reply(new ObjectSaved("m1/1"));
+
+        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        next.Tell(new Multiprocessing.Messages.Queues.QueuePut(2, [[42]], WaitForRoom: true));
+        ExpectMsg<Multiprocessing.Messages.Queues.QueueDone>();
+        Assert.Equal(42, consumer.ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>(i => i.RequestId == 1).Items[0][0]);
+    }
+
+    [Fact]
     public void A_call_sent_straight_to_an_entity_that_is_moving_is_answered_moved_and_does_not_run()
     {
         var keeper = CreateTestProbe();

@@ -94,4 +94,18 @@ public static class ManagerTargets
         }
         acknowledged.Put(i);
     }
+
+    public static void ProduceOnManagerQueue(MpQueue<string> queue, int count)
+    {
+        for (var i = 0; i < count; i++) queue.Put($"{Mp.CurrentProcess().Name}:{i}");
+    }
+
+    public static void WorkThrough(MpJoinableQueue<int> tasks, MpList<int> done, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            done.Append(tasks.Get() * 10);
+            tasks.TaskDone();
+        }
+    }
 }

@@ -173,4 +173,39 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         StartAndJoin(Mp.Process(ManagerTargets.UseAfterDispose, d, results));
         Assert.StartsWith(nameof(ObjectDisposedException), results.Get(block: true, Patience));
     }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public async Task A_manager_queue_delivers_every_item_once_in_order_per_producer(StartMethod method)
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var queue = manager.Queue<string>();
+        var context = Mp.GetContext(method);
+        var producers = Enumerable.Range(0, 2).Select(_ => context.Process(ManagerTargets.ProduceOnManagerQueue, queue, 500)).ToArray();
+        StartAndJoin(producers);
+
+        var received = Enumerable.Range(0, 1000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        foreach (var producer in producers)
+            Assert.Equal(Enumerable.Range(0, 500).Select(i => $"{producer.Name}:{i}"), received.Where(r => r.StartsWith(producer.Name + ":")));
+        Assert.Throws<QueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        var bounded = manager.Queue<int>(maxSize: 1);
+        bounded.Put(1);
+        Assert.Throws<QueueFullException>(() => bounded.PutNowait(2));
+    }
+
+    [Fact]
+    public async Task A_manager_joinable_queue_joins_once_a_child_marked_every_item_done()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var tasks = manager.JoinableQueue<int>();
+        var done = manager.List<int>();
+        for (var i = 0; i < 20; i++) tasks.Put(i);
+        var worker = Mp.Process(ManagerTargets.WorkThrough, tasks, done, 20);
+        worker.Start();
+        Assert.True(tasks.Join(Patience));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i * 10), done.ToList());
+        Assert.True(worker.Join(Patience));
+        Assert.Throws<InvalidOperationException>(() => tasks.TaskDone());
+    }
 }
