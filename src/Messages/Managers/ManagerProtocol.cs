@@ -15,6 +15,12 @@ public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) 
 /// <summary>The operation threw: rethrown at the caller as <paramref name="ExceptionType"/> (assembly-qualified name) where it can be rebuilt.</summary>
 public sealed record ObjectFault(long RequestId, string ExceptionType, string Message, string? RemoteStackTrace) : ICorrelated;
 
+/// <summary>Calls made concurrently through one proxy, sent together: applied in order, each atomically, answered by one <see cref="ObjectResults"/>.</summary>
+public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls) : ICorrelated;
+
+/// <summary>One <see cref="ObjectReturn"/> or <see cref="ObjectFault"/> per call of an <see cref="ObjectCalls"/>, in order (their ids are the calls' ids).</summary>
+public sealed record ObjectResults(long RequestId, IReadOnlyList<ICorrelated> Results) : ICorrelated;
+
 /// <summary>Entity to keeper, when it starts: the state to begin with.</summary>
 public sealed record RestoreObject(string EntityId) : IMpMessage;
 

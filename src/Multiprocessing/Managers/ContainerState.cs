@@ -17,18 +17,25 @@ internal abstract class ContainerState : SharedState
 {
     public sealed override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
-        ICorrelated reply;
+        var reply = request switch
+        {
+            ObjectCall call => Apply(call),
+            ObjectCalls calls => new ObjectResults(calls.RequestId, [.. calls.Calls.Select(Apply)]),
+            _ => ObjectFaults.Of(request.RequestId, new NotSupportedException($"{GetType().Name} does not handle {request.GetType().Name}.")),
+        };
+        caller.Tell(reply, host.Self);
+    }
+
+    private ICorrelated Apply(ObjectCall call)
+    {
         try
         {
-            reply = request is ObjectCall call
-                ? new ObjectReturn(call.RequestId, Invoke(call.Operation, call.Args))
-                : throw new NotSupportedException($"{GetType().Name} does not handle {request.GetType().Name}.");
+            return new ObjectReturn(call.RequestId, Invoke(call.Operation, call.Args));
         }
         catch (Exception e)
         {
-            reply = ObjectFaults.Of(request.RequestId, e);
+            return ObjectFaults.Of(call.RequestId, e);
         }
-        caller.Tell(reply, host.Self);
     }
 
     protected abstract IReadOnlyList<byte[]> Invoke(string operation, IReadOnlyList<byte[]> args);

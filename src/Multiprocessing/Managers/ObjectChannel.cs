@@ -1,95 +1,186 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 
 namespace Multiprocessing.Managers;
 
 /// <summary>
-/// How a container proxy talks to its Manager object: one <see cref="ObjectCall"/> per operation,
-/// bounded by multiprocessing.ask-timeout (container operations wait for nothing but the object),
-/// its exception rethrown here as the same kind. Serializable with the proxy.
-/// After a first request through the shard region, calls go straight to the entity (one network
-/// hop each way instead of two through the coordinator's region proxy). An entity that moved or
-/// stopped never ran those calls (it answers them "moved", or they reach no one and the
-/// entity's death ends them), so they are sent again through the region, which knows the new home.
-/// Containers never park a request, so nothing is waiting in a state that moved.
+/// How a container proxy talks to its Manager object, bounded by multiprocessing.ask-timeout
+/// (container operations wait for nothing but the object), each operation's exception rethrown
+/// here as the same kind. Serializable with the proxy; what is local to a process lives beside it.
+/// <list type="bullet">
+/// <item>A blocking call is one request/reply (<see cref="Call"/>).</item>
+/// <item>Async calls are pipelined: those made while a batch is on its way go together in the
+/// next one (<see cref="ObjectCalls"/>), applied in order, each atomically.</item>
+/// <item>After a first request through the shard region, requests go straight to the entity (one
+/// network hop each way instead of two through the coordinator's region proxy). An entity that
+/// moved or stopped never ran them (it answers "moved", or its death ends them), so they are sent
+/// again through the region, which knows the new home. Containers never park a request, so
+/// nothing is left waiting in a state that moved.</item>
+/// </list>
 /// </summary>
 internal sealed class ObjectChannel(SharedObjectAddress address)
 {
     public const string Locate = "__locate__";
+    private const int MaxBatch = 4096;
 
-    private IActorRef? _direct;
-    private bool _locating;
+    private static readonly ConditionalWeakTable<ObjectChannel, Local> Locals = new();
 
     public SharedObjectAddress Address { get; } = address;
 
-    public async Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)
+    private NodeRuntime Runtime => Address.Runtime;
+
+    private Local Here => Locals.GetValue(this, _ => new Local());
+
+    /// <summary>One operation, one request/reply, waited for here.</summary>
+    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
+        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), CancellationToken.None).GetAwaiter().GetResult());
+
+    /// <summary>One operation, sent with the others made meanwhile through this proxy.</summary>
+    public Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _direct) is { } direct)
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new Pending(operation, args, new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var here = Here;
+        here.Outbox.Enqueue(call);
+        lock (here)
+        {
+            if (!here.Flushing)
+            {
+                here.Flushing = true;
+                _ = Task.Run(FlushAsync, CancellationToken.None);
+            }
+        }
+        return call.Reply.Task.WaitAsync(cancellationToken);
+    }
+
+    public byte[] Bytes<T>(T value) => value is null ? [] : Runtime.Payloads.Serialize(value, "a Manager object's argument");
+
+    public T Value<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)Runtime.Payloads.Deserialize(bytes, "a Manager object's value");
+
+    // One batch on its way at a time: calls made meanwhile make up the next one.
+    private async Task FlushAsync()
+    {
+        var here = Here;
+        var budget = Runtime.Payloads.MaximumPayloadSize / 2;
+        while (true)
+        {
+            var batch = new List<Pending>();
+            long bytes = 0;
+            while (batch.Count < MaxBatch && bytes < budget && here.Outbox.TryDequeue(out var call))
+            {
+                batch.Add(call);
+                bytes += call.Args.Sum(a => (long)a.Length) + 64;
+            }
+            if (batch.Count == 0)
+            {
+                lock (here)
+                {
+                    if (!here.Outbox.IsEmpty) continue;
+                    here.Flushing = false;
+                    return;
+                }
+            }
+            try
+            {
+                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))]), CancellationToken.None);
+                if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    try
+                    {
+                        batch[i].Reply.TrySetResult(Result(batch[i].Operation, results.Results[i]));
+                    }
+                    catch (Exception e)
+                    {
+                        batch[i].Reply.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var call in batch) call.Reply.TrySetException(e);
+            }
+        }
+    }
+
+    // Straight to the entity once located; through the region otherwise, or again when it moved.
+    private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, CancellationToken cancellationToken)
+    {
+        var here = Here;
+        if (Volatile.Read(ref here.Direct) is { } direct)
         {
             try
             {
-                return Result(operation, await SendAsync(direct, operation, args, cancellationToken), retryable: true);
+                var reply = await Runtime.Correlator.RequestAsync(direct, request, Runtime.Settings.AskTimeout, cancellationToken,
+                    message => new EntityEnvelope(Address.EntityId!, message));
+                if (reply is not ObjectFault { ExceptionType: var type } || type != ObjectMovedException.TypeName) return reply;
             }
-            catch (Exception e) when (e is MpRemoteGoneException or ObjectMovedException)
+            catch (MpRemoteGoneException)
             {
-                Interlocked.CompareExchange(ref _direct, null, direct);
+                // Stopped before it ran the request: the region knows where the object went.
             }
+            Interlocked.CompareExchange(ref here.Direct, null, direct);
         }
-        else LocateSoon();
-        return Result(operation, await Address.RequestAsync(id => new ObjectCall(id, operation, args), Address.Runtime.Settings.AskTimeout, cancellationToken), retryable: false);
+        else LocateSoon(here);
+        return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
     }
 
-    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) => CallAsync(operation, args).GetAwaiter().GetResult();
-
-    public byte[] Bytes<T>(T value) => value is null ? [] : Address.Runtime.Payloads.Serialize(value, "a Manager object's argument");
-
-    public T Value<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)Address.Runtime.Payloads.Deserialize(bytes, "a Manager object's value");
-
-    private Task<ICorrelated> SendAsync(IActorRef entity, string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken) =>
-        Address.Runtime.Correlator.RequestAsync(entity, id => new ObjectCall(id, operation, args), Address.Runtime.Settings.AskTimeout, cancellationToken,
-            message => new EntityEnvelope(Address.EntityId!, message));
-
-    // Asks the entity for its own reference, once at a time; calls keep going through the region meanwhile.
-    private void LocateSoon()
+    // Asks the entity for its own reference, once at a time; requests keep going through the region meanwhile.
+    private void LocateSoon(Local here)
     {
-        lock (this)
+        lock (here)
         {
-            if (_locating) return;
-            _locating = true;
+            if (here.Locating) return;
+            here.Locating = true;
         }
         _ = Task.Run(async () =>
         {
             try
             {
-                var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Address.Runtime.Settings.AskTimeout, CancellationToken.None);
-                if (reply is ObjectReturn { Values: [var entity] }) Volatile.Write(ref _direct, Value<IActorRef>(entity));
+                var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Runtime.Settings.AskTimeout, CancellationToken.None);
+                if (reply is ObjectReturn { Values: [var entity] }) Volatile.Write(ref here.Direct, Value<IActorRef>(entity));
             }
             catch (Exception)
             {
-                // Not located: calls go on through the region.
+                // Not located: requests go on through the region.
             }
             finally
             {
-                lock (this) _locating = false;
+                lock (here) here.Locating = false;
             }
         });
     }
 
-    private IReadOnlyList<byte[]> Result(string operation, ICorrelated reply, bool retryable) => reply switch
+    private IReadOnlyList<byte[]> Result(string operation, ICorrelated reply) => reply switch
     {
         ObjectReturn values => values.Values,
-        ObjectFault fault when retryable && fault.ExceptionType == ObjectMovedException.TypeName => throw new ObjectMovedException(),
         ObjectFault fault => throw ObjectFaults.Rebuild(fault),
         RequestCancelled => throw new TimeoutException(
-            $"The Manager object did not answer '{operation}' within {Address.Runtime.Settings.AskTimeout} (multiprocessing.ask-timeout)."),
-        _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to '{operation}'."),
+            $"The Manager object did not answer '{operation}' within {Runtime.Settings.AskTimeout} (multiprocessing.ask-timeout)."),
+        _ => throw Unexpected(reply, $"'{operation}'"),
     };
+
+    private static InvalidOperationException Unexpected(ICorrelated reply, string what) => new($"Unexpected reply {reply.GetType().Name} to {what}.");
+
+    private sealed record Pending(string Operation, IReadOnlyList<byte[]> Args, TaskCompletionSource<IReadOnlyList<byte[]>> Reply);
+
+    /// <summary>This process's side of a proxy: the entity once located, and the calls waiting for the next batch.</summary>
+    private sealed class Local
+    {
+        public readonly ConcurrentQueue<Pending> Outbox = new();
+        public IActorRef? Direct;
+        public bool Locating;
+        public bool Flushing;
+    }
 }
 
-/// <summary>A call sent straight to an entity that was moving away: it did not run, and goes again through the region.</summary>
+/// <summary>A request sent straight to an entity that was moving away: it did not run, and goes again through the region.</summary>
 internal sealed class ObjectMovedException() : Exception("The Manager object is moving to another worker node.")
 {
     public static readonly string TypeName = typeof(ObjectMovedException).AssemblyQualifiedName!;
