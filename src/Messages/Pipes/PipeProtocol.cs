@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages.Direct;
 
 namespace Multiprocessing.Messages.Pipes;
 
@@ -12,7 +13,7 @@ namespace Multiprocessing.Messages.Pipes;
 public sealed record PipeSend(byte[] Data) : IMpMessage;
 
 /// <summary>Endpoint -> peer endpoint: message number <paramref name="Seq"/> of this end.</summary>
-public sealed record PipeDeliver(long Seq, byte[] Data) : IMpMessage;
+public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage;
 
 /// <summary>Take the next message (or, with <paramref name="Peek"/>, say whether one or the end of the stream is there).</summary>
 public sealed record PipeRecv(long RequestId, bool Wait, bool Peek) : ICorrelated;
@@ -20,17 +21,19 @@ public sealed record PipeRecv(long RequestId, bool Wait, bool Peek) : ICorrelate
 /// <summary>Handle -> its endpoint: this end is closed.</summary>
 public sealed record PipeClose : IMpMessage;
 
-/// <summary>Endpoint -> peer endpoint: no more messages will come (the reader gets end-of-stream once drained).</summary>
-public sealed record PipePeerClosed : IMpMessage;
+/// <summary>Endpoint -> peer endpoint: no messages after the first <paramref name="Sent"/> will come (the reader gets
+/// end-of-stream once it has had them all: some may still be on another route).</summary>
+public sealed record PipePeerClosed(long Sent) : IDirectMessage;
 
 /// <summary>A process that uses this end asks to hold its endpoint: <paramref name="NewEndpoint"/> takes over.</summary>
 public sealed record PipeRelocate(IActorRef NewEndpoint) : IMpMessage;
 
 /// <summary>The state of an end, moving to the endpoint that holds it from now on. <paramref name="Origin"/> is the
 /// endpoint made with the pipe (in the creating process), where the end returns; Nobody when it is the receiver itself.</summary>
+/// <paramref name="PeerClosedAfter"/>: the count the peer closed after, long.MaxValue while it is open, 0 if it died.
 public sealed record PipeHandover(
     IActorRef Peer, long NextSendSeq, long NextExpectedSeq, IReadOnlyList<PipeDeliver> Received,
-    bool PeerClosed, IActorRef Origin) : IMpMessage;
+    long PeerClosedAfter, IActorRef Origin) : IMpMessage;
 
 /// <summary>New owner -> the end's origin endpoint: forward to <paramref name="NewOwner"/> from now on.</summary>
 public sealed record PipeOwnerMoved(IActorRef NewOwner) : IMpMessage;

@@ -43,10 +43,10 @@ internal sealed class ConnectionEnd
     {
         var first = new ConnectionEnd(runtime);
         var second = new ConnectionEnd(runtime);
-        first._origin = first._endpoint = runtime.System.ActorOf(PipeEndActor.Props(first.MarkPeerGone));
-        second._origin = second._endpoint = runtime.System.ActorOf(PipeEndActor.Props(second.MarkPeerGone));
-        first._origin.Tell(new PipeHandover(second._origin, 0, 0, [], false, ActorRefs.Nobody));
-        second._origin.Tell(new PipeHandover(first._origin, 0, 0, [], false, ActorRefs.Nobody));
+        first._origin = first._endpoint = runtime.System.ActorOf(PipeEndActor.Props(first.MarkPeerGone, runtime.Direct));
+        second._origin = second._endpoint = runtime.System.ActorOf(PipeEndActor.Props(second.MarkPeerGone, runtime.Direct));
+        first._origin.Tell(new PipeHandover(second._origin, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
+        second._origin.Tell(new PipeHandover(first._origin, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
         return (first, second);
     }
 
@@ -105,7 +105,7 @@ internal sealed class ConnectionEnd
             var address = _origin.Path.Address;
             if (!address.HasGlobalScope || address.Equals(((ExtendedActorSystem)_runtime.System).Provider.DefaultAddress))
                 return _endpoint = _origin;
-            var local = _runtime.System.ActorOf(PipeEndActor.Props(MarkPeerGone));
+            var local = _runtime.System.ActorOf(PipeEndActor.Props(MarkPeerGone, _runtime.Direct));
             _origin.Tell(new PipeRelocate(local));
             // Before this process counts as ended, the end is back where it came from.
             ProcessLife.Of(Mp.CurrentProcess()).OnExit(() => local.Ask<PipeReturned>(new PipeEndActor.ReturnEnd(), _runtime.Settings.AskTimeout));

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Direct;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pipes;
 
@@ -22,22 +23,28 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private readonly SortedDictionary<long, byte[]> _early = [];
     private readonly List<Reader> _readers = [];
     private readonly Action _peerGone;
+    private readonly DirectChannel _direct;
     private IActorRef _peer = ActorRefs.Nobody;
     private IActorRef _origin = ActorRefs.Nobody;
     private long _nextSendSeq;
     private long _nextExpectedSeq;
-    private bool _peerClosed;
+    private long _peerClosedAfter = long.MaxValue; // no message after this count will come
+
 
     public IStash Stash { get; set; } = null!;
 
     /// <param name="peerGone">Told when the peer closed or died, so that sends fail at the call.</param>
-    public PipeEndActor(Action peerGone)
+    public PipeEndActor(Action peerGone, DirectChannel direct)
     {
         _peerGone = peerGone;
+        _direct = direct;
         Become(Pending);
     }
 
     private bool IsOrigin => _origin.Equals(Self);
+
+    // Closed once every message sent before the close is here.
+    private bool PeerClosed => _nextExpectedSeq >= _peerClosedAfter;
 
     // Made for a process that uses the end: waits for the end's state.
     private void Pending()
@@ -52,19 +59,20 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
     private void Owner()
     {
-        Receive<PipeSend>(send => _peer.Tell(new PipeDeliver(_nextSendSeq++, send.Data)));
+        Receive<PipeSend>(send => _direct.Send(_peer, new PipeDeliver(_nextSendSeq++, send.Data)));
 
         Receive<PipeDeliver>(deliver =>
         {
             if (deliver.Seq < _nextExpectedSeq) return; // already had it
             _early[deliver.Seq] = deliver.Data;
             Reassemble();
+            if (PeerClosed) _peerGone();
             Serve();
         });
 
         Receive<PipeRecv>(recv =>
         {
-            if (_inbox.Count > 0 || _peerClosed) Answer(new Reader(Sender, recv.RequestId, recv.Peek));
+            if (_inbox.Count > 0 || PeerClosed) Answer(new Reader(Sender, recv.RequestId, recv.Peek));
             else if (recv.Wait) _readers.Add(new Reader(Sender, recv.RequestId, recv.Peek));
             else Sender.Tell(new PipeReady(recv.RequestId, false));
         });
@@ -76,9 +84,9 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
                 Sender.Tell(new RequestCancelled(cancel.RequestId));
         });
 
-        Receive<PipeClose>(_ => _peer.Tell(new PipePeerClosed()));
-        Receive<PipePeerClosed>(_ => PeerGone());
-        Receive<Terminated>(t => t.ActorRef.Equals(_peer), _ => PeerGone());
+        Receive<PipeClose>(_ => _direct.Send(_peer, new PipePeerClosed(_nextSendSeq)));
+        Receive<PipePeerClosed>(closed => PeerGone(closed.Sent));
+        Receive<Terminated>(t => t.ActorRef.Equals(_peer), _ => PeerGone(0)); // what did not come is lost with it
 
         Receive<PipePeerMoved>(moved =>
         {
@@ -121,7 +129,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         Receive<Terminated>(t => t.ActorRef.Equals(to), _ =>
         {
             Become(Owner);
-            PeerGone();
+            PeerGone(0);
         });
 
         ReceiveAny(message => to.Forward(message));
@@ -133,13 +141,13 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         _origin = handover.Origin.IsNobody() ? Self : handover.Origin;
         _nextSendSeq = handover.NextSendSeq;
         _nextExpectedSeq = handover.NextExpectedSeq;
-        _peerClosed = handover.PeerClosed;
+        _peerClosedAfter = handover.PeerClosedAfter;
         foreach (var deliver in handover.Received) _early[deliver.Seq] = deliver.Data;
         Reassemble();
         Context.Watch(_peer);
         _peer.Tell(new PipePeerMoved(Self));
         if (!IsOrigin) _origin.Tell(new PipeOwnerMoved(Self));
-        if (_peerClosed) _peerGone();
+        if (PeerClosed) _peerGone();
         Become(Owner);
         Serve();
     }
@@ -149,7 +157,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     {
         var received = _inbox.Select((data, i) => new PipeDeliver(_nextExpectedSeq - _inbox.Count + i, data))
             .Concat(_early.Select(e => new PipeDeliver(e.Key, e.Value))).ToList();
-        to.Tell(new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosed, _origin), answer);
+        to.Tell(new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosedAfter, _origin), answer);
         foreach (var reader in _readers) to.Tell(new PipeRecv(reader.RequestId, true, reader.Peek), reader.Sender);
         _readers.Clear();
         _inbox.Clear();
@@ -167,16 +175,16 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    private void PeerGone()
+    private void PeerGone(long sent)
     {
-        _peerClosed = true;
-        _peerGone();
+        _peerClosedAfter = Math.Min(_peerClosedAfter, sent);
+        if (PeerClosed) _peerGone();
         Serve();
     }
 
     private void Serve()
     {
-        while (_readers.Count > 0 && (_inbox.Count > 0 || _peerClosed))
+        while (_readers.Count > 0 && (_inbox.Count > 0 || PeerClosed))
         {
             var reader = _readers[0];
             _readers.RemoveAt(0);
@@ -191,5 +199,5 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         else reader.Sender.Tell(new PipeEof(reader.RequestId));
     }
 
-    public static Props Props(Action peerGone) => Akka.Actor.Props.Create(() => new PipeEndActor(peerGone));
+    public static Props Props(Action peerGone, DirectChannel direct) => Akka.Actor.Props.Create(() => new PipeEndActor(peerGone, direct));
 }

@@ -14,7 +14,8 @@ internal sealed record MpSettings(
     TimeSpan CoordinatorLostTimeout,
     TimeSpan AskTimeout,
     string WorkerExecutable,
-    long MaximumFrameSize)
+    long MaximumFrameSize,
+    bool DirectLinks)
 {
     public static MpSettings From(Config config)
     {
@@ -30,6 +31,7 @@ internal sealed record MpSettings(
             CoordinatorLostTimeout: mp.GetTimeSpan("coordinator-lost-timeout"),
             AskTimeout: mp.GetTimeSpan("ask-timeout"),
             WorkerExecutable: mp.GetString("worker.executable", ""),
-            MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000);
+            MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000,
+            DirectLinks: mp.GetBoolean("direct-links", true));
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Direct;
 using Multiprocessing.Processes;
 
 namespace Multiprocessing.Runtime;
@@ -20,6 +21,9 @@ internal sealed class NodeRuntime
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
         Correlator = new Correlator(system, settings.AskTimeout);
+        Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, settings.AskTimeout, settings.DirectLinks);
+        system.ActorOf(DirectLinkActor.Props(Payloads), DirectLinkActor.Name);
+        system.RegisterOnTermination(Direct.Dispose);
         Context = new MpContext(this, settings.StartMethod);
     }
 
@@ -44,6 +48,9 @@ internal sealed class NodeRuntime
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
     public Correlator Correlator { get; }
+
+    /// <summary>Direct TCP links to other nodes, for the messages whose latency matters (a pipe's).</summary>
+    public DirectChannel Direct { get; }
     public MpContext Context { get; }
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>

@@ -1,17 +1,22 @@
 using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pipes;
+using Multiprocessing.Direct;
 using Multiprocessing.Pipes;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Tests.Pipes;
 
 /// <summary>A pipe endpoint, driven by probes standing in for its peer, its readers and the processes it moves to.</summary>
 public sealed class PipeEndActorSpec : Akka.TestKit.Xunit2.TestKit
 {
+    // The probes are local: the channel tells them directly.
+    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), TimeSpan.FromSeconds(3), enabled: false);
+
     private IActorRef Endpoint(IActorRef peer, Action? peerGone = null)
     {
-        var endpoint = Sys.ActorOf(PipeEndActor.Props(peerGone ?? (() => { })));
-        endpoint.Tell(new PipeHandover(peer, 0, 0, [], false, ActorRefs.Nobody));
+        var endpoint = Sys.ActorOf(PipeEndActor.Props(peerGone ?? (() => { }), Direct));
+        endpoint.Tell(new PipeHandover(peer, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
         return endpoint;
     }
 
@@ -52,9 +57,29 @@ public sealed class PipeEndActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(B(5), first.ExpectMsg<PipeData>().Data);
         second.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        endpoint.Tell(new PipePeerClosed());
+        endpoint.Tell(new PipePeerClosed(1));
         second.ExpectMsg<PipeEof>();
         AwaitCondition(() => gone);
+    }
+
+    [Fact]
+    public void A_close_that_overtakes_the_last_messages_waits_for_them()
+    {
+        var peer = CreateTestProbe();
+        var endpoint = Endpoint(peer.Ref);
+        endpoint.Tell(new PipeDeliver(0, B(1)));
+        endpoint.Tell(new PipePeerClosed(3)); // took the direct link; messages 1 and 2 are still on Akka
+        endpoint.Tell(new PipeRecv(1, true, false));
+        endpoint.Tell(new PipeRecv(2, true, false));
+        Assert.Equal(B(1), ExpectMsg<PipeData>().Data);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        endpoint.Tell(new PipeDeliver(2, B(3)));
+        endpoint.Tell(new PipeDeliver(1, B(2)));
+        Assert.Equal(B(2), ExpectMsg<PipeData>().Data);
+        endpoint.Tell(new PipeRecv(3, true, false));
+        Assert.Equal(B(3), ExpectMsg<PipeData>().Data);
+        endpoint.Tell(new PipeRecv(4, true, false));
+        ExpectMsg<PipeEof>();
     }
 
     [Fact]
@@ -65,7 +90,7 @@ public sealed class PipeEndActorSpec : Akka.TestKit.Xunit2.TestKit
         peer.ExpectMsg<PipePeerMoved>();
         origin.Tell(new PipeDeliver(0, B(1)));
 
-        var moved = Sys.ActorOf(PipeEndActor.Props(() => { }));
+        var moved = Sys.ActorOf(PipeEndActor.Props(() => { }, Direct));
         origin.Tell(new PipeRelocate(moved));
 
         // The peer now talks to the new endpoint directly; the message received before the move came along.

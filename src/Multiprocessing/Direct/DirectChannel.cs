@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Akka.Actor;
+using Multiprocessing.Messages.Direct;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Direct;
+
+/// <summary>
+/// The sending side of this node's direct links. <see cref="Send"/> writes a message straight to
+/// the socket of the recipient's node once a link is up, and goes over Akka meanwhile, or for good
+/// when the node offers no link or the link broke. A message may therefore arrive twice (a write
+/// that failed half-way is resent over Akka) or out of order with the ones before the link came
+/// up: <see cref="IDirectMessage"/> receivers number their messages.
+/// </summary>
+internal sealed class DirectChannel : IDisposable
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly PayloadSerializer _payloads;
+    private readonly TimeSpan _askTimeout;
+    private readonly bool _enabled;
+    private readonly ConcurrentDictionary<Address, Link> _links = new();
+    private long _sentDirect;
+
+    public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, TimeSpan askTimeout, bool enabled)
+    {
+        _system = system;
+        _payloads = payloads;
+        _askTimeout = askTimeout;
+        _enabled = enabled;
+    }
+
+    /// <summary>How many messages took a direct link so far.</summary>
+    public long SentDirect => Interlocked.Read(ref _sentDirect);
+
+    public void Send(IActorRef recipient, IDirectMessage message)
+    {
+        var address = recipient.Path.Address;
+        if (_enabled && address.HasGlobalScope && !address.Equals(_system.Provider.DefaultAddress)
+            && _links.GetOrAdd(address, Open).TrySend(recipient.Path.ToString(), () => _payloads.Serialize(message, "direct-link message")))
+        {
+            Interlocked.Increment(ref _sentDirect);
+            return;
+        }
+        recipient.Tell(message, ActorRefs.NoSender);
+    }
+
+    private Link Open(Address address)
+    {
+        var link = new Link();
+        _ = ConnectAsync(address, link);
+        return link;
+    }
+
+    private async Task ConnectAsync(Address address, Link link)
+    {
+        try
+        {
+            var agent = _system.ActorSelection(new RootActorPath(address) / "user" / DirectLinkActor.Name);
+            var offer = await agent.Ask<DirectLinkOffer>(new DirectLinkQuery(), _askTimeout);
+            if (offer.Host is null) throw new SocketException((int)SocketError.ConnectionRefused);
+            var client = new TcpClient { NoDelay = true };
+            await client.ConnectAsync(offer.Host, offer.Port).WaitAsync(_askTimeout);
+            var stream = client.GetStream();
+            await stream.WriteAsync(DirectFrames.EncodeCookie(offer.Cookie));
+            link.Connected(client, stream);
+        }
+        catch (Exception e) when (e is SocketException or IOException or AskTimeoutException or TimeoutException or ObjectDisposedException or ActorNotFoundException)
+        {
+            link.Fail();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var link in _links.Values) link.Fail();
+    }
+
+    private sealed class Link
+    {
+        private readonly object _gate = new();
+        private TcpClient? _client;
+        private NetworkStream? _stream;
+        private bool _failed;
+
+        public void Connected(TcpClient client, NetworkStream stream)
+        {
+            lock (_gate)
+            {
+                if (_failed) client.Dispose();
+                else (_client, _stream) = (client, stream);
+            }
+        }
+
+        /// <summary>False when the message must go over Akka: the link is not up (yet), or it just broke.</summary>
+        public bool TrySend(string recipientPath, Func<byte[]> payload)
+        {
+            if (_stream is null) return false;
+            var frame = DirectFrames.Encode(recipientPath, payload());
+            lock (_gate)
+            {
+                if (_stream is null) return false;
+                try
+                {
+                    _stream.Write(frame);
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+                {
+                    FailLocked();
+                    return false;
+                }
+            }
+        }
+
+        public void Fail()
+        {
+            lock (_gate) FailLocked();
+        }
+
+        private void FailLocked()
+        {
+            _failed = true;
+            _client?.Dispose();
+            _client = null;
+            _stream = null;
+        }
+    }
+}

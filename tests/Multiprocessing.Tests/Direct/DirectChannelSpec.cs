@@ -1,0 +1,87 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Multiprocessing.Direct;
+using Multiprocessing.Messages.Pipes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Tests.Direct;
+
+/// <summary>Two remoting actor systems in this process: one sends over its direct channel to an actor of the other.</summary>
+public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private const string Remote = """
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.loglevel = WARNING
+        akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
+        akka.actor.serialization-bindings { "System.Object" = hyperion }
+        """;
+
+    public DirectChannelSpec() : base(ConfigurationFactory.ParseString(Remote))
+    {
+    }
+
+    private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system, 1 << 20);
+
+    private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
+    {
+        var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(Remote));
+        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver)), DirectLinkActor.Name);
+        // A relay in the receiving system that passes everything to this spec's test actor.
+        var testActor = TestActor;
+        var recipient = receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
+        var remoteAddress = ((ExtendedActorSystem)receiver).Provider.DefaultAddress;
+        return (receiver, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(new RootActorPath(remoteAddress) / "user" / "recipient"));
+    }
+
+    [Fact]
+    public async Task Messages_take_the_link_once_it_is_up_and_all_arrive()
+    {
+        var (receiver, recipient) = StartReceiver(offersLinks: true);
+        try
+        {
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), TimeSpan.FromSeconds(5), enabled: true);
+            var seen = new HashSet<long>();
+            long seq = 0;
+            // Keep sending until messages go over the link; every one must arrive (over one route or the other).
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (channel.SentDirect < 50 && DateTime.UtcNow < deadline)
+            {
+                channel.Send(recipient, new PipeDeliver(seq++, [1, 2, 3]));
+                seen.Add(ExpectMsg<PipeDeliver>().Seq);
+            }
+            Assert.Equal(50, channel.SentDirect);
+            Assert.Equal(seq, seen.Count);
+        }
+        finally
+        {
+            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public async Task A_node_that_offers_no_link_still_gets_every_message_over_akka()
+    {
+        var (receiver, recipient) = StartReceiver(offersLinks: false);
+        try
+        {
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), TimeSpan.FromMilliseconds(500), enabled: true);
+            for (var i = 0; i < 20; i++)
+            {
+                channel.Send(recipient, new PipeDeliver(i, [(byte)i]));
+                Assert.Equal(i, ExpectMsg<PipeDeliver>().Seq);
+            }
+            Assert.Equal(0, channel.SentDirect);
+        }
+        finally
+        {
+            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private sealed class Relay : ReceiveActor
+    {
+        public Relay(IActorRef to) => ReceiveAny(message => to.Tell(message));
+    }
+}
