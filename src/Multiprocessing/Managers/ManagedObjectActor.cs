@@ -71,7 +71,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                     Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
                     break;
                 case ICorrelated request: state.Handle(request, Sender, this); break;
-                case IMpMessage oneWay: state.Notify(oneWay, this); break;
+                case IMpMessage oneWay: state.HandleOneWay(oneWay, this); break;
                 default: Unhandled(message); break;
             }
         }
@@ -103,7 +103,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         });
         Receive<DisposeObject>(_ =>
         {
-            foreach (var (caller, requestId) in state.Parked.ToList()) caller.Tell(ObjectFaults.Disposed(requestId), Self);
+            foreach (var (caller, requestId) in state.ParkedRequests.ToList()) caller.Tell(ObjectFaults.Disposed(requestId), Self);
             _state = null;
             Sender.Tell(new ObjectDisposed(_entityId), Self);
             Become(() => Unavailable(new ObjectUnavailable(_entityId, Disposed: true, "disposed")));

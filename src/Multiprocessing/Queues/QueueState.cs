@@ -64,7 +64,7 @@ internal sealed class QueueState(int maxSize) : SharedState
         }
     }
 
-    public override void Notify(IMpMessage message, ISharedStateHost host)
+    public override void HandleOneWay(IMpMessage message, ISharedStateHost host)
     {
         if (message is not QueueUnget unget) return;
         for (var i = unget.Items.Count - 1; i >= 0; i--)
@@ -92,7 +92,7 @@ internal sealed class QueueState(int maxSize) : SharedState
 
     public override IEnumerable<IActorRef> Watched => _consumers.Concat(_producers).Concat(_joiners).Select(w => w.Sender).Distinct();
 
-    public override IEnumerable<(IActorRef Caller, long RequestId)> Parked => _consumers.Concat(_producers).Concat(_joiners).Select(w => (w.Sender, w.RequestId));
+    public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests => _consumers.Concat(_producers).Concat(_joiners).Select(w => (w.Sender, w.RequestId));
 
     private bool HasRoomFor(int count) => _maxSize <= 0 || Count + count <= _maxSize;
 

@@ -12,7 +12,7 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
     {
         Receive<CancelRequest>(cancel => state.Cancel(cancel.RequestId, Sender, this));
         Receive<ICorrelated>(request => state.Handle(request, Sender, this));
-        Receive<IMpMessage>(message => state.Notify(message, this));
+        Receive<IMpMessage>(message => state.HandleOneWay(message, this));
         Receive<Terminated>(t =>
         {
             _watched.Remove(t.ActorRef);

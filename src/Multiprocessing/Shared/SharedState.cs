@@ -23,7 +23,7 @@ internal abstract class SharedState
     }
 
     /// <summary>A one-way message (not a request): nothing is answered (a queue's items given back).</summary>
-    public virtual void Notify(IMpMessage message, ISharedStateHost host)
+    public virtual void HandleOneWay(IMpMessage message, ISharedStateHost host)
     {
     }
 
@@ -36,7 +36,7 @@ internal abstract class SharedState
     public virtual IEnumerable<IActorRef> Watched => [];
 
     /// <summary>The requests parked now: answered ObjectDisposedException when the Manager hosting this object is disposed.</summary>
-    public virtual IEnumerable<(IActorRef Caller, long RequestId)> Parked => [];
+    public virtual IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests => [];
 }
 
 /// <summary>What a <see cref="SharedState"/> may ask of the actor hosting it.</summary>
