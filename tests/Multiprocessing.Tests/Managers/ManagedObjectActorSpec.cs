@@ -83,6 +83,54 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         Assert.Equal([1, 2], ExpectMsg<ObjectReturn>().Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
     }
 
+    [Theory]
+    [InlineData("dict")]
+    [InlineData("namespace")]
+    [InlineData("registered")]
+    public void Every_container_state_moves_with_its_content(string kind)
+    {
+        var keeper = CreateTestProbe();
+        SharedState initial = kind switch
+        {
+            "dict" => new DictState([.. Enumerable.Range(0, 40).Select(i => (Bytes(i), Bytes(i * 2)))]),
+            "namespace" => new NamespaceState(),
+            _ => new RegisteredState(new Counter { Value = 7 }),
+        };
+        var entity = Restored(keeper, initial);
+        ObjectCall change = kind switch
+        {
+            "dict" => new ObjectCall(1, DictOps.Pop, [Bytes(3)]), // leaves a hole the order must survive
+            "namespace" => new ObjectCall(1, NamespaceOps.SetAttr, [Codec.Text("x"), Bytes("moved")]),
+            _ => new ObjectCall(1, RegisteredState.Call, [Codec.Text(MethodSpec.Of(typeof(Counter).GetMethod(nameof(Counter.Add))!)), Bytes(5)]),
+        };
+        entity.Tell(change);
+        ExpectMsg<ObjectReturn>();
+        entity.Tell(HandOffObject.Instance);
+        var saved = keeper.ExpectMsg<SaveObject>();
+        keeper.Reply(new ObjectSaved("m1/1"));
+
+        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        switch (kind)
+        {
+            case "dict":
+                next.Tell(new ObjectCall(2, DictOps.Keys, []));
+                Assert.Equal(Enumerable.Range(0, 40).Where(i => i != 3), ExpectMsg<ObjectReturn>().Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
+                next.Tell(new ObjectCall(3, DictOps.GetItem, [Bytes(39)]));
+                Assert.Equal(78, Serializer.FromBinary(ExpectMsg<ObjectReturn>().Values[0], typeof(object)));
+                break;
+            case "namespace":
+                next.Tell(new ObjectCall(2, NamespaceOps.GetAttr, [Codec.Text("x")]));
+                Assert.Equal("moved", Serializer.FromBinary(ExpectMsg<ObjectReturn>().Values[0], typeof(object)));
+                break;
+            default:
+                next.Tell(new ObjectCall(2, RegisteredState.Call, [Codec.Text(MethodSpec.Of(typeof(Counter).GetMethod(nameof(Counter.Get))!))]));
+                Assert.Equal(12, Serializer.FromBinary(ExpectMsg<ObjectReturn>().Values[0], typeof(object)));
+                break;
+        }
+    }
+
     [Fact]
     public void A_parked_request_travels_with_the_state_and_is_answered_by_the_next_entity()
     {
