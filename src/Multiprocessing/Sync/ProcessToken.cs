@@ -21,6 +21,7 @@ internal static class ProcessToken
     }
 
     private static readonly ConditionalWeakTable<MpProcess, Tokens> Table = new();
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private static long _counter;
 
     /// <summary>The token of the current process in <paramref name="runtime"/>'s actor system, created on first use.</summary>
@@ -35,24 +36,39 @@ internal static class ProcessToken
             token = runtime.System.ActorOf(Props.Empty, $"mp-process-token-{Interlocked.Increment(ref _counter)}");
             tokens.BySystem[runtime.System] = token;
             if (!ReferenceEquals(process, NodeRuntime.MainProcess))
-                ProcessLife.Of(process).OnExit(() =>
-                {
-                    End(process);
-                    return Task.CompletedTask;
-                });
+                ProcessLife.Of(process).OnExit(() => End(process));
             return token;
         }
     }
 
-    /// <summary>The process ended (or was terminated while its thread still runs): what it held is released as abandoned.</summary>
-    public static void End(MpProcess process)
+    /// <summary>
+    /// The process ended (or was terminated while its thread still runs): what it held is released
+    /// as abandoned. Completes once the tokens are stopped, so that their end is on its way to the
+    /// objects that watch them before a single-use host exits (else they learn it only when the
+    /// host is detected unreachable, seconds later).
+    /// </summary>
+    public static Task End(MpProcess process)
     {
         var tokens = Table.GetValue(process, _ => new Tokens());
+        IActorRef[] stopping;
         lock (tokens)
         {
             tokens.Ended = true;
-            foreach (var token in tokens.BySystem.Values) token.Tell(PoisonPill.Instance);
+            stopping = [.. tokens.BySystem.Values];
             tokens.BySystem.Clear();
+        }
+        return Task.WhenAll(stopping.Select(StopAsync));
+    }
+
+    private static async Task StopAsync(IActorRef token)
+    {
+        try
+        {
+            await token.GracefulStop(StopTimeout);
+        }
+        catch (Exception e) when (e is TaskCanceledException or TimeoutException)
+        {
+            // Its actor system is going down anyway: the watchers learn it from the node's end.
         }
     }
 }
