@@ -7,7 +7,9 @@ namespace Multiprocessing.Messages.Sync;
 // parked in the actor and answered once (granted, or RequestCancelled when its caller gave up), so
 // a wait is one round trip and never a poll. Token is the calling process's token actor: it lives
 // exactly as long as that process, so the state watches it to learn that a holder or a waiter died.
-// Thread is the caller's managed thread id (an RLock is owned by a process AND a thread).
+// Thread is the caller's managed thread id (a lock is owned by a process AND a thread); 0 in a
+// release for a wait or an ownership check means any thread of the process (a Condition's async
+// twins, whose continuations move between threads).
 
 /// <summary>Lock/RLock: take the lock (RLock: <paramref name="Count"/> levels at once, as a Condition restores them). Answered LockGranted, or SyncBusy when it would wait and <paramref name="Wait"/> is false.</summary>
 public sealed record LockAcquire(long RequestId, IActorRef Token, int Thread, bool Wait, int Count) : ICorrelated;
@@ -21,8 +23,8 @@ public sealed record LockIsMine(long RequestId, IActorRef Token, int Thread) : I
 /// <summary>The lock is the caller's; <paramref name="Abandoned"/>: its previous holder's process ended while holding it.</summary>
 public sealed record LockGranted(long RequestId, bool Abandoned) : ICorrelated;
 
-/// <summary>Released; <paramref name="Count"/> levels were held before (what a Condition restores).</summary>
-public sealed record LockReleased(long RequestId, int Count) : ICorrelated;
+/// <summary>Released; <paramref name="Count"/> levels were held before by <paramref name="Thread"/> (what a Condition restores).</summary>
+public sealed record LockReleased(long RequestId, int Count, int Thread) : ICorrelated;
 
 /// <summary>Semaphore: take one unit. Answered SyncDone, or SyncBusy when it would wait and <paramref name="Wait"/> is false.</summary>
 public sealed record SemaphoreAcquire(long RequestId, IActorRef Token, bool Wait) : ICorrelated;

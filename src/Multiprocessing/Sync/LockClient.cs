@@ -27,14 +27,14 @@ internal sealed class LockClient(SharedObjectAddress address) : IMpLock
         };
     }
 
-    /// <returns>The recursion levels held before (what a Condition's wait restores).</returns>
-    public async Task<int> ReleaseAsync(int thread, bool forWait)
+    /// <returns>The recursion levels held before and the owner thread (what a Condition's wait restores).</returns>
+    public async Task<(int Count, int Thread)> ReleaseAsync(int thread, bool forWait)
     {
         var token = ProcessToken.Of(Address.Runtime);
         var reply = await Address.AskAsync(id => new LockRelease(id, token, thread, forWait));
         return reply switch
         {
-            LockReleased released => released.Count,
+            LockReleased released => (released.Count, released.Thread),
             SyncRefused refused => throw new SynchronizationLockException(refused.Reason),
             _ => throw SyncCalls.Unexpected(reply),
         };

@@ -37,19 +37,19 @@ internal sealed class LockState(bool reentrant) : WaitingState
             case LockRelease release:
                 if (_owner is null)
                     caller.Tell(new SyncRefused(release.RequestId, _reentrant ? "cannot release un-acquired lock" : "release of an unlocked lock"), host.Self);
-                else if ((_reentrant || release.ForWait) && !IsOwner(release.Token, release.Thread))
+                else if ((_reentrant || release.ForWait) && !IsOwner(release.Token, release.Thread, anyThread: release.ForWait))
                     caller.Tell(new SyncRefused(release.RequestId, "cannot release un-acquired lock: another process or thread holds it"), host.Self);
                 else
                 {
                     var held = _count;
                     _count = release.ForWait ? 0 : _count - 1;
-                    caller.Tell(new LockReleased(release.RequestId, held), host.Self);
+                    caller.Tell(new LockReleased(release.RequestId, held, _ownerThread), host.Self);
                     if (_count == 0) GrantNext(host);
                 }
                 break;
 
             case LockIsMine mine:
-                caller.Tell(new SyncFlag(mine.RequestId, IsOwner(mine.Token, mine.Thread)), host.Self);
+                caller.Tell(new SyncFlag(mine.RequestId, IsOwner(mine.Token, mine.Thread, anyThread: true)), host.Self);
                 break;
 
             default:
@@ -69,8 +69,9 @@ internal sealed class LockState(bool reentrant) : WaitingState
 
     public override IEnumerable<IActorRef> Watched => _owner is null ? base.Watched : base.Watched.Append(_owner).Distinct();
 
-    // Python's _is_mine: the same process and the same thread.
-    private bool IsOwner(IActorRef token, int thread) => token.Equals(_owner) && thread == _ownerThread;
+    // Python's _is_mine: the same process and the same thread (any of its threads, where a Condition's async twins ask).
+    private bool IsOwner(IActorRef token, int thread, bool anyThread = false) =>
+        token.Equals(_owner) && (thread == _ownerThread || anyThread && thread == SyncThreads.Any);
 
     private void GrantNext(ISharedStateHost host)
     {

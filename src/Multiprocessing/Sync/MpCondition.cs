@@ -53,35 +53,36 @@ public sealed class MpCondition : IMpLock
 
     /// <summary>
     /// <see cref="Wait"/> that waits asynchronously; a cancellation throws
-    /// <see cref="OperationCanceledException"/> once the lock is held again. Ownership stays with
-    /// the thread that called it.
+    /// <see cref="OperationCanceledException"/> once the lock is held again. As continuations move
+    /// between threads, the async twins ask that this process holds the lock (any of its threads),
+    /// and hand it back to the thread that held it.
     /// </summary>
     public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitAsync(SyncCalls.CurrentThread, timeout, cancellationToken);
+        WaitAsync(SyncThreads.Any, timeout, cancellationToken);
 
     /// <summary>Waits until <paramref name="predicate"/> (run here, with the lock held) is true, or <paramref name="timeout"/> passed; returns its last value.</summary>
     public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null) =>
         WaitForAsync(SyncCalls.CurrentThread, predicate, timeout, CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<bool> WaitForAsync(Func<bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitForAsync(SyncCalls.CurrentThread, predicate, timeout, cancellationToken);
+        WaitForAsync(SyncThreads.Any, predicate, timeout, cancellationToken);
 
     /// <summary>Wakes up to <paramref name="n"/> waiters, oldest first.</summary>
     public void Notify(int n = 1) => NotifyAsync(n).GetAwaiter().GetResult();
 
-    public Task NotifyAsync(int n = 1) => NotifyAsync(SyncCalls.CurrentThread, n);
+    public Task NotifyAsync(int n = 1) => NotifyAsync(SyncThreads.Any, n);
 
     /// <summary>Wakes every waiter.</summary>
     public void NotifyAll() => NotifyAllAsync().GetAwaiter().GetResult();
 
-    public Task NotifyAllAsync() => NotifyAsync(SyncCalls.CurrentThread, int.MaxValue);
+    public Task NotifyAllAsync() => NotifyAsync(SyncThreads.Any, int.MaxValue);
 
     private async Task<bool> WaitAsync(int thread, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // On the list of sleepers first, then release: a notify sent once the lock is free finds us.
         var token = ProcessToken.Of(_address.Runtime);
         var ticket = (await _address.AskAsync(id => new ConditionEnlist(id, token))).RequestId;
-        int held;
+        (int Count, int Thread) held;
         try
         {
             held = await _lock.ReleaseAsync(thread, forWait: true);
@@ -99,7 +100,7 @@ public sealed class MpCondition : IMpLock
         finally
         {
             // As in Python, the lock is held again however the wait ended.
-            await _lock.AcquireAsync(true, null, thread, held, CancellationToken.None);
+            await _lock.AcquireAsync(true, null, held.Thread, held.Count, CancellationToken.None);
         }
     }
 

@@ -27,6 +27,13 @@ internal static class SyncCalls
     public static int CurrentThread => Environment.CurrentManagedThreadId;
 }
 
+/// <summary>Thread ids as the lock states read them.</summary>
+internal static class SyncThreads
+{
+    /// <summary>Any thread of the calling process (managed thread ids start at 1).</summary>
+    public const int Any = 0;
+}
+
 /// <summary>Releases once, when disposed: what <c>Hold()</c> returns (Python's <c>with</c>).</summary>
 internal sealed class Releaser(Func<Task> release) : IDisposable, IAsyncDisposable
 {

@@ -184,4 +184,26 @@ public sealed class LockStateSpec : SyncStateSpec
         lk.Tell(new LockIsMine(8, a.Ref, 1), a.Ref);
         a.ExpectMsg<SyncFlag>(f => f.Value);
     }
+
+    [Fact]
+    public void A_condition_async_twin_may_release_for_its_wait_from_any_thread_of_the_owner_process_and_learns_the_owner_thread()
+    {
+        var lk = NewLock(reentrant: true);
+        var (a, b) = (CreateTestProbe(), CreateTestProbe());
+        Acquire(lk, a, a.Ref, 1, thread: 7);
+        a.ExpectMsg<LockGranted>();
+        lk.Tell(new LockIsMine(2, a.Ref, SyncThreads.Any), a.Ref);
+        a.ExpectMsg<SyncFlag>(f => f.Value);
+        lk.Tell(new LockIsMine(3, b.Ref, SyncThreads.Any), b.Ref);
+        b.ExpectMsg<SyncFlag>(f => !f.Value);
+        Release(lk, a, a.Ref, 4, thread: SyncThreads.Any); // only a wait may name no thread
+        a.ExpectMsg<SyncRefused>();
+        Release(lk, b, b.Ref, 5, thread: SyncThreads.Any, forWait: true);
+        b.ExpectMsg<SyncRefused>();
+
+        Release(lk, a, a.Ref, 6, thread: SyncThreads.Any, forWait: true);
+        a.ExpectMsg<LockReleased>(r => r.Count == 1 && r.Thread == 7);
+        Acquire(lk, a, a.Ref, 7, thread: 7);
+        a.ExpectMsg<LockGranted>();
+    }
 }

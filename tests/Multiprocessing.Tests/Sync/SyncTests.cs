@@ -279,6 +279,43 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         lk.Release();
     }
 
+    [Fact]
+    public async Task The_async_twins_wait_without_blocking_and_an_RLock_hold_releases_as_the_thread_that_acquired()
+    {
+        var rlock = Mp.RLock();
+        var hold = await rlock.HoldAsync();
+        var releaser = new Thread(() => hold.DisposeAsync().AsTask().GetAwaiter().GetResult()); // another thread than the owner
+        releaser.Start();
+        Assert.True(releaser.Join(Patience));
+        Assert.True(rlock.Acquire(block: false));
+        rlock.Release();
+
+        var sem = Mp.BoundedSemaphore(1);
+        await using (await sem.HoldAsync())
+            Assert.False(await sem.AcquireAsync(TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(1, sem.GetValue());
+
+        var ev = Mp.Event();
+        var waiting = ev.WaitAsync(Patience);
+        Assert.False(waiting.IsCompleted);
+        await ev.SetAsync();
+        Assert.True(await waiting);
+
+        var barrier = Mp.Barrier(2);
+        var indices = await Task.WhenAll(barrier.WaitAsync(Patience), barrier.WaitAsync(Patience));
+        Assert.Equal([0, 1], indices.Order());
+
+        var cond = Mp.Condition();
+        using (cond.Hold())
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cond.WaitAsync(cancellationToken: cancel.Token));
+            Assert.False(await cond.WaitForAsync(() => false, TimeSpan.FromMilliseconds(50)));
+        }
+        Assert.True(cond.Acquire(block: false)); // the hold released every level the waits restored
+        cond.Release();
+    }
+
     private sealed class NotOurLock : IMpLock
     {
         public bool Acquire(bool block = true, TimeSpan? timeout = null) => true;
