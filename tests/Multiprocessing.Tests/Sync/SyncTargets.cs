@@ -97,6 +97,8 @@ public static class SyncTargets
     /// <summary>A barrier action that travels with the barrier: it captures nothing but the queue.</summary>
     public static Action ReportAction(MpQueue<string> actions) => () => actions.Put("action by " + Mp.CurrentProcess().Name);
 
+    public static void FailingAction() => throw new InvalidOperationException("the action failed");
+
     public static void AcquireReleaseMany(MpLock lk, int times)
     {
         for (var i = 0; i < times; i++)

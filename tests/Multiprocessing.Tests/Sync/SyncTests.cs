@@ -260,6 +260,30 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public async Task A_barrier_action_that_throws_fails_its_runner_and_breaks_the_barrier_for_the_others()
+    {
+        var barrier = Mp.Barrier(2, SyncTargets.FailingAction);
+        var first = barrier.WaitAsync(Patience);
+        var second = barrier.WaitAsync(Patience);
+        var outcomes = await Task.WhenAll(Outcome(first), Outcome(second));
+        Assert.Equal(["BrokenBarrierException", "InvalidOperationException"], outcomes.Order());
+        Assert.True(barrier.Broken);
+
+        static async Task<string> Outcome(Task<int> wait)
+        {
+            try
+            {
+                await wait;
+                return "passed";
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name;
+            }
+        }
+    }
+
+    [Fact]
     public void A_barrier_wait_that_times_out_breaks_the_barrier()
     {
         var barrier = Mp.Barrier(2, timeout: TimeSpan.FromMilliseconds(100));
