@@ -12,6 +12,10 @@ public sealed class BarrierStateSpec : SyncStateSpec
         barrier.Tell(new BarrierWait(id, party.Ref, hasAction), party.Ref);
 
     [Fact]
+    public void A_barrier_needs_at_least_one_party() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BarrierState(0));
+
+    [Fact]
     public void The_parties_are_released_together_with_distinct_indices_and_the_barrier_is_reusable()
     {
         var barrier = Host(new BarrierState(3));

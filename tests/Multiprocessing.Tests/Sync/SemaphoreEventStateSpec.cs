@@ -37,6 +37,10 @@ public sealed class SemaphoreStateSpec : SyncStateSpec
     }
 
     [Fact]
+    public void A_negative_initial_value_is_refused_at_creation() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SemaphoreState(-1, bounded: false));
+
+    [Fact]
     public void A_bounded_semaphore_refuses_a_release_above_its_initial_value()
     {
         var sem = Host(new SemaphoreState(1, bounded: true));
