@@ -65,6 +65,23 @@ public sealed class MpContext : IAsyncDisposable
         return (new MpConnection<T>(first, readable: true, writable: duplex), new MpConnection<T>(second, readable: duplex, writable: true));
     }
 
+    // Synchronisation primitives (Sync/): each state lives in an actor of this process; the handles travel.
+    /// <summary>Python's <c>Lock()</c>.</summary>
+    public MpLock Lock() => new(Sync.SyncCalls.Host(Runtime, new Sync.LockState(reentrant: false)));
+    /// <summary>Python's <c>RLock()</c>.</summary>
+    public MpRLock RLock() => new(Sync.SyncCalls.Host(Runtime, new Sync.LockState(reentrant: true)));
+    /// <summary>Python's <c>Semaphore(value)</c>.</summary>
+    public MpSemaphore Semaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: false)));
+    /// <summary>Python's <c>BoundedSemaphore(value)</c>.</summary>
+    public MpBoundedSemaphore BoundedSemaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: true)));
+    /// <summary>Python's <c>Event()</c>.</summary>
+    public MpEvent Event() => new(Sync.SyncCalls.Host(Runtime, new Sync.EventState()));
+    /// <summary>Python's <c>Condition(lock)</c>: over <paramref name="lock"/> (an MpLock or MpRLock), or a new RLock.</summary>
+    public MpCondition Condition(IMpLock? @lock = null) => new(Sync.SyncCalls.Host(Runtime, new Sync.ConditionState()), @lock ?? RLock());
+    /// <summary>Python's <c>Barrier(parties, action, timeout)</c>: <paramref name="action"/> runs in the process of each round's last arrival.</summary>
+    public MpBarrier Barrier(int parties, Action? action = null, TimeSpan? timeout = null) =>
+        new(Sync.SyncCalls.Host(Runtime, new Sync.BarrierState(parties)), parties, action, timeout);
+
     /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
     public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
 

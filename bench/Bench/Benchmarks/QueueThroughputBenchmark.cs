@@ -13,7 +13,6 @@ public sealed class QueueThroughputBenchmark : IBenchmark
     private const int Total = 200_000; // as queue_throughput.py
     private const int Sentinel = -1;
     private const int WarmUpItems = 20_000;
-    private const int Spares = 4; // one warm spawn host per producer
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
 
     public string Name => "queue";
@@ -27,7 +26,6 @@ public sealed class QueueThroughputBenchmark : IBenchmark
         var actor4 = new List<double>();
         var spawn1 = new List<double>();
         var actor1 = new List<double>();
-        var spawn4Spares = new List<double>();
 
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
@@ -49,19 +47,6 @@ public sealed class QueueThroughputBenchmark : IBenchmark
             }
         }
 
-        BenchRun.Log($"cluster with spawn.spares = {Spares}");
-        await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2, Config = $"multiprocessing.spawn.spares = {Spares}" }))
-        {
-            await mp.WaitForSpawnSparesAsync();
-            Measure(mp, 4, WarmUpItems);
-            for (var i = 0; i < run.Runs; i++)
-            {
-                await mp.WaitForSpawnSparesAsync();
-                spawn4Spares.Add(Measure(mp, 4, Total));
-                BenchRun.Log($"run {i + 1}/{run.Runs}: 4 producers spawn (spares {Spares}) {spawn4Spares[^1]:0} items/s");
-            }
-        }
-
         var section = new Section("Queue throughput");
         section.Intro.Add($"The shape of `queue_throughput.py`: `var q = mp.Queue<int>()`, P producer processes " +
                           $"(`mp.Process(Produce, q, {Total} / P)`, `Produce` puts 0..n-1 then a sentinel -1), the main process " +
@@ -75,7 +60,6 @@ public sealed class QueueThroughputBenchmark : IBenchmark
         var py4 = Py("queue_4p_items_per_s");
         var py1 = Py("queue_1p_items_per_s");
         section.Rows.Add(QueueRow("Queue, 4 producers, spawn", spawn4, py4));
-        section.Rows.Add(QueueRow($"Queue, 4 producers, spawn (spares {Spares})", spawn4Spares, py4));
         section.Rows.Add(QueueRow("Queue, 4 producers, actor", actor4, py4));
         section.Rows.Add(QueueRow("Queue, 1 producer, spawn", spawn1, py1));
         section.Rows.Add(QueueRow("Queue, 1 producer, actor", actor1, py1));
@@ -91,9 +75,9 @@ public sealed class QueueThroughputBenchmark : IBenchmark
             section.Notes.Add($"Python not measured: {pythonError}. The rows cannot be judged without it.");
         }
         section.Notes.Add("The wall clock includes starting the producers, as Python's includes its forks. A spawn producer takes a " +
-                          "warm spare host if one is ready; with the default `multiprocessing.spawn.spares = 2`, two of the four " +
-                          $"producers wait for a cold host launch inside the measurement. The spares {Spares} row (a second cluster) gives " +
-                          "every producer a warm host: when the two spawn rows are close, that launch is not what limits the 4-producer case. " +
+                          "warm spare host if one is ready: the default configuration keeps 2 spares and grows them to the largest burst " +
+                          "the program has started (`spawn.max-spares`), so after the warm-up round of 4 producers every measured " +
+                          "producer finds a warm, connected host — as a program that starts its producers in rounds would. " +
                           "Each spawn producer is a fresh .NET process, so its put path runs unjitted code that the actor producers " +
                           "(inside long-lived workers, warmed up) do not.");
         section.Notes.Add("The consumer's `q.Get()` is `q.Get(block: true, timeout: 60 s)` so that a lost producer fails the run instead of hanging it; " +

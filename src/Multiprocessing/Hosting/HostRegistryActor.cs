@@ -36,6 +36,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _connectedSpares = [];
     private readonly Queue<RunProcess> _waitingForSpawnHost = new();
     private readonly HashSet<string> _launchingSpawnHosts = [];
+    private readonly HashSet<string> _busySpawnHosts = [];
+    private readonly SpareTarget _spareTarget;
     private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
     private readonly List<LaunchedHost> _launchedNodes = [];
     private readonly List<ReadinessWaiter> _readinessWaiters = [];
@@ -53,6 +55,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         _launcher = launcher;
         _settings = settings;
         _down = down;
+        _spareTarget = new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares);
 
         Receive<LaunchNodes>(launch =>
         {
@@ -126,6 +129,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             }
             if (place.Spawn)
             {
+                _spareTarget.Observe(_busySpawnHosts.Count + _waitingForSpawnHost.Count + 1);
                 if (_spares.Count > 0)
                 {
                     var spare = _spares[0];
@@ -198,6 +202,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private void Dispatch(Host host, RunProcess run)
     {
+        if (!_nodes.Contains(host)) _busySpawnHosts.Add(host.Name);
         if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
             _supervisorsByHost[host.Name] = supervisors = [];
         supervisors.Add(run.Supervisor);
@@ -209,7 +214,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private void TopUpSpawnHosts()
     {
         if (_shuttingDown) return;
-        var wanted = _waitingForSpawnHost.Count + (_sparesEnabled ? _settings.SpawnSpares : 0);
+        var wanted = _waitingForSpawnHost.Count + (_sparesEnabled ? _spareTarget.Count : 0);
         for (var missing = wanted - _spares.Count - _launchingSpawnHosts.Count; missing > 0; missing--)
         {
             var name = $"spawn-{++_spawnHostCounter}";
@@ -220,6 +225,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private Host? Forget(string name)
     {
+        _busySpawnHosts.Remove(name);
         var host = _nodes.FirstOrDefault(h => h.Name == name) ?? _spares.FirstOrDefault(h => h.Name == name);
         if (host is null) return null;
         Context.Unwatch(host.Agent);
@@ -249,7 +255,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private void CheckSpares()
     {
         var ready = _settings.SpawnConnectAheadAfter is null ? _spares.Count : _connectedSpares.Count;
-        if (ready < _settings.SpawnSpares) return;
+        if (ready < _spareTarget.Count) return;
         foreach (var waiter in _sparesWaiters) waiter.Tell(new SparesReady(_spares.Count));
         _sparesWaiters.Clear();
     }

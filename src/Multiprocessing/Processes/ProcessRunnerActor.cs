@@ -26,6 +26,7 @@ internal sealed class ProcessRunnerActor : ReceiveActor
         Receive<SignalProcess>(signal =>
         {
             _scope?.Detach();
+            if (_scope is { } scope) _ = Sync.ProcessToken.End(scope.Process); // what it held is abandoned now, not when its thread ends
             _thread?.Interrupt();
             Report(-signal.Signal);
         });

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Shared;
@@ -15,8 +16,8 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     public IActorRef Target { get; } = target;
     public string? EntityId { get; } = entityId;
 
-    // Beside the address, not in it: Hyperion ignores [NonSerialized], and a runtime cannot travel.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
+    // Kept beside the address, not in a field: Hyperion ignores [NonSerialized] and a runtime cannot travel.
+    private static readonly ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
 
     /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
     public SharedObjectAddress Bind(NodeRuntime runtime)
@@ -25,8 +26,8 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
         return this;
     }
 
-    public NodeRuntime Runtime => Runtimes.TryGetValue(this, out var runtime) ? runtime
-        : Bind(NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.")).Runtime;
+    public NodeRuntime Runtime => Runtimes.GetValue(this, _ => NodeRuntime.CurrentOrOnDemand
+        ?? throw new InvalidOperationException("No multiprocessing cluster runs here."));
 
     /// <summary>Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).</summary>
     public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>

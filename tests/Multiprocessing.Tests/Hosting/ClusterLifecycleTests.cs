@@ -32,6 +32,32 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task Spare_hosts_grow_to_the_largest_burst_of_spawned_processes_up_to_the_maximum()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions
+        {
+            Workers = 0,
+            Config = "multiprocessing.spawn { spares = 1, max-spares = 3 }",
+        });
+        var spares = mp.Address + " --name spawn-";
+        var slow = TimeSpan.FromMinutes(2); // hosts launched cold inside the test, on a busy machine
+        using var bounded = new CancellationTokenSource(slow);
+        await mp.WaitForSpawnSparesAsync(bounded.Token);
+        Assert.True(OsProcesses.WaitUntil(() => OsProcesses.WorkersWith(spares).Count == 1, Patience));
+
+        // Four processes at once, each held until released: the program showed it starts bursts of four.
+        var gate = mp.Queue<int>();
+        var burst = Enumerable.Range(0, 4).Select(_ => mp.Process(Targets.TakeOne, gate)).ToList();
+        burst.ForEach(p => p.Start());
+        for (var i = 0; i < burst.Count; i++) gate.Put(i);
+        Assert.All(burst, p => Assert.True(p.Join(slow)));
+
+        await mp.WaitForSpawnSparesAsync(bounded.Token);
+        Assert.True(OsProcesses.WaitUntil(() => OsProcesses.WorkersWith(spares).Count == 3, Patience),
+            $"expected 3 idle spawn hosts (the burst of 4, capped by max-spares), found {OsProcesses.WorkersWith(spares).Count}");
+    }
+
+    [Fact]
     public async Task Disposing_joins_non_daemonic_children_and_terminates_daemonic_ones()
     {
         var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });

@@ -31,6 +31,9 @@ public static class Targets
 
     public static void SleepForever() => Thread.Sleep(Timeout.Infinite);
 
+    /// <summary>Runs until it can take one item from <paramref name="gate"/> (a minute at most, so a failing test still ends).</summary>
+    public static void TakeOne(MpQueue<int> gate) => gate.Get(block: true, TimeSpan.FromMinutes(1));
+
     public static void TakeAnything(object value) => Console.WriteLine(value);
 
     /// <summary>Exits with 5 if an item of <paramref name="bytes"/> is refused as over the frame size, 0 if it could be put.</summary>

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Sync;
+using Multiprocessing.Shared;
+
+namespace Multiprocessing.Sync;
+
+/// <summary>
+/// A Condition's sleepers, oldest first (the lock is a Lock/RLock object of its own). A waiter
+/// enlists while it still holds the lock, then releases it and awaits its ticket: a notify that
+/// comes in between is kept on the ticket, so none is lost.
+/// </summary>
+internal sealed class ConditionState : WaitingState
+{
+    private sealed class Sleeper(IActorRef caller, IActorRef token, long ticket)
+    {
+        public IActorRef Caller { get; } = caller;
+        public IActorRef Token { get; } = token;
+        public long Ticket { get; } = ticket;
+        public bool Notified { get; set; }
+        public long AwaitId { get; set; }
+    }
+
+    private readonly List<Sleeper> _sleepers = [];
+
+    public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
+    {
+        switch (request)
+        {
+            case ConditionEnlist enlist:
+                host.Watch(caller);
+                host.Watch(enlist.Token);
+                _sleepers.Add(new Sleeper(caller, enlist.Token, enlist.RequestId));
+                caller.Tell(new SyncDone(enlist.RequestId), host.Self);
+                break;
+
+            case ConditionAwait wait:
+                var sleeper = Find(caller, wait.Ticket);
+                if (sleeper is null) caller.Tell(new SyncRefused(wait.RequestId, "not waiting on this condition"), host.Self);
+                else if (sleeper.Notified) Wake(sleeper, wait.RequestId, host);
+                else sleeper.AwaitId = wait.RequestId;
+                break;
+
+            case ConditionLeave leave:
+                _sleepers.RemoveAll(s => s.Ticket == leave.Ticket && s.Caller.Equals(caller));
+                caller.Tell(new SyncDone(leave.RequestId), host.Self);
+                break;
+
+            case ConditionNotify notify:
+                var woken = 0;
+                foreach (var next in _sleepers.Where(s => !s.Notified).Take(notify.Count).ToList())
+                {
+                    next.Notified = true;
+                    if (next.AwaitId != 0) Wake(next, next.AwaitId, host);
+                    woken++;
+                }
+                caller.Tell(new SyncCount(notify.RequestId, woken), host.Self);
+                break;
+
+            default:
+                throw Unexpected(request);
+        }
+    }
+
+    public override void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
+    {
+        // Not found: it was woken already, and that answer settles it.
+        if (_sleepers.RemoveAll(s => s.AwaitId == requestId && s.Caller.Equals(caller) && !s.Notified) > 0)
+            caller.Tell(new RequestCancelled(requestId), host.Self);
+    }
+
+    public override void Gone(IActorRef actor, ISharedStateHost host) =>
+        _sleepers.RemoveAll(s => s.Caller.Equals(actor) || s.Token.Equals(actor));
+
+    public override IEnumerable<IActorRef> Watched => _sleepers.SelectMany(s => new[] { s.Caller, s.Token }).Distinct();
+
+    private Sleeper? Find(IActorRef caller, long ticket) => _sleepers.Find(s => s.Ticket == ticket && s.Caller.Equals(caller));
+
+    private void Wake(Sleeper sleeper, long awaitId, ISharedStateHost host)
+    {
+        _sleepers.Remove(sleeper);
+        sleeper.Caller.Tell(new SyncFlag(awaitId, true), host.Self);
+    }
+}

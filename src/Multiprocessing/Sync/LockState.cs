@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Sync;
+using Multiprocessing.Shared;
+
+namespace Multiprocessing.Sync;
+
+/// <summary>
+/// A Lock, or with <c>reentrant</c> an RLock, whose holder is a process token (and a thread). The
+/// holder's token is watched: if its process ends while holding the lock, the lock is released and
+/// the next acquirer is told it was abandoned. Waiters are granted in arrival order.
+/// </summary>
+internal sealed class LockState(bool reentrant) : WaitingState
+{
+    private readonly bool _reentrant = reentrant;
+    private IActorRef? _owner;
+    private int _ownerThread;
+    private int _count;
+    private bool _abandoned;
+
+    public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
+    {
+        switch (request)
+        {
+            case LockAcquire acquire:
+                var waiter = new Waiter(caller, acquire.Token, acquire.RequestId, acquire.Thread, Math.Max(1, acquire.Count));
+                if (_owner is null && Waiters.Count == 0) Grant(waiter, host);
+                else if (_reentrant && IsOwner(acquire.Token, acquire.Thread))
+                {
+                    _count += waiter.Count;
+                    caller.Tell(new LockGranted(acquire.RequestId, false), host.Self);
+                }
+                else if (acquire.Wait) Park(waiter, host);
+                else caller.Tell(new SyncBusy(acquire.RequestId), host.Self);
+                break;
+
+            case LockRelease release:
+                if (_owner is null)
+                    caller.Tell(new SyncRefused(release.RequestId, _reentrant ? "cannot release un-acquired lock" : "release of an unlocked lock"), host.Self);
+                else if ((_reentrant || release.ForWait) && !IsOwner(release.Token, release.Thread, anyThread: release.ForWait))
+                    caller.Tell(new SyncRefused(release.RequestId, "cannot release un-acquired lock: another process or thread holds it"), host.Self);
+                else
+                {
+                    var held = _count;
+                    _count = release.ForWait ? 0 : _count - 1;
+                    caller.Tell(new LockReleased(release.RequestId, held, _ownerThread), host.Self);
+                    if (_count == 0) GrantNext(host);
+                }
+                break;
+
+            case LockIsMine mine:
+                caller.Tell(new SyncFlag(mine.RequestId, IsOwner(mine.Token, mine.Thread, anyThread: true)), host.Self);
+                break;
+
+            default:
+                throw Unexpected(request);
+        }
+    }
+
+    public override void Gone(IActorRef actor, ISharedStateHost host)
+    {
+        base.Gone(actor, host);
+        if (!actor.Equals(_owner)) return;
+        // The holder's process ended: the lock is free, and whoever gets it next must know.
+        _abandoned = true;
+        _count = 0;
+        GrantNext(host);
+    }
+
+    public override IEnumerable<IActorRef> Watched => _owner is null ? base.Watched : base.Watched.Append(_owner).Distinct();
+
+    // Python's _is_mine: the same process and the same thread (any of its threads, where a Condition's async twins ask).
+    private bool IsOwner(IActorRef token, int thread, bool anyThread = false) =>
+        token.Equals(_owner) && (thread == _ownerThread || anyThread && thread == SyncThreads.Any);
+
+    private void GrantNext(ISharedStateHost host)
+    {
+        _owner = null;
+        _ownerThread = 0;
+        if (Waiters.Count > 0) Grant(TakeFirst(), host);
+    }
+
+    private void Grant(Waiter waiter, ISharedStateHost host)
+    {
+        _owner = waiter.Token;
+        _ownerThread = waiter.Thread;
+        _count = waiter.Count;
+        host.Watch(waiter.Token);
+        waiter.Caller.Tell(new LockGranted(waiter.RequestId, _abandoned), host.Self);
+        _abandoned = false;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Sync;
+using Multiprocessing.Shared;
+using Multiprocessing.Sync;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// Python's <c>multiprocessing.Condition</c> across processes and hosts, over a Lock or RLock
+/// (an RLock of its own by default). It is a lock itself (<c>using (cond.Hold())</c>);
+/// <see cref="Wait"/> and <see cref="Notify"/> need the caller to hold it, else they throw
+/// <see cref="SynchronizationLockException"/> (Python's RuntimeError). Make one with
+/// <see cref="MpContext.Condition"/>.
+/// </summary>
+public sealed class MpCondition : IMpLock
+{
+    private readonly SharedObjectAddress _address;
+    private readonly LockClient _lock;
+
+    internal MpCondition(SharedObjectAddress address, IMpLock @lock)
+    {
+        _address = address;
+        _lock = @lock switch
+        {
+            MpLock plain => plain.Client,
+            MpRLock reentrant => reentrant.Client,
+            MpCondition condition => condition._lock,
+            _ => throw new ArgumentException("A condition needs a Lock or RLock made by mp.Lock(), mp.RLock() or a Manager.", nameof(@lock)),
+        };
+    }
+
+    /// <inheritdoc />
+    public bool Acquire(bool block = true, TimeSpan? timeout = null) => _lock.Acquire(block, timeout);
+
+    /// <inheritdoc />
+    public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) => _lock.AcquireAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public void Release() => _lock.Release();
+
+    /// <inheritdoc />
+    public IDisposable Hold() => _lock.Hold();
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> HoldAsync(CancellationToken cancellationToken = default) => _lock.HoldAsync(cancellationToken);
+
+    /// <summary>
+    /// Releases the lock, waits for a notify, and holds the lock again (every RLock level) before
+    /// returning: true when notified, false when <paramref name="timeout"/> passed first.
+    /// </summary>
+    public bool Wait(TimeSpan? timeout = null) => WaitAsync(SyncCalls.CurrentThread, timeout, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Wait"/> that waits asynchronously; a cancellation throws
+    /// <see cref="OperationCanceledException"/> once the lock is held again. As continuations move
+    /// between threads, the async twins ask that this process holds the lock (any of its threads),
+    /// and hand it back to the thread that held it.
+    /// </summary>
+    public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitAsync(SyncThreads.Any, timeout, cancellationToken);
+
+    /// <summary>Waits until <paramref name="predicate"/> (run here, with the lock held) is true, or <paramref name="timeout"/> passed; returns its last value.</summary>
+    public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null) =>
+        WaitForAsync(SyncCalls.CurrentThread, predicate, timeout, CancellationToken.None).GetAwaiter().GetResult();
+
+    public Task<bool> WaitForAsync(Func<bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForAsync(SyncThreads.Any, predicate, timeout, cancellationToken);
+
+    /// <summary>Wakes up to <paramref name="n"/> waiters, oldest first.</summary>
+    public void Notify(int n = 1) => NotifyAsync(n).GetAwaiter().GetResult();
+
+    public Task NotifyAsync(int n = 1) => NotifyAsync(SyncThreads.Any, n);
+
+    /// <summary>Wakes every waiter.</summary>
+    public void NotifyAll() => NotifyAllAsync().GetAwaiter().GetResult();
+
+    public Task NotifyAllAsync() => NotifyAsync(SyncThreads.Any, int.MaxValue);
+
+    private async Task<bool> WaitAsync(int thread, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        // On the list of sleepers first, then release: a notify sent once the lock is free finds us.
+        var token = ProcessToken.Of(_address.Runtime);
+        var ticket = (await _address.AskAsync(id => new ConditionEnlist(id, token))).RequestId;
+        (int Count, int Thread) held;
+        try
+        {
+            held = await _lock.ReleaseAsync(thread, forWait: true);
+        }
+        catch (SynchronizationLockException)
+        {
+            await _address.AskAsync(id => new ConditionLeave(id, ticket));
+            throw new SynchronizationLockException("cannot wait on un-acquired lock");
+        }
+        try
+        {
+            var reply = await _address.RequestAsync(id => new ConditionAwait(id, ticket), SyncCalls.WaitFor(true, timeout), cancellationToken);
+            return reply is SyncFlag { Value: true };
+        }
+        finally
+        {
+            // As in Python, the lock is held again however the wait ended.
+            await _lock.AcquireAsync(true, null, held.Thread, held.Count, CancellationToken.None);
+        }
+    }
+
+    private async Task<bool> WaitForAsync(int thread, Func<bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = predicate();
+        while (!result)
+        {
+            TimeSpan? left = null;
+            if (SyncCalls.WaitFor(true, timeout) is { } limit)
+            {
+                left = limit - clock.Elapsed;
+                if (left <= TimeSpan.Zero) break;
+            }
+            await WaitAsync(thread, left, cancellationToken);
+            result = predicate();
+        }
+        return result;
+    }
+
+    private async Task NotifyAsync(int thread, int n)
+    {
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), "n must be zero or more");
+        if (!await _lock.IsMineAsync(thread)) throw new SynchronizationLockException("cannot notify on un-acquired lock");
+        var reply = await _address.AskAsync(id => new ConditionNotify(id, n));
+        if (reply is not SyncCount) throw SyncCalls.Unexpected(reply);
+    }
+}

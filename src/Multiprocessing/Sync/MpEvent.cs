@@ -1,0 +1,41 @@
+using Multiprocessing.Messages.Sync;
+using Multiprocessing.Shared;
+using Multiprocessing.Sync;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// Python's <c>multiprocessing.Event</c> across processes and hosts: a flag that waiters wait for.
+/// A wait is parked by the event and answered when it is set: no polling. Make one with
+/// <see cref="MpContext.Event"/>.
+/// </summary>
+public sealed class MpEvent
+{
+    private readonly SharedObjectAddress _address;
+
+    internal MpEvent(SharedObjectAddress address) => _address = address;
+
+    public bool IsSet() => IsSetAsync().GetAwaiter().GetResult();
+
+    public async Task<bool> IsSetAsync() => await _address.AskAsync(id => new EventIsSet(id)) is SyncFlag { Value: true };
+
+    /// <summary>Sets the flag and wakes every waiter.</summary>
+    public void Set() => SetAsync().GetAwaiter().GetResult();
+
+    public Task SetAsync() => _address.AskAsync(id => new EventSet(id));
+
+    public void Clear() => ClearAsync().GetAwaiter().GetResult();
+
+    public Task ClearAsync() => _address.AskAsync(id => new EventClear(id));
+
+    /// <summary>Waits until the flag is set: true, or false when <paramref name="timeout"/> passed first.</summary>
+    public bool Wait(TimeSpan? timeout = null) => WaitAsync(timeout).GetAwaiter().GetResult();
+
+    /// <summary>Waits until the flag is set (true), <paramref name="timeout"/> passes (false) or the cancellation (<see cref="OperationCanceledException"/>).</summary>
+    public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var token = ProcessToken.Of(_address.Runtime);
+        var reply = await _address.RequestAsync(id => new EventWait(id, token), SyncCalls.WaitFor(true, timeout), cancellationToken);
+        return reply is SyncFlag { Value: true };
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Sync;
+
+/// <summary>
+/// The identity of the running process to the shared objects it uses: an actor in its node's
+/// actor system that lives exactly as long as the process. It is stopped when the process ends
+/// (normally or terminated) and dies with the OS process if that is killed, so a state that
+/// watches it learns that a lock holder or a waiter is gone. MainProcess's token lives with
+/// the node's runtime.
+/// </summary>
+internal static class ProcessToken
+{
+    private sealed class Tokens
+    {
+        public readonly Dictionary<ActorSystem, IActorRef> BySystem = [];
+        public bool Ended;
+    }
+
+    private static readonly ConditionalWeakTable<MpProcess, Tokens> Table = new();
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+    private static long _counter;
+
+    /// <summary>The token of the current process in <paramref name="runtime"/>'s actor system, created on first use.</summary>
+    public static IActorRef Of(NodeRuntime runtime)
+    {
+        var process = Mp.CurrentProcess();
+        var tokens = Table.GetValue(process, _ => new Tokens());
+        lock (tokens)
+        {
+            if (tokens.Ended) throw new InvalidOperationException($"{process.Name} has ended: it can no longer use locks or other shared objects.");
+            if (tokens.BySystem.TryGetValue(runtime.System, out var token)) return token;
+            token = runtime.System.ActorOf(Props.Empty, $"mp-process-token-{Interlocked.Increment(ref _counter)}");
+            tokens.BySystem[runtime.System] = token;
+            if (!ReferenceEquals(process, NodeRuntime.MainProcess))
+                ProcessLife.Of(process).OnExit(() => End(process));
+            return token;
+        }
+    }
+
+    /// <summary>
+    /// The process ended (or was terminated while its thread still runs): what it held is released
+    /// as abandoned. Completes once the tokens are stopped, so that their end is on its way to the
+    /// objects that watch them before a single-use host exits (else they learn it only when the
+    /// host is detected unreachable, seconds later).
+    /// </summary>
+    public static Task End(MpProcess process)
+    {
+        var tokens = Table.GetValue(process, _ => new Tokens());
+        IActorRef[] stopping;
+        lock (tokens)
+        {
+            tokens.Ended = true;
+            stopping = [.. tokens.BySystem.Values];
+            tokens.BySystem.Clear();
+        }
+        return Task.WhenAll(stopping.Select(StopAsync));
+    }
+
+    private static async Task StopAsync(IActorRef token)
+    {
+        try
+        {
+            await token.GracefulStop(StopTimeout);
+        }
+        catch (Exception)
+        {
+            // Best effort (a stop that timed out, an actor system already going down): the watchers
+            // then learn it from the node's end, only later. It must not fail the process's exit.
+        }
+    }
+}

@@ -1,0 +1,351 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Sync;
+
+/// <summary>The synchronisation primitives between real OS processes (spawn) and processes on worker nodes (actor).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
+{
+    private static void StartAll(params MpProcess[] processes)
+    {
+        foreach (var process in processes) process.Start();
+    }
+
+    private static void JoinAll(params MpProcess[] processes)
+    {
+        foreach (var process in processes)
+        {
+            Assert.True(process.Join(Patience), $"{process.Name} did not end");
+            Assert.Equal(0, process.ExitCode);
+        }
+    }
+
+    private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience))];
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void A_lock_lets_one_process_at_a_time_into_its_critical_section(StartMethod method)
+    {
+        const int times = 15;
+        var lk = Mp.Lock();
+        var log = Mp.Queue<string>(maxSize: 10_000);
+        var context = Mp.GetContext(method);
+        var workers = Enumerable.Range(0, 3).Select(_ => context.Process(SyncTargets.EnterUnderLock, lk, log, times)).ToArray();
+        StartAll(workers);
+        JoinAll(workers);
+
+        var events = Take(log, 3 * times * 2);
+        for (var i = 0; i < events.Count; i += 2)
+        {
+            Assert.StartsWith("enter ", events[i]);
+            Assert.Equal("exit " + events[i][6..], events[i + 1]); // nobody entered in between
+        }
+        Assert.Equal(3, events.Select(e => e.Split(' ')[1]).Distinct().Count());
+        Assert.True(log.Empty());
+    }
+
+    [Fact]
+    public async Task An_acquire_that_times_out_or_is_cancelled_leaves_the_lock_to_the_next_acquirer()
+    {
+        var lk = Mp.Lock();
+        var (held, release) = (Mp.Event(), Mp.Event());
+        var holder = Mp.Process(SyncTargets.HoldUntil, lk, held, release);
+        holder.Start();
+        Assert.True(held.Wait(Patience));
+
+        Assert.False(lk.Acquire(block: false));
+        Assert.False(lk.Acquire(block: true, TimeSpan.FromMilliseconds(100)));
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lk.AcquireAsync(cancellationToken: cancel.Token));
+
+        release.Set();
+        Assert.True(lk.Acquire(block: true, Patience));
+        JoinAll(holder);
+        lk.Release();
+        Assert.Throws<SynchronizationLockException>(() => lk.Release());
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void A_lock_held_by_a_killed_process_goes_to_the_next_acquirer_as_abandoned(StartMethod method)
+    {
+        var lk = Mp.Lock();
+        var (held, never) = (Mp.Event(), Mp.Event());
+        var holder = Mp.GetContext(method).Process(SyncTargets.HoldUntil, lk, held, never);
+        holder.Start();
+        Assert.True(held.Wait(Patience));
+
+        holder.Kill();
+        Assert.Throws<MpAbandonedLockException>(() => lk.Acquire(block: true, Patience));
+        Assert.True(holder.Join(Patience));
+
+        // The exception came with the lock: this caller holds it, and an acquire after its release is a normal one.
+        Assert.False(lk.Acquire(block: false));
+        lk.Release();
+        Assert.True(lk.Acquire(block: false));
+        lk.Release();
+    }
+
+    [Fact]
+    public void A_lock_held_by_a_process_that_ended_is_abandoned_to_the_next_acquirer()
+    {
+        var lk = Mp.Lock();
+        var holder = Mp.Process(SyncTargets.AcquireAndEnd, lk);
+        holder.Start();
+        JoinAll(holder);
+        Assert.Throws<MpAbandonedLockException>(() => lk.Acquire(block: true, Patience));
+        lk.Release();
+    }
+
+    [Fact]
+    public void Only_the_owner_releases_an_RLock_which_its_owner_may_take_again()
+    {
+        var rlock = Mp.RLock();
+        var results = Mp.Queue<string>();
+        Assert.True(rlock.Acquire());
+        Assert.True(rlock.Acquire(block: false));
+
+        var other = Mp.Process(SyncTargets.TryTheRLockOfAnother, rlock, results);
+        other.Start();
+        JoinAll(other);
+        Assert.Equal(["refused", "busy"], Take(results, 2));
+
+        rlock.Release();
+        var thread = new Thread(() => results.Put(rlock.Acquire(block: false) ? "acquired" : "busy"));
+        thread.Start();
+        Assert.True(thread.Join(Patience));
+        Assert.Equal("busy", results.Get(block: true, Patience)); // another thread of the owner process
+        rlock.Release();
+        Assert.Throws<SynchronizationLockException>(() => rlock.Release());
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void A_semaphore_lets_at_most_its_value_of_processes_in_at_once(StartMethod method)
+    {
+        const int times = 8;
+        var sem = Mp.Semaphore(2);
+        var log = Mp.Queue<string>(maxSize: 10_000);
+        var context = Mp.GetContext(method);
+        var workers = Enumerable.Range(0, 4).Select(_ => context.Process(SyncTargets.EnterUnderSemaphore, sem, log, times)).ToArray();
+        StartAll(workers);
+        JoinAll(workers);
+
+        var inside = 0;
+        var most = 0;
+        foreach (var e in Take(log, 4 * times * 2))
+        {
+            inside += e == "+" ? 1 : -1;
+            most = Math.Max(most, inside);
+        }
+        Assert.Equal(0, inside);
+        Assert.InRange(most, 1, 2);
+        Assert.Equal(2, sem.GetValue());
+    }
+
+    [Fact]
+    public void A_bounded_semaphore_released_too_often_throws_in_the_process_that_did_it()
+    {
+        var sem = Mp.BoundedSemaphore(1);
+        var results = Mp.Queue<string>();
+        var process = Mp.Process(SyncTargets.OverReleaseBounded, sem, results);
+        process.Start();
+        JoinAll(process);
+        Assert.Equal("full", results.Get(block: true, Patience));
+        Assert.Equal(1, sem.GetValue());
+        Assert.Throws<ArgumentOutOfRangeException>(() => sem.Release(0));
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void An_event_set_in_one_process_releases_the_waiters_of_another(StartMethod method)
+    {
+        var (go, done) = (Mp.Event(), Mp.Event());
+        var child = Mp.GetContext(method).Process(SyncTargets.WaitThenSet, go, done);
+        child.Start();
+        Assert.False(done.Wait(TimeSpan.FromMilliseconds(100)));
+        Assert.False(done.IsSet());
+
+        go.Set();
+        Assert.True(done.Wait(Patience));
+        Assert.True(done.IsSet());
+        JoinAll(child);
+        done.Clear();
+        Assert.False(done.IsSet());
+        Assert.False(done.Wait(TimeSpan.Zero));
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void A_condition_hands_items_from_a_producer_to_a_consumer_process(StartMethod method)
+    {
+        const int count = 5;
+        var cond = Mp.Condition();
+        var items = Mp.Queue<int>(maxSize: 100);
+        var results = Mp.Queue<int>();
+        var consumer = Mp.GetContext(method).Process(SyncTargets.Consume, cond, items, results, count);
+        consumer.Start();
+        for (var i = 0; i < count; i++)
+            using (cond.Hold())
+            {
+                items.Put(i);
+                cond.Notify();
+            }
+        JoinAll(consumer);
+        Assert.Equal(Enumerable.Range(0, count), Take(results, count));
+    }
+
+    [Fact]
+    public void Waiting_or_notifying_without_the_lock_throws_and_a_timed_out_wait_holds_the_lock_again()
+    {
+        var lk = Mp.Lock();
+        var cond = Mp.Condition(lk);
+        Assert.Throws<SynchronizationLockException>(() => cond.Wait(TimeSpan.FromSeconds(1)));
+        Assert.Throws<SynchronizationLockException>(() => cond.Notify());
+        Assert.Throws<ArgumentException>(() => Mp.Condition(new NotOurLock()));
+
+        using (cond.Hold())
+        {
+            Assert.False(cond.Wait(TimeSpan.FromMilliseconds(100)));
+            Assert.False(lk.Acquire(block: false)); // held again
+            Assert.False(cond.WaitFor(() => false, TimeSpan.FromMilliseconds(100)));
+            cond.NotifyAll(); // nobody waits: nothing happens
+        }
+        Assert.True(lk.Acquire(block: false));
+        lk.Release();
+    }
+
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void Three_processes_pass_a_barrier_together_with_indices_0_1_2_and_the_action_runs_once(StartMethod method)
+    {
+        var actions = Mp.Queue<string>();
+        var barrier = Mp.Barrier(3, SyncTargets.ReportAction(actions));
+        var results = Mp.Queue<string>();
+        var context = Mp.GetContext(method);
+        var parties = Enumerable.Range(0, 3).Select(_ => context.Process(SyncTargets.PassBarrier, barrier, results)).ToArray();
+        StartAll(parties);
+        JoinAll(parties);
+
+        Assert.Equal(["0", "1", "2"], Take(results, 3).Order());
+        Assert.StartsWith("action by Process-", actions.Get(block: true, Patience));
+        Assert.Throws<QueueEmptyException>(() => actions.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(3, barrier.Parties);
+        Assert.False(barrier.Broken);
+    }
+
+    [Fact]
+    public void Aborting_a_barrier_breaks_the_waits_of_the_other_processes()
+    {
+        var barrier = Mp.Barrier(3);
+        var results = Mp.Queue<string>();
+        var parties = Enumerable.Range(0, 2).Select(_ => Mp.Process(SyncTargets.PassBarrier, barrier, results)).ToArray();
+        StartAll(parties);
+        var deadline = DateTime.UtcNow + Patience;
+        while (barrier.NWaiting < 2) Assert.True(DateTime.UtcNow < deadline, "the parties never arrived");
+
+        barrier.Abort();
+        JoinAll(parties);
+        Assert.Equal(["broken", "broken"], Take(results, 2));
+        Assert.True(barrier.Broken);
+        Assert.Throws<BrokenBarrierException>(() => barrier.Wait());
+        barrier.Reset();
+        Assert.False(barrier.Broken);
+    }
+
+    [Fact]
+    public async Task A_barrier_action_that_throws_fails_its_runner_and_breaks_the_barrier_for_the_others()
+    {
+        var barrier = Mp.Barrier(2, SyncTargets.FailingAction);
+        var first = barrier.WaitAsync(Patience);
+        var second = barrier.WaitAsync(Patience);
+        var outcomes = await Task.WhenAll(Outcome(first), Outcome(second));
+        Assert.Equal(["BrokenBarrierException", "InvalidOperationException"], outcomes.Order());
+        Assert.True(barrier.Broken);
+
+        static async Task<string> Outcome(Task<int> wait)
+        {
+            try
+            {
+                await wait;
+                return "passed";
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name;
+            }
+        }
+    }
+
+    [Fact]
+    public void A_barrier_wait_that_times_out_breaks_the_barrier()
+    {
+        var barrier = Mp.Barrier(2, timeout: TimeSpan.FromMilliseconds(100));
+        Assert.Throws<BrokenBarrierException>(() => barrier.Wait());
+        Assert.True(barrier.Broken);
+        Assert.Equal(0, barrier.NWaiting);
+    }
+
+    [Fact]
+    public void A_lock_taken_and_released_many_times_by_a_child_stays_consistent()
+    {
+        var lk = Mp.Lock();
+        var child = Mp.Process(SyncTargets.AcquireReleaseMany, lk, 200);
+        child.Start();
+        JoinAll(child);
+        Assert.True(lk.Acquire(block: false));
+        lk.Release();
+    }
+
+    [Fact]
+    public async Task The_async_twins_wait_without_blocking_and_an_RLock_hold_releases_as_the_thread_that_acquired()
+    {
+        var rlock = Mp.RLock();
+        var hold = await rlock.HoldAsync();
+        var releaser = new Thread(() => hold.DisposeAsync().AsTask().GetAwaiter().GetResult()); // another thread than the owner
+        releaser.Start();
+        Assert.True(releaser.Join(Patience));
+        Assert.True(rlock.Acquire(block: false));
+        rlock.Release();
+
+        var sem = Mp.BoundedSemaphore(1);
+        await using (await sem.HoldAsync())
+            Assert.False(await sem.AcquireAsync(TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(1, sem.GetValue());
+
+        var ev = Mp.Event();
+        var waiting = ev.WaitAsync(Patience);
+        Assert.False(waiting.IsCompleted);
+        await ev.SetAsync();
+        Assert.True(await waiting);
+
+        var barrier = Mp.Barrier(2);
+        var indices = await Task.WhenAll(barrier.WaitAsync(Patience), barrier.WaitAsync(Patience));
+        Assert.Equal([0, 1], indices.Order());
+
+        var cond = Mp.Condition();
+        using (cond.Hold())
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cond.WaitAsync(cancellationToken: cancel.Token));
+            Assert.False(await cond.WaitForAsync(() => false, TimeSpan.FromMilliseconds(50)));
+        }
+        Assert.True(cond.Acquire(block: false)); // the hold released every level the waits restored
+        cond.Release();
+    }
+
+    private sealed class NotOurLock : IMpLock
+    {
+        public bool Acquire(bool block = true, TimeSpan? timeout = null) => true;
+        public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) => Task.FromResult(true);
+        public void Release() { }
+        public IDisposable Hold() => throw new NotSupportedException();
+        public Task<IAsyncDisposable> HoldAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
