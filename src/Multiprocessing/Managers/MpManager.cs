@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Multiprocessing.Managers;
 using Multiprocessing.Processes;
 using Multiprocessing.Queues;
+using Multiprocessing.Sync;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 using Akka.Actor;
@@ -59,6 +60,29 @@ public sealed class MpManager : IAsyncDisposable
 
     /// <summary>Python's <c>manager.JoinableQueue(maxsize)</c>.</summary>
     public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
+
+    // Synchronisation primitives: the same handles as mp.Lock()..., their states hosted by the Manager.
+    /// <summary>Python's <c>manager.Lock()</c>.</summary>
+    public MpLock Lock() => new(NewObject(new LockState(reentrant: false)));
+
+    /// <summary>Python's <c>manager.RLock()</c>.</summary>
+    public MpRLock RLock() => new(NewObject(new LockState(reentrant: true)));
+
+    /// <summary>Python's <c>manager.Semaphore(value)</c>.</summary>
+    public MpSemaphore Semaphore(int value = 1) => new(NewObject(new SemaphoreState(value, bounded: false)));
+
+    /// <summary>Python's <c>manager.BoundedSemaphore(value)</c>.</summary>
+    public MpBoundedSemaphore BoundedSemaphore(int value = 1) => new(NewObject(new SemaphoreState(value, bounded: true)));
+
+    /// <summary>Python's <c>manager.Event()</c>.</summary>
+    public MpEvent Event() => new(NewObject(new EventState()));
+
+    /// <summary>Python's <c>manager.Condition(lock)</c>: over <paramref name="lock"/>, or a new RLock of this Manager.</summary>
+    public MpCondition Condition(IMpLock? @lock = null) => new(NewObject(new ConditionState()), @lock ?? RLock());
+
+    /// <summary>Python's <c>manager.Barrier(parties, action, timeout)</c>.</summary>
+    public MpBarrier Barrier(int parties, Action? action = null, TimeSpan? timeout = null) =>
+        new(NewObject(new BarrierState(parties)), parties, action, timeout);
 
     /// <summary>Python's <c>BaseManager.register(typeid, callable)</c>: <see cref="Create{T}()"/> makes a <typeparamref name="T"/> with <paramref name="factory"/>.</summary>
     public void Register<T>(Func<T> factory) where T : class => _registered[typeof(T)] = factory;

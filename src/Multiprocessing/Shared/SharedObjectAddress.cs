@@ -29,10 +29,19 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     public NodeRuntime Runtime => Runtimes.GetValue(this, _ => NodeRuntime.CurrentOrOnDemand
         ?? throw new InvalidOperationException("No multiprocessing cluster runs here."));
 
-    /// <summary>Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).</summary>
-    public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
-        Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken,
+    /// <summary>
+    /// Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).
+    /// A Manager's entity may answer any request with a fault (its Manager was disposed, its worker died): thrown here.
+    /// </summary>
+    public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var reply = Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken,
             EntityId is null ? null : message => new EntityEnvelope(EntityId, message));
+        return EntityId is null ? reply : ThrowFaults(reply);
+    }
+
+    private static async Task<ICorrelated> ThrowFaults(Task<ICorrelated> reply) =>
+        await reply is Messages.Managers.ObjectFault fault ? throw Managers.ObjectFaults.Rebuild(fault) : reply.Result;
 
     /// <summary>A message that needs no reply.</summary>
     public void Tell(IMpMessage message) =>

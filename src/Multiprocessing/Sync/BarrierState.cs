@@ -84,6 +84,9 @@ internal sealed class BarrierState(int parties) : WaitingState
         AdmitNextRound(host);
     }
 
+    public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests =>
+        base.ParkedRequests.Concat(_nextRound.Select(n => (n.Caller, n.Wait.RequestId)));
+
     public override IEnumerable<IActorRef> Watched =>
         _runningAction is { } runner ? base.Watched.Concat([runner.Caller, runner.Token]).Distinct() : base.Watched;
 

@@ -74,6 +74,9 @@ internal sealed class ConditionState : WaitingState
 
     public override IEnumerable<IActorRef> Watched => _sleepers.SelectMany(s => new[] { s.Caller, s.Token }).Distinct();
 
+    public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests =>
+        _sleepers.Where(s => s.AwaitId != 0 && !s.Notified).Select(s => (s.Caller, s.AwaitId));
+
     private Sleeper? Find(IActorRef caller, long ticket) => _sleepers.Find(s => s.Ticket == ticket && s.Caller.Equals(caller));
 
     private void Wake(Sleeper sleeper, long awaitId, ISharedStateHost host)

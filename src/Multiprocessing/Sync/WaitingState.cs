@@ -41,6 +41,8 @@ internal abstract class WaitingState : SharedState
 
     public override IEnumerable<IActorRef> Watched => Waiters.SelectMany(w => new[] { w.Caller, w.Token }).Distinct();
 
+    public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests => Waiters.Select(w => (w.Caller, w.RequestId));
+
     protected static InvalidOperationException Unexpected(ICorrelated request) =>
         new($"{request.GetType().Name} is not a request this shared object understands.");
 }

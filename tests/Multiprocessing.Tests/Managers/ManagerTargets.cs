@@ -108,4 +108,19 @@ public static class ManagerTargets
             tasks.TaskDone();
         }
     }
+
+    public static void IncrementUnderLock(MpLock lk, MpDict<string, int> d, int times)
+    {
+        for (var i = 0; i < times; i++)
+            using (lk.Hold())
+                d["n"] = d["n"] + 1;
+    }
+
+    public static void WaitForEventThenMeetAtBarrier(MpEvent go, MpBarrier barrier, MpList<string> log)
+    {
+        if (!go.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the event was never set");
+        log.Append("went");
+        barrier.Wait(TimeSpan.FromSeconds(60));
+        log.Append("met");
+    }
 }

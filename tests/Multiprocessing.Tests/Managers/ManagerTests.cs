@@ -208,4 +208,62 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.True(worker.Join(Patience));
         Assert.Throws<InvalidOperationException>(() => tasks.TaskDone());
     }
+
+    [Fact]
+    public async Task A_manager_lock_makes_read_modify_write_atomic_across_processes()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var lk = manager.Lock();
+        var d = manager.Dict<string, int>();
+        d["n"] = 0;
+
+        StartAndJoin(
+            Mp.Process(ManagerTargets.IncrementUnderLock, lk, d, 50),
+            Mp.Process(ManagerTargets.IncrementUnderLock, lk, d, 50),
+            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.IncrementUnderLock, lk, d, 50));
+
+        Assert.Equal(150, d["n"]);
+    }
+
+    [Fact]
+    public async Task A_manager_event_and_barrier_release_processes_together()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var go = manager.Event();
+        var barrier = manager.Barrier(3);
+        var log = manager.List<string>();
+        var processes = Enumerable.Range(0, 2).Select(_ => Mp.Process(ManagerTargets.WaitForEventThenMeetAtBarrier, go, barrier, log)).ToArray();
+        foreach (var p in processes) p.Start();
+
+        Assert.Equal(0, log.Count);
+        go.Set();
+        Assert.True(go.IsSet());
+        barrier.Wait(Patience);
+        foreach (var p in processes)
+        {
+            Assert.True(p.Join(Patience));
+            Assert.Equal(0, p.ExitCode);
+        }
+        Assert.Equal(["went", "went", "met", "met"], log.ToList().Order(StringComparer.Ordinal).Reverse());
+        var semaphore = manager.BoundedSemaphore(1);
+        Assert.True(semaphore.Acquire(block: false));
+        Assert.False(semaphore.Acquire(block: false));
+        semaphore.Release();
+        Assert.Throws<SemaphoreFullException>(() => semaphore.Release()); // a bounded semaphore released too often
+    }
+
+    [Fact]
+    public async Task Disposing_the_manager_fails_a_blocked_acquire_with_ObjectDisposedException()
+    {
+        var manager = await Mp.ManagerAsync();
+        var lk = manager.Lock();
+        Assert.True(lk.Acquire());
+        var blocked = lk.AcquireAsync(Patience);
+        Assert.False(blocked.IsCompleted);
+
+        await manager.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => blocked);
+        Assert.Throws<ObjectDisposedException>(() => lk.Release());
+    }
 }
