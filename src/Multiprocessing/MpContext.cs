@@ -65,6 +65,12 @@ public sealed class MpContext : IAsyncDisposable
         return (new MpConnection<T>(first, readable: true, writable: duplex), new MpConnection<T>(second, readable: duplex, writable: true));
     }
 
+    /// <summary>Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.</summary>
+    public MpPool Pool(int? processes = null, Action? initializer = null, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [], maxTasksPerChild);
+
+    /// <summary>A pool whose workers each run <c>initializer(initArg)</c> first.</summary>
+    public MpPool Pool<T1>(int? processes, Action<T1> initializer, T1 initArg, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [initArg], maxTasksPerChild);
+
     /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
     public T Bind<T>(T process) where T : MpProcess
     {
