@@ -206,7 +206,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     // One payload per chunk; the first chunk a worker gets carries the target too, so both must fit one frame.
     private byte[] SerializeChunk<T>(T[] items, int chunk, byte[] target)
     {
-        var bytes = _runtime.Payloads.Serialize(items, $"chunk {chunk} of the pool's input");
+        var bytes = ChunkCodec<T>.Encode(items, _runtime.Payloads, $"chunk {chunk} of the pool's input");
         if (bytes.LongLength + target.LongLength > _runtime.Payloads.MaximumPayloadSize)
             throw new MpSerializationException(
                 $"Chunk {chunk} of the pool's input ({items.Length} items, {bytes.LongLength:N0} bytes) with the function ({target.LongLength:N0} bytes) " +
@@ -239,7 +239,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     {
         var parts = await chunks.ConfigureAwait(false);
         var results = new List<TResult>(count);
-        foreach (var part in parts) results.AddRange((TResult[])_runtime.Payloads.Deserialize(part, "pool results"));
+        foreach (var part in parts) results.AddRange(ChunkCodec<TResult>.Decode(part, _runtime.Payloads, "pool results"));
         return results;
     }
 
@@ -295,7 +295,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
                 next++;
                 window.Release();
                 if (outcome.Failure is not null) throw RemoteErrors.Rebuild(outcome.Failure);
-                foreach (var result in (TResult[])_runtime.Payloads.Deserialize(outcome.Results!, "pool results")) yield return result;
+                foreach (var result in ChunkCodec<TResult>.Decode(outcome.Results!, _runtime.Payloads, "pool results")) yield return result;
             }
             enumerating.TrySetResult();
         }

@@ -1,3 +1,5 @@
+using Multiprocessing.Runtime;
+
 namespace Multiprocessing.Pools;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace Multiprocessing.Pools;
 /// </summary>
 internal abstract class PoolTarget
 {
-    /// <summary>Runs the target on every item of <paramref name="items"/>; the results in the same order.</summary>
-    public abstract Array Run(Array items);
+    /// <summary>Runs the target on every item of the chunk <paramref name="items"/>; the chunk of results, in the same order.</summary>
+    public abstract byte[] Run(byte[] items, PayloadSerializer payloads, int chunk);
 }
 
 /// <summary>A one-argument function over chunks of <typeparamref name="T"/>.</summary>
@@ -16,12 +18,12 @@ internal sealed class MapTarget<T, TResult>(Func<T, TResult> func) : PoolTarget
 {
     private readonly Func<T, TResult> _func = func;
 
-    public override Array Run(Array items)
+    public override byte[] Run(byte[] items, PayloadSerializer payloads, int chunk)
     {
-        var input = (T[])items;
+        var input = ChunkCodec<T>.Decode(items, payloads, $"chunk {chunk} of the pool's input");
         var output = new TResult[input.Length];
         for (var i = 0; i < input.Length; i++) output[i] = _func(input[i]);
-        return output;
+        return ChunkCodec<TResult>.Encode(output, payloads, $"the results of chunk {chunk}");
     }
 }
 

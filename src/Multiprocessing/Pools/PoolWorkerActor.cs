@@ -87,9 +87,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
             if (run.Target is not null) targets[run.JobId] = (PoolTarget)_runtime.Payloads.Deserialize(run.Target, "the pool's function");
             if (!targets.TryGetValue(run.JobId, out var target))
                 throw new InvalidOperationException($"Pool worker {_name} was sent a chunk of job {run.JobId} without its function.");
-            var items = (Array)_runtime.Payloads.Deserialize(run.Items, "a chunk of pool items");
-            var results = target.Run(items);
-            return new ChunkDone(run.JobId, run.Chunk, _runtime.Payloads.Serialize(results, $"the results of chunk {run.Chunk}"));
+            return new ChunkDone(run.JobId, run.Chunk, target.Run(run.Items, _runtime.Payloads, run.Chunk));
         }
         catch (Exception e)
         {
