@@ -18,7 +18,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private readonly int _maxTasksPerChild;
     private readonly BlockingCollection<object> _work = new();
     private IActorRef _self = ActorRefs.Nobody;
-    private NodeRuntime _runtime = null!;
+    private PayloadSerializer _payloads = null!;
     private string _name = "";
 
     /// <param name="initializer">The serialized <see cref="PoolInitializer"/>, or empty for none.</param>
@@ -35,8 +35,10 @@ internal sealed class PoolWorkerActor : ReceiveActor
     protected override void PreStart()
     {
         _self = Self;
-        _runtime = NodeRuntime.Current ?? throw new InvalidOperationException("A pool worker runs on a node with a multiprocessing runtime.");
-        _name = $"{_runtime.HostName}/{Self.Path.Name}";
+        // The node's own serializer and frame size, so the worker needs nothing but its actor system.
+        var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        _payloads = PayloadSerializer.Of(Context.System, frame);
+        _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         StartThread(new Dictionary<long, PoolTarget>());
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
@@ -53,7 +55,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         {
             try
             {
-                ((PoolInitializer)_runtime.Payloads.Deserialize(_initializer, "the pool initializer")).Run();
+                ((PoolInitializer)_payloads.Deserialize(_initializer, "the pool initializer")).Run();
             }
             catch (Exception e)
             {
@@ -84,10 +86,10 @@ internal sealed class PoolWorkerActor : ReceiveActor
         try
         {
             if (initializerFailure is not null) throw initializerFailure;
-            if (run.Target is not null) targets[run.JobId] = (PoolTarget)_runtime.Payloads.Deserialize(run.Target, "the pool's function");
+            if (run.Target is not null) targets[run.JobId] = (PoolTarget)_payloads.Deserialize(run.Target, "the pool's function");
             if (!targets.TryGetValue(run.JobId, out var target))
                 throw new InvalidOperationException($"Pool worker {_name} was sent a chunk of job {run.JobId} without its function.");
-            return new ChunkDone(run.JobId, run.Chunk, target.Run(run.Items, _runtime.Payloads, run.Chunk));
+            return new ChunkDone(run.JobId, run.Chunk, target.Run(run.Items, _payloads, run.Chunk));
         }
         catch (Exception e)
         {

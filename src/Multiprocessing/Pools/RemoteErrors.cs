@@ -15,8 +15,11 @@ internal static class RemoteErrors
             try
             {
                 // The same type as in the worker, so that `catch (TheirException)` works here as it does in Python.
-                if (Activator.CreateInstance(type, failure.Message) is Exception rebuilt)
-                    return ExceptionDispatchInfo.SetRemoteStackTrace(rebuilt, trace);
+                var rebuilt = type.GetConstructor([typeof(string)]) is { } withMessage
+                    ? withMessage.Invoke([failure.Message])
+                    : type.GetConstructor([typeof(string), typeof(Exception)])?.Invoke([failure.Message, null]);
+                if (rebuilt is Exception exception)
+                    return ExceptionDispatchInfo.SetRemoteStackTrace(exception, trace);
             }
             catch (Exception e) when (e is MissingMethodException or System.Reflection.TargetInvocationException or ArgumentException or InvalidOperationException or NotSupportedException)
             {

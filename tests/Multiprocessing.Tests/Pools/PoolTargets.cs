@@ -1,0 +1,42 @@
+namespace Multiprocessing.Tests.Pools;
+
+/// <summary>Functions the pool tests run in pool workers on real worker nodes.</summary>
+public static class PoolTargets
+{
+    [ThreadStatic] private static string? _tag;
+
+    public static int Double(int x) => x * 2;
+
+    public static int Multiply(int x, int y) => x * y;
+
+    public static int Pid(int _) => Environment.ProcessId;
+
+    public static int ThrowAtFive(int x) => x == 5 ? throw new InvalidOperationException($"five is not welcome ({x})") : x;
+
+    /// <summary>The initializer: tags the worker thread it runs on, once per (re)started worker.</summary>
+    public static void TagWorker(string prefix) => _tag = $"{prefix}:{Guid.NewGuid():N}";
+
+    public static string ReadTag(int _) => _tag ?? "untagged";
+
+    /// <summary>A task that waits (at most 30 s) for an int on <paramref name="gate"/>.</summary>
+    public static Func<int> WaitFor(MpQueue<int> gate) => () => gate.Get(true, TimeSpan.FromSeconds(30));
+
+    public static int Length(byte[] bytes) => bytes.Length;
+
+    public static byte[] Allocate(int bytes) => new byte[bytes];
+
+    /// <summary>An endless input that counts what the pool read of it.</summary>
+    public static IEnumerable<int> Endless(Counter produced)
+    {
+        for (var i = 0; ; i++)
+        {
+            Interlocked.Increment(ref produced.Value);
+            yield return i;
+        }
+    }
+}
+
+public sealed class Counter
+{
+    public int Value;
+}
