@@ -20,8 +20,10 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     private sealed class Worker(IActorRef actor)
     {
         public IActorRef Actor { get; } = actor;
-        // Oldest first: a worker runs its chunks in order, so the first one is the one running.
         public LinkedList<(PoolJob Job, int Chunk, byte[] Items)> Held { get; } = new();
+
+        /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
+        public bool Isolating { get; set; }
     }
 
     private readonly PoolSettings _settings;
@@ -78,20 +80,18 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             var worker = _workers.Find(w => w.Actor.Equals(terminated.ActorRef));
             if (worker is null) return;
             _workers.Remove(worker);
+            // The chunk running may not be the oldest held (its predecessor's answer can die with the
+            // node), so every chunk held counts the death; each then runs alone on its next worker.
             foreach (var (job, chunk, items) in worker.Held)
-                job.Retries.Enqueue((chunk, items));
-            // A worker runs its chunks in order: only the first one held was running and can have killed it.
-            if (worker.Held.First is { } first && _jobs.Contains(first.Value.Job))
             {
-                var (culprit, chunkIndex, _) = first.Value;
-                var deaths = culprit.Deaths[chunkIndex] = culprit.Deaths.GetValueOrDefault(chunkIndex) + 1;
-                if (deaths >= _settings.MaxChunkAttempts)
-                {
-                    culprit.Sink.Failed(new MpPoolException(
-                        $"Chunk {chunkIndex} of a pool call lost its worker {deaths} times (last on {terminated.ActorRef.Path.Address}); " +
-                        $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
-                    Forget(culprit);
-                }
+                if (!_jobs.Contains(job)) continue;
+                job.Retries.Enqueue((chunk, items));
+                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
+                if (deaths < _settings.MaxChunkAttempts) continue;
+                job.Sink.Failed(new MpPoolException(
+                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {terminated.ActorRef.Path.Address}); " +
+                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
+                Forget(job);
             }
             foreach (var job in _jobs) ReorderRetries(job);
             WatchForNoWorkers();
@@ -132,6 +132,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             var node = worker.Held.First;
             while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
             if (node is not null) worker.Held.Remove(node);
+            if (worker.Held.Count == 0) worker.Isolating = false;
         }
         if (Find(jobId) is { } job)
         {
@@ -192,9 +193,12 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             for (var i = 0; i < _workers.Count; i++)
             {
                 var worker = _workers[_next++ % _workers.Count];
-                if (worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
-                if (NextChunk() is not { } next) return;
-                var (job, chunk, items) = next;
+                if (worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
+                // A retry waits for an idle worker: let busy ones drain instead of topping them up.
+                if (worker.Held.Count > 0 && _jobs.Any(j => j.Retries.Count > 0)) continue;
+                if (NextChunk(idle: worker.Held.Count == 0) is not { } next) continue;
+                var (job, chunk, items, retry) = next;
+                worker.Isolating = retry;
                 var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
                 worker.Held.AddLast((job, chunk, items));
                 worker.Actor.Tell(new RunChunk(job.Id, chunk, target, items), Self);
@@ -203,13 +207,14 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         }
     }
 
-    private (PoolJob Job, int Chunk, byte[] Items)? NextChunk()
+    // Retries first, and only to an idle worker; then fresh chunks in call order.
+    private (PoolJob Job, int Chunk, byte[] Items, bool Retry)? NextChunk(bool idle)
     {
+        if (idle)
+            foreach (var job in _jobs)
+                if (job.Retries.TryDequeue(out var retry)) return (job, retry.Chunk, retry.Items, true);
         foreach (var job in _jobs)
-        {
-            if (job.Retries.TryDequeue(out var retry)) return (job, retry.Chunk, retry.Items);
-            if (job.Ready.TryDequeue(out var ready)) return (job, ready.Chunk, ready.Items);
-        }
+            if (job.Ready.TryDequeue(out var ready)) return (job, ready.Chunk, ready.Items, false);
         return null;
     }
 

@@ -21,6 +21,29 @@ public static class PoolTargets
     /// <summary>A task that waits (at most 30 s) for an int on <paramref name="gate"/>.</summary>
     public static Func<int> WaitFor(MpQueue<int> gate) => () => gate.Get(true, TimeSpan.FromSeconds(30));
 
+    /// <summary>Doubles x; tells <paramref name="started"/> the pid of every task, and never finishes on the node <paramref name="victim"/> (it is killed there).</summary>
+    public static Func<int, int> DoubleButHangOn(int victim, MpQueue<int> started) => x =>
+    {
+        started.Put(Environment.ProcessId);
+        if (Environment.ProcessId == victim) started.Get(true, TimeSpan.FromSeconds(60)); // the queue is never empty for long: this only stalls the node
+        return x * 2;
+    };
+
+    /// <summary>Kills its own worker node at <paramref name="x"/> = 3, as a crashing native library would.</summary>
+    public static int KillMyNodeAtThree(int x)
+    {
+        if (x == 3) System.Diagnostics.Process.GetCurrentProcess().Kill();
+        return x;
+    }
+
+    /// <summary>Returns the pid; on <paramref name="first"/> waits for the gate (and leaves it open), elsewhere reports the pid on <paramref name="seen"/>.</summary>
+    public static Func<int, int> PidGatedOn(int first, MpQueue<int> gate, MpQueue<int> seen) => _ =>
+    {
+        if (Environment.ProcessId == first) gate.Put(gate.Get(true, TimeSpan.FromSeconds(60)));
+        else seen.Put(Environment.ProcessId);
+        return Environment.ProcessId;
+    };
+
     public static int Length(byte[] bytes) => bytes.Length;
 
     public static byte[] Allocate(int bytes) => new byte[bytes];
