@@ -359,11 +359,25 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
             _reported = _reported.ContinueWith(_ => progress.Report(new MpPoolProgress(completed, items)), TaskScheduler.Default);
         }
 
-        public void ChunkFailed(ChunkFailed failure) => _done.TrySetException(RemoteErrors.Rebuild(failure));
+        private volatile bool _failed;
 
-        public void Failed(Exception error) => _done.TrySetException(error);
+        // Rebuilding the exception calls its constructor (user code): off the dispatcher's thread.
+        public void ChunkFailed(ChunkFailed failure)
+        {
+            _failed = true;
+            Task.Run(() => _done.TrySetException(RemoteErrors.Rebuild(failure)));
+        }
 
-        public void Completed() => _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
+        public void Failed(Exception error)
+        {
+            _failed = true;
+            _done.TrySetException(error);
+        }
+
+        public void Completed()
+        {
+            if (!_failed) _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
+        }
     }
 
     /// <summary>Hands an Imap's chunks to its consumer as they come: results, or the exception at the chunk that raised it.</summary>

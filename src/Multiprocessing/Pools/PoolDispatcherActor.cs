@@ -194,8 +194,9 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             {
                 var worker = _workers[_next++ % _workers.Count];
                 if (worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
-                // A retry waits for an idle worker: let busy ones drain instead of topping them up.
-                if (worker.Held.Count > 0 && _jobs.Any(j => j.Retries.Count > 0)) continue;
+                // A busy worker is topped up only while there is plenty left: at the tail, a chunk queued
+                // behind a long one would wait while another worker idles. A retry waits for an idle worker.
+                if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count) <= _workers.Count)) continue;
                 if (NextChunk(idle: worker.Held.Count == 0) is not { } next) continue;
                 var (job, chunk, items, retry) = next;
                 worker.Isolating = retry;

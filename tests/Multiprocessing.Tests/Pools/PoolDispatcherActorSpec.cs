@@ -65,13 +65,19 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Target, b1.Target);
         first.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no credit left
 
+        // Two chunks left for two workers: a busy worker is not topped up any more, an idle one is.
         Answer(first, dispatcher, a1);
+        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Answer(first, dispatcher, a2);
         var a3 = first.ExpectMsg<RunChunk>();
         Assert.Equal(4, a3.Chunk);
         Assert.Null(a3.Target);
-        foreach (var run in new[] { a2, a3 }) Answer(first, dispatcher, run);
-        var last = first.ExpectMsg<RunChunk>();
-        foreach (var run in new[] { b1, b2, last }) Answer(run == last ? first : second, dispatcher, run);
+        Answer(second, dispatcher, b1);
+        Answer(second, dispatcher, b2);
+        var b3 = second.ExpectMsg<RunChunk>();
+        Assert.Equal(5, b3.Chunk);
+        Answer(first, dispatcher, a3);
+        Answer(second, dispatcher, b3);
 
         Assert.Null(Settled(sink));
         Assert.Equal(6, sink.Done.Count);
@@ -85,16 +91,20 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var doomed = Worker(dispatcher);
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 2, sink)));
-        doomed.ExpectMsg<RunChunk>();
-        doomed.ExpectMsg<RunChunk>();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, sink)));
+        Assert.Equal(0, doomed.ExpectMsg<RunChunk>().Chunk);
+        Assert.Equal(1, doomed.ExpectMsg<RunChunk>().Chunk);
 
         var survivor = Worker(dispatcher);
+        var fresh = survivor.ExpectMsg<RunChunk>();
+        Assert.Equal(2, fresh.Chunk);
+        Assert.Equal(Target, fresh.Target); // a new worker gets the target with its first chunk
         Sys.Stop(doomed.Ref);
+        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // a retry waits for an idle worker
 
+        Answer(survivor, dispatcher, fresh);
         var retry = survivor.ExpectMsg<RunChunk>();
         Assert.Equal(0, retry.Chunk);
-        Assert.Equal(Target, retry.Target); // a new worker gets the target with its first chunk
         survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // alone: nothing else while it runs
         Answer(survivor, dispatcher, retry);
         var next = survivor.ExpectMsg<RunChunk>();
@@ -102,7 +112,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Answer(survivor, dispatcher, next);
 
         Assert.Null(Settled(sink));
-        Assert.Equal([0, 1], sink.Done.Order());
+        Assert.Equal([0, 1, 2], sink.Done.Order());
     }
 
     [Fact]
