@@ -376,7 +376,9 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
 
         public void Completed()
         {
-            if (!_failed) _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
+            if (_failed) return;
+            if (progress is null) _done.TrySetResult(_results);
+            else _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
         }
     }
 
