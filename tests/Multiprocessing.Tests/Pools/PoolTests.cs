@@ -175,6 +175,19 @@ public sealed class PoolTests(ClusterFixture cluster) : ClusterTest(cluster)
         gate.Put(0); // releases the worker thread that was running the blocked task
     }
 
+    [Fact]
+    public void Arguments_are_checked_at_the_call_as_python_does()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Mp.Pool(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Mp.Pool(maxTasksPerChild: 0));
+        using var pool = Mp.Pool(3);
+        Assert.Equal(3, pool.Processes);
+        Assert.Equal(125_000, MpPool.DefaultChunkSize(1_000_000, 2)); // pool_map.py's default
+        Assert.Equal(1, MpPool.DefaultChunkSize(3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Map(PoolTargets.Double, [1], chunksize: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Imap(PoolTargets.Double, [1], chunksize: 0));
+    }
+
     private sealed class Collect(List<MpPoolProgress> reports) : IProgress<MpPoolProgress>
     {
         public void Report(MpPoolProgress value)
