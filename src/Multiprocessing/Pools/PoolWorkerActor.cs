@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages.Pools;
+using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Pools;
@@ -16,7 +17,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private readonly IActorRef _dispatcher;
     private readonly byte[] _initializer;
     private readonly int _maxTasksPerChild;
+    private static int _workerCounter;
     private readonly BlockingCollection<object> _work = new();
+    private IActorRef? _output;
     private IActorRef _self = ActorRefs.Nobody;
     private PayloadSerializer _payloads = null!;
     private string _name = "";
@@ -39,6 +42,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
         _payloads = PayloadSerializer.Of(Context.System, frame);
         _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
+        _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;
         StartThread(new Dictionary<long, PoolTarget>());
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
@@ -50,6 +54,14 @@ internal sealed class PoolWorkerActor : ReceiveActor
 
     private void Serve(Dictionary<long, PoolTarget> targets)
     {
+        // Like Python's ForkPoolWorker-N: a process of its own for Mp.CurrentProcess(), whose Console
+        // lines go to the coordinator's stdout as a process's do. A replaced worker is a new one.
+        ProcessScope? scope = null;
+        if (_output is { } output)
+        {
+            var name = $"{NodeRuntime.Current?.HostName}:PoolWorker-{Interlocked.Increment(ref _workerCounter)}";
+            ProcessScope.Enter(scope = new ProcessScope(MpProcess.ForMain(name), line => output.Tell(line, ActorRefs.NoSender)));
+        }
         Exception? initializerFailure = null;
         if (_initializer.Length > 0)
         {
@@ -72,7 +84,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
                 continue;
             }
             var run = (RunChunk)work;
-            _dispatcher.Tell(Execute(run, targets, initializerFailure), _self);
+            var answer = Execute(run, targets, initializerFailure);
+            scope?.Flush();
+            _dispatcher.Tell(answer, _self);
             if (_maxTasksPerChild > 0 && ++tasks >= _maxTasksPerChild)
             {
                 StartThread(targets);

@@ -44,6 +44,14 @@ public static class PoolTargets
         return Environment.ProcessId;
     };
 
+    /// <summary>Prints who runs it (Python's <c>current_process().name</c>) and returns that name.</summary>
+    public static string SayWho(int x)
+    {
+        var name = Mp.CurrentProcess().Name;
+        Console.WriteLine($"{name} says {x}");
+        return name;
+    }
+
     public static int Length(byte[] bytes) => bytes.Length;
 
     public static byte[] Allocate(int bytes) => new byte[bytes];

@@ -176,6 +176,19 @@ public sealed class PoolTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void A_task_runs_as_a_named_pool_worker_process_and_its_prints_reach_the_coordinator_stdout()
+    {
+        using var console = new ConsoleCapture();
+        using var pool = Mp.Pool();
+        var names = pool.Map(PoolTargets.SayWho, Enumerable.Range(0, 6), chunksize: 1);
+        Assert.All(names, n => Assert.Contains(":PoolWorker-", n));
+        Assert.InRange(names.Distinct().Count(), 1, 2);
+        // Output travels beside the results, not with them: wait for it.
+        Assert.True(OsProcesses.WaitUntil(() => Enumerable.Range(0, 6).All(i => console.OutLines.Contains($"{names[i]} says {i}")), Patience),
+            string.Join('\n', console.OutLines));
+    }
+
+    [Fact]
     public void Arguments_are_checked_at_the_call_as_python_does()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Mp.Pool(0));
