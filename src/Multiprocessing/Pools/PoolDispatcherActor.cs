@@ -134,9 +134,9 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             if (node is not null) worker.Held.Remove(node);
             if (worker.Held.Count == 0) worker.Isolating = false;
         }
-        if (Find(jobId) is { } job)
+        // A chunk retried because its worker's death was seen before its answer is answered twice: the first answer counts.
+        if (Find(jobId) is { } job && job.Answered.Add(chunk))
         {
-            job.Answered++;
             report(job);
             Settle(job);
         }
@@ -146,7 +146,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     // A job is over once every chunk of its input has been answered.
     private void Settle(PoolJob job)
     {
-        if (job.TotalChunks < 0 || job.Answered < job.TotalChunks) return;
+        if (job.TotalChunks < 0 || job.Answered.Count < job.TotalChunks) return;
         job.Sink.Completed();
         Forget(job);
     }
@@ -213,7 +213,8 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     {
         if (idle)
             foreach (var job in _jobs)
-                if (job.Retries.TryDequeue(out var retry)) return (job, retry.Chunk, retry.Items, true);
+                while (job.Retries.TryDequeue(out var retry))
+                    if (!job.Answered.Contains(retry.Chunk)) return (job, retry.Chunk, retry.Items, true);
         foreach (var job in _jobs)
             if (job.Ready.TryDequeue(out var ready)) return (job, ready.Chunk, ready.Items, false);
         return null;

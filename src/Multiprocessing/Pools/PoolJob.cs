@@ -45,5 +45,27 @@ internal sealed class PoolJob(long id, byte[] target, IPoolJobSink sink)
     internal Queue<(int Chunk, byte[] Items)> Retries { get; } = new();
     internal Dictionary<int, int> Deaths { get; } = [];
     internal HashSet<IActorRef> WorkersWithTarget { get; } = [];
-    internal int Answered { get; set; }
+    internal AnsweredChunks Answered { get; } = new();
+}
+
+/// <summary>
+/// The chunks of a job already answered, kept as "every chunk below a mark" plus the few above it
+/// (answers come nearly in order), so an endless Imap does not grow it.
+/// </summary>
+internal sealed class AnsweredChunks
+{
+    private readonly HashSet<int> _above = [];
+    private int _below;
+
+    public int Count => _below + _above.Count;
+
+    public bool Contains(int chunk) => chunk < _below || _above.Contains(chunk);
+
+    public bool Add(int chunk)
+    {
+        if (Contains(chunk)) return false;
+        _above.Add(chunk);
+        while (_above.Remove(_below)) _below++;
+        return true;
+    }
 }

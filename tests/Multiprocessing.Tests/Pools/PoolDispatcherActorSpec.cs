@@ -116,6 +116,28 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_answer_that_arrives_after_its_workers_death_counts_once_and_is_not_run_again()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var doomed = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 2, sink)));
+        var run = doomed.ExpectMsg<RunChunk>();
+        Sys.Stop(doomed.Ref);
+        Watch(doomed.Ref);
+        ExpectTerminated(doomed.Ref);
+
+        dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items), doomed.Ref); // the late answer
+        var survivor = Worker(dispatcher);
+        var next = survivor.ExpectMsg<RunChunk>();
+        Assert.NotEqual(run.Chunk, next.Chunk);
+        Answer(survivor, dispatcher, next);
+        Assert.Null(Settled(sink));
+        survivor.FishForMessage(m => m is ForgetJob);
+        Assert.Equal([0, 1], sink.Done.Order());
+    }
+
+    [Fact]
     public void A_chunk_that_kills_its_workers_fails_the_job_after_max_chunk_attempts()
     {
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
