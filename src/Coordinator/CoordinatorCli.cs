@@ -6,10 +6,11 @@ namespace Multiprocessing.Coordinator;
 internal static class CoordinatorCli
 {
     private const string Usage =
-        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE]";
+        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE]\n" + PoolMapCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["map", .. var mapArgs]) return await PoolMapCommand.RunAsync(mapArgs) ?? Fail("Unknown or incomplete arguments of 'map'.");
         if (args.Length == 0 || args[0] != "demo") return Fail(args.Length == 0 ? "No command given." : $"Unknown command '{args[0]}'.");
 
         var names = new List<string>();

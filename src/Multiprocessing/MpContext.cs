@@ -82,6 +82,13 @@ public sealed class MpContext : IAsyncDisposable
     public MpBarrier Barrier(int parties, Action? action = null, TimeSpan? timeout = null) =>
         new(Sync.SyncCalls.Host(Runtime, new Sync.BarrierState(parties)), parties, action, timeout);
 
+    /// <summary>Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.</summary>
+    public MpPool Pool(int? processes = null, Action? initializer = null, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [], maxTasksPerChild);
+
+    /// <summary>A pool whose workers each run <c>initializer(initArg)</c> first.</summary>
+    public MpPool Pool<T1>(int? processes, Action<T1> initializer, T1 initArg, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [initArg], maxTasksPerChild);
+    public MpPool Pool<T1, T2>(int? processes, Action<T1, T2> initializer, T1 initArg1, T2 initArg2, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [initArg1, initArg2], maxTasksPerChild);
+
     /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
     public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
 

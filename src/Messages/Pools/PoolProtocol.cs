@@ -1,0 +1,24 @@
+using Akka.Actor;
+
+namespace Multiprocessing.Messages.Pools;
+
+// A pool is a dispatcher actor on the node that created it and pool-worker actors (routees)
+// deployed on the worker nodes by a cluster round-robin router. Work goes out in chunks, each one
+// payload (an array of items); the target of a job travels once per worker, with its first chunk.
+// A worker holds at most a few chunks at a time (credit), and answers each with one result or one
+// error, so the dispatcher always knows which worker holds which chunk.
+
+/// <summary>A pool worker is up and can take chunks (sent to the dispatcher from its node).</summary>
+public sealed record PoolWorkerReady(IActorRef Worker) : IMpMessage;
+
+/// <summary>Run chunk <paramref name="Chunk"/> of job <paramref name="JobId"/>: <paramref name="Target"/> is the job's serialized target when this worker has not had it yet, else null.</summary>
+public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Items) : IMpMessage;
+
+/// <summary>The results of a chunk, one payload (an array, in the order of the chunk's items).</summary>
+public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IMpMessage;
+
+/// <summary>A chunk failed: the exception raised by the target (type, message and the worker's stack trace).</summary>
+public sealed record ChunkFailed(long JobId, int Chunk, string ExceptionType, string Message, string StackTrace, string Worker) : IMpMessage;
+
+/// <summary>The job is settled: the worker may drop its target.</summary>
+public sealed record ForgetJob(long JobId) : IMpMessage;

@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Routing;
+using Akka.Routing;
+using Multiprocessing.Messages.Pools;
+using Multiprocessing.Pools;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// Python's <c>multiprocessing.Pool</c> over the worker nodes: a cluster round-robin router
+/// deploys pool workers on every worker node (and on nodes that join later); a dispatcher on
+/// this node hands them chunks, retries the chunks of a worker that dies, and returns results in
+/// input order. Targets are static methods or lambdas whose captures serialize.
+/// <para>
+/// Disposal is <see cref="Close"/> then <see cref="Join"/>: everything submitted finishes (or
+/// fails visibly) before the workers stop, so no submitted work is lost silently. (Python's
+/// <c>with Pool()</c> terminates instead, dropping pending <c>apply_async</c> work.) Call
+/// <see cref="Terminate"/> to stop at once: pending work then fails with <see cref="MpPoolException"/>.
+/// </para>
+/// </summary>
+public sealed class MpPool : IDisposable, IAsyncDisposable
+{
+    private const int Running = 0, Closed = 1, Terminated = 2;
+    private static int _poolCounter;
+
+    private readonly NodeRuntime _runtime;
+    private readonly PoolSettings _settings;
+    private readonly IActorRef _dispatcher;
+    private readonly IActorRef _router;
+    private readonly ConcurrentDictionary<long, Task> _outstanding = new();
+    private long _nextJob;
+    private int _state;
+    private int _workersStopped;
+
+    internal MpPool(NodeRuntime runtime, int? processes, Delegate? initializer, object?[] initArgs, int? maxTasksPerChild)
+    {
+        if (processes is < 1) throw new ArgumentOutOfRangeException(nameof(processes), "Number of processes must be at least 1.");
+        if (maxTasksPerChild is < 1) throw new ArgumentOutOfRangeException(nameof(maxTasksPerChild), "maxTasksPerChild must be a positive number or null.");
+        _runtime = runtime;
+        _settings = PoolSettings.From(runtime.System.Settings.Config);
+        var init = initializer is null ? [] : runtime.Payloads.SerializeChecked(new PoolInitializer(initializer, initArgs), "the pool initializer");
+
+        // Pool() follows the cluster: routees-per-node on every worker node, joiners included.
+        // Pool(n) caps the total at n, spread over the nodes up now.
+        var nodes = Math.Max(1, WorkerNodesUp());
+        var perNode = processes is { } n ? Math.Max(_settings.RouteesPerNode, (n + nodes - 1) / nodes) : _settings.RouteesPerNode;
+        Processes = processes ?? nodes * _settings.RouteesPerNode;
+        var total = processes ?? 100_000;
+
+        var id = Interlocked.Increment(ref _poolCounter);
+        _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), $"mp-pool-{id}");
+        var router = new ClusterRouterPool(new RoundRobinPool(0),
+            new ClusterRouterPoolSettings(total, perNode, allowLocalRoutees: false, useRole: _settings.WorkerRole));
+        _router = runtime.System.ActorOf(PoolWorkerActor.Props(_dispatcher, init, maxTasksPerChild ?? 0).WithRouter(router), $"mp-pool-{id}-workers");
+    }
+
+    /// <summary>The number of worker processes (Python's <c>len(pool)</c>): as asked, or routees-per-node times the worker nodes up at creation.</summary>
+    public int Processes { get; }
+
+    /// <summary>Python's <c>map</c>: <paramref name="func"/> on every item, results in input order. The first exception raised in a worker is rethrown here.</summary>
+    public List<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<MpPoolProgress>? progress = null) =>
+        MapAsync(func, iterable, chunksize, progress: progress).Get();
+
+    /// <summary>Python's <c>map_async</c>.</summary>
+    public MpAsyncResult<List<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null,
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<MpPoolProgress>? progress = null) =>
+        new(SubmitMap(func, iterable, chunksize, progress), callback, errorCallback);
+
+    /// <summary>Python's <c>starmap</c>: <c>func(a, b)</c> for every <c>(a, b)</c>, results in input order.</summary>
+    public List<TResult> StarMap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null) =>
+        Map(Spread.Of(func), iterable, chunksize);
+
+    /// <summary>Python's <c>starmap</c> with three arguments.</summary>
+    public List<TResult> StarMap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null) =>
+        Map(Spread.Of(func), iterable, chunksize);
+
+    /// <summary>Python's <c>starmap_async</c>.</summary>
+    public MpAsyncResult<List<TResult>> StarMapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null,
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
+        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback);
+
+    /// <summary>Python's <c>starmap_async</c> with three arguments.</summary>
+    public MpAsyncResult<List<TResult>> StarMapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null,
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
+        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback);
+
+    /// <summary>Python's <c>apply</c>: runs <paramref name="func"/> in a worker and returns its result.</summary>
+    public TResult Apply<TResult>(Func<TResult> func) => ApplyAsync(func).Get();
+
+    /// <summary>Python's <c>apply(func, (arg,))</c>.</summary>
+    public TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg) => ApplyAsync(func, arg).Get();
+
+    /// <summary>Python's <c>apply_async</c>.</summary>
+    public MpAsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        new(Single(SubmitMap(Spread.Of(func), [(byte)0], 1, null)), callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(func, (arg,))</c>.</summary>
+    public MpAsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        new(Single(SubmitMap(func, [arg], 1, null)), callback, errorCallback);
+
+    /// <summary>
+    /// Python's <c>imap</c>: results in input order as they come. The input is read lazily, at most
+    /// multiprocessing.pool.lazy-chunks-ahead chunks ahead of what was consumed, so an endless
+    /// input keeps memory flat. Work starts when the enumeration starts; leaving it early cancels the rest.
+    /// </summary>
+    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1) =>
+        Stream(func, iterable, chunksize, ordered: true);
+
+    /// <summary>Python's <c>imap_unordered</c>: as <see cref="Imap"/>, results in completion order.</summary>
+    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1) =>
+        Stream(func, iterable, chunksize, ordered: false);
+
+    /// <summary>Python's <c>close</c>: no more work is accepted; what was submitted still runs.</summary>
+    public void Close()
+    {
+        Interlocked.CompareExchange(ref _state, Closed, Running);
+    }
+
+    /// <summary>Python's <c>terminate</c>: stops the workers now; pending work fails with <see cref="MpPoolException"/>.</summary>
+    public void Terminate()
+    {
+        if (Interlocked.Exchange(ref _state, Terminated) == Terminated) return;
+        try
+        {
+            _dispatcher.Ask<Akka.Done>(new PoolDispatcherActor.Terminate("The pool was terminated before this work was done."), _runtime.Settings.AskTimeout)
+                .GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
+        {
+            // The dispatcher is gone already: nothing is pending there.
+        }
+        StopWorkers();
+    }
+
+    /// <summary>Python's <c>join</c>: waits for the submitted work and stops the workers; only after <see cref="Close"/> or <see cref="Terminate"/>. False if <paramref name="timeout"/> passed first.</summary>
+    public bool Join(TimeSpan? timeout = null)
+    {
+        CheckJoinable();
+        if (!Task.WhenAll(_outstanding.Values).ContinueWith(_ => { }, TaskScheduler.Default).Wait(timeout ?? Timeout.InfiniteTimeSpan)) return false;
+        StopWorkers();
+        return true;
+    }
+
+    /// <summary>Python's <c>join</c>, awaitable.</summary>
+    public async Task JoinAsync(CancellationToken cancellationToken = default)
+    {
+        CheckJoinable();
+        await Task.WhenAll(_outstanding.Values).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+        StopWorkers();
+    }
+
+    /// <summary><see cref="Close"/> then <see cref="Join"/>: submitted work finishes first (see the class remarks).</summary>
+    public void Dispose()
+    {
+        Close();
+        Join();
+    }
+
+    /// <summary><see cref="Close"/> then <see cref="JoinAsync"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Close();
+        await JoinAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Python's default: <c>chunksize, extra = divmod(len(iterable), len(pool) * 4); if extra: chunksize += 1</c>.</summary>
+    internal static int DefaultChunkSize(int items, int processes)
+    {
+        var chunksize = Math.DivRem(items, processes * 4, out var extra);
+        return Math.Max(1, extra > 0 ? chunksize + 1 : chunksize);
+    }
+
+    private int WorkerNodesUp() =>
+        Cluster.Get(_runtime.System).State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole(_settings.WorkerRole));
+
+    private void CheckRunning()
+    {
+        if (Volatile.Read(ref _state) != Running) throw new InvalidOperationException("Pool not running (it was closed or terminated).");
+    }
+
+    private void CheckJoinable()
+    {
+        if (Volatile.Read(ref _state) == Running) throw new InvalidOperationException("Pool is still running: call Close() or Terminate() before Join().");
+    }
+
+    private void StopWorkers()
+    {
+        if (Interlocked.Exchange(ref _workersStopped, 1) == 1) return;
+        _runtime.System.Stop(_router);
+        _runtime.System.Stop(_dispatcher);
+    }
+
+    private PoolJob NewJob<T, TResult>(Func<T, TResult> func, IPoolJobSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        if (func.GetInvocationList().Length != 1)
+            throw new ArgumentException("A pool function must be a single method, not a multicast delegate.", nameof(func));
+        var target = _runtime.Payloads.SerializeChecked(new MapTarget<T, TResult>(func), "the pool's function");
+        return new PoolJob(Interlocked.Increment(ref _nextJob), target, sink);
+    }
+
+    // One payload per chunk; the first chunk a worker gets carries the target too, so both must fit one frame.
+    private byte[] SerializeChunk<T>(T[] items, int chunk, byte[] target)
+    {
+        var bytes = ChunkCodec<T>.Encode(items, _runtime.Payloads, $"chunk {chunk} of the pool's input");
+        if (bytes.LongLength + target.LongLength > _runtime.Payloads.MaximumPayloadSize)
+            throw new MpSerializationException(
+                $"Chunk {chunk} of the pool's input ({items.Length} items, {bytes.LongLength:N0} bytes) with the function ({target.LongLength:N0} bytes) " +
+                $"is over the maximum of {_runtime.Payloads.MaximumPayloadSize:N0} (akka.remote.dot-netty.tcp.maximum-frame-size): use a smaller chunksize.");
+        return bytes;
+    }
+
+    private Task<List<TResult>> SubmitMap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, IProgress<MpPoolProgress>? progress)
+    {
+        CheckRunning();
+        ArgumentNullException.ThrowIfNull(iterable);
+        if (chunksize is < 1) throw new ArgumentOutOfRangeException(nameof(chunksize), "chunksize must be at least 1.");
+        var items = iterable as T[] ?? [.. iterable];
+        var size = chunksize ?? DefaultChunkSize(items.Length, Processes);
+        var chunks = (items.Length + size - 1) / size;
+        var sink = new MapSink(chunks, items.Length, size, progress);
+        var job = NewJob(func, sink);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var start = chunk * size;
+            job.Ready.Enqueue((chunk, SerializeChunk(items[start..Math.Min(items.Length, start + size)], chunk, job.Target)));
+        }
+        job.InputEnded(chunks);
+        Track(job, sink.Chunks);
+        _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
+        return Assemble<TResult>(sink.Chunks, items.Length);
+    }
+
+    private async Task<List<TResult>> Assemble<TResult>(Task<byte[][]> chunks, int count)
+    {
+        var parts = await chunks.ConfigureAwait(false);
+        var results = new List<TResult>(count);
+        foreach (var part in parts) results.AddRange(ChunkCodec<TResult>.Decode(part, _runtime.Payloads, "pool results"));
+        return results;
+    }
+
+    private static async Task<TResult> Single<TResult>(Task<List<TResult>> results) => (await results.ConfigureAwait(false))[0];
+
+    // Join waits for it; a failed job stops sending its remaining chunks.
+    private void Track(PoolJob job, Task outcome)
+    {
+        _outstanding[job.Id] = outcome;
+        outcome.ContinueWith(t =>
+        {
+            _outstanding.TryRemove(job.Id, out _);
+            if (!t.IsCompletedSuccessfully) _dispatcher.Tell(new PoolDispatcherActor.Cancel(job.Id));
+        }, TaskScheduler.Default);
+    }
+
+    private IEnumerable<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize, bool ordered)
+    {
+        CheckRunning();
+        ArgumentNullException.ThrowIfNull(iterable);
+        if (chunksize < 1) throw new ArgumentOutOfRangeException(nameof(chunksize), "chunksize must be at least 1.");
+        var sink = new StreamSink();
+        var job = NewJob(func, sink);
+        return Consume<T, TResult>(job, sink, iterable, chunksize, ordered);
+    }
+
+    private IEnumerable<TResult> Consume<T, TResult>(PoolJob job, StreamSink sink, IEnumerable<T> iterable, int chunksize, bool ordered)
+    {
+        var window = new SemaphoreSlim(_settings.LazyChunksAhead);
+        var stop = new CancellationTokenSource(); // not disposed: the feeder may still look at it
+        var enumerating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Track(job, enumerating.Task);
+        _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
+        Task.Factory.StartNew(() => Feed(job, iterable, chunksize, window, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            var early = new Dictionary<int, (int Chunk, byte[]? Results, ChunkFailed? Failure)>();
+            var next = 0;
+            while (true)
+            {
+                (int Chunk, byte[]? Results, ChunkFailed? Failure) outcome;
+                if (ordered && early.Remove(next, out var buffered)) outcome = buffered;
+                else if (sink.Take() is { } taken)
+                {
+                    if (ordered && taken.Chunk != next)
+                    {
+                        early[taken.Chunk] = taken;
+                        continue;
+                    }
+                    outcome = taken;
+                }
+                else break;
+                next++;
+                window.Release();
+                if (outcome.Failure is not null) throw RemoteErrors.Rebuild(outcome.Failure);
+                foreach (var result in ChunkCodec<TResult>.Decode(outcome.Results!, _runtime.Payloads, "pool results")) yield return result;
+            }
+            enumerating.TrySetResult();
+        }
+        finally
+        {
+            stop.Cancel();
+            enumerating.TrySetResult(); // left early: the job is cancelled below, nothing more is pending
+            _dispatcher.Tell(new PoolDispatcherActor.Cancel(job.Id));
+        }
+    }
+
+    // Reads the input on a thread of its own (user code), a window of chunks ahead of the consumer.
+    private void Feed<T>(PoolJob job, IEnumerable<T> iterable, int chunksize, SemaphoreSlim window, CancellationToken stop)
+    {
+        try
+        {
+            var chunk = 0;
+            var buffer = new List<T>(chunksize);
+            using var items = iterable.GetEnumerator();
+            var more = true;
+            while (more)
+            {
+                window.Wait(stop);
+                buffer.Clear();
+                while (buffer.Count < chunksize && (more = items.MoveNext())) buffer.Add(items.Current);
+                if (buffer.Count == 0) break;
+                job.Ready.Enqueue((chunk, SerializeChunk(buffer.ToArray(), chunk, job.Target)));
+                chunk++;
+                _dispatcher.Tell(new PoolDispatcherActor.ChunksReady(job.Id));
+            }
+            job.InputEnded(chunk);
+            _dispatcher.Tell(new PoolDispatcherActor.ChunksReady(job.Id));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The input itself failed (or a chunk cannot be sent): the consumer sees it in turn.
+            job.Sink.Failed(e);
+            _dispatcher.Tell(new PoolDispatcherActor.Cancel(job.Id));
+        }
+    }
+
+    /// <summary>Collects a Map's chunks; fails at the first exception.</summary>
+    private sealed class MapSink(int chunks, int items, int chunksize, IProgress<MpPoolProgress>? progress) : IPoolJobSink
+    {
+        private readonly byte[][] _results = new byte[chunks][];
+        private readonly TaskCompletionSource<byte[][]> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task _reported = Task.CompletedTask;
+        private int _completedItems;
+
+        public Task<byte[][]> Chunks => _done.Task;
+
+        public void ChunkDone(int chunk, byte[] results)
+        {
+            _results[chunk] = results;
+            if (progress is null) return;
+            var completed = _completedItems += Math.Min(chunksize, items - chunk * chunksize);
+            // Reports run in order, off the dispatcher's thread (IProgress implementations are user code).
+            _reported = _reported.ContinueWith(_ => progress.Report(new MpPoolProgress(completed, items)), TaskScheduler.Default);
+        }
+
+        private volatile bool _failed;
+
+        // Rebuilding the exception calls its constructor (user code): off the dispatcher's thread.
+        public void ChunkFailed(ChunkFailed failure)
+        {
+            _failed = true;
+            Task.Run(() => _done.TrySetException(RemoteErrors.Rebuild(failure)));
+        }
+
+        public void Failed(Exception error)
+        {
+            _failed = true;
+            _done.TrySetException(error);
+        }
+
+        public void Completed()
+        {
+            if (_failed) return;
+            if (progress is null) _done.TrySetResult(_results);
+            else _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Hands an Imap's chunks to its consumer as they come: results, or the exception at the chunk that raised it.</summary>
+    private sealed class StreamSink : IPoolJobSink
+    {
+        private readonly Channel<(int Chunk, byte[]? Results, ChunkFailed? Failure)> _outcomes =
+            Channel.CreateUnbounded<(int, byte[]?, ChunkFailed?)>(new UnboundedChannelOptions { SingleReader = true });
+
+        public void ChunkDone(int chunk, byte[] results) => _outcomes.Writer.TryWrite((chunk, results, null));
+
+        public void ChunkFailed(ChunkFailed failure) => _outcomes.Writer.TryWrite((failure.Chunk, null, failure));
+
+        public void Failed(Exception error) => _outcomes.Writer.TryComplete(error);
+
+        public void Completed() => _outcomes.Writer.TryComplete();
+
+        /// <summary>The next chunk's outcome; null at the end; throws the job's own failure (not a task's, which comes in its place).</summary>
+        public (int Chunk, byte[]? Results, ChunkFailed? Failure)? Take()
+        {
+            var reader = _outcomes.Reader;
+            while (true)
+            {
+                if (reader.TryRead(out var outcome)) return outcome;
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using Akka.Actor;
+using Multiprocessing.Messages.Pools;
+
+namespace Multiprocessing.Pools;
+
+/// <summary>
+/// The pool's side on the node that created it. The cluster router deploys the workers (and new
+/// ones on nodes that join later); each worker announces itself here, and this actor hands out
+/// chunks round-robin to the workers that have credit (at most chunks-in-flight-per-worker each).
+/// It knows which worker holds which chunk, so the chunks of a worker that dies go to the others.
+/// </summary>
+internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
+{
+    public sealed record Submit(PoolJob Job);
+    public sealed record ChunksReady(long JobId);
+    public sealed record Cancel(long JobId);
+    public sealed record Terminate(string Reason);
+    private sealed record NoWorkerTimedOut;
+
+    private sealed class Worker(IActorRef actor)
+    {
+        public IActorRef Actor { get; } = actor;
+        public LinkedList<(PoolJob Job, int Chunk, byte[] Items)> Held { get; } = new();
+
+        /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
+        public bool Isolating { get; set; }
+    }
+
+    private readonly PoolSettings _settings;
+    private readonly List<Worker> _workers = [];
+    private readonly List<PoolJob> _jobs = []; // oldest first: earlier calls are served first
+    private int _next;
+    private string? _terminated;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public PoolDispatcherActor(PoolSettings settings)
+    {
+        _settings = settings;
+
+        Receive<PoolWorkerReady>(ready =>
+        {
+            if (_terminated is not null || _workers.Any(w => w.Actor.Equals(ready.Worker))) return;
+            Context.Watch(ready.Worker);
+            _workers.Add(new Worker(ready.Worker));
+            Timers.Cancel(nameof(NoWorkerTimedOut));
+            Dispatch();
+        });
+
+        Receive<Submit>(submit =>
+        {
+            if (_terminated is not null)
+            {
+                submit.Job.Sink.Failed(new MpPoolException(_terminated));
+                return;
+            }
+            _jobs.Add(submit.Job);
+            Settle(submit.Job);
+            Dispatch();
+        });
+
+        Receive<ChunksReady>(ready =>
+        {
+            if (Find(ready.JobId) is { } job) Settle(job);
+            Dispatch();
+        });
+
+        Receive<ChunkDone>(done => Answered(done.JobId, done.Chunk, job => job.Sink.ChunkDone(done.Chunk, done.Results)));
+
+        Receive<ChunkFailed>(failed => Answered(failed.JobId, failed.Chunk, job => job.Sink.ChunkFailed(failed)));
+
+        Receive<Cancel>(cancel =>
+        {
+            if (Find(cancel.JobId) is { } job) Forget(job);
+            Dispatch();
+        });
+
+        Receive<Terminated>(terminated =>
+        {
+            var worker = _workers.Find(w => w.Actor.Equals(terminated.ActorRef));
+            if (worker is null) return;
+            _workers.Remove(worker);
+            // The chunk running may not be the oldest held (its predecessor's answer can die with the
+            // node), so every chunk held counts the death; each then runs alone on its next worker.
+            foreach (var (job, chunk, items) in worker.Held)
+            {
+                if (!_jobs.Contains(job)) continue;
+                job.Retries.Enqueue((chunk, items));
+                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
+                if (deaths < _settings.MaxChunkAttempts) continue;
+                job.Sink.Failed(new MpPoolException(
+                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {terminated.ActorRef.Path.Address}); " +
+                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
+                Forget(job);
+            }
+            foreach (var job in _jobs) ReorderRetries(job);
+            WatchForNoWorkers();
+            Dispatch();
+        });
+
+        Receive<NoWorkerTimedOut>(_ =>
+        {
+            if (_workers.Count > 0) return;
+            foreach (var job in _jobs.ToList())
+            {
+                job.Sink.Failed(new MpPoolException(
+                    $"No pool worker was available for {_settings.NoWorkerTimeout.TotalSeconds:0.#} s (multiprocessing.pool.no-worker-timeout): " +
+                    $"no worker node with the role '{_settings.WorkerRole}' is up."));
+                Forget(job);
+            }
+        });
+
+        Receive<Terminate>(terminate =>
+        {
+            _terminated = terminate.Reason;
+            foreach (var job in _jobs.ToList())
+            {
+                job.Sink.Failed(new MpPoolException(terminate.Reason));
+                Forget(job);
+            }
+            Sender.Tell(Akka.Done.Instance);
+        });
+    }
+
+    private PoolJob? Find(long jobId) => _jobs.Find(j => j.Id == jobId);
+
+    private void Answered(long jobId, int chunk, Action<PoolJob> report)
+    {
+        var worker = _workers.Find(w => w.Actor.Equals(Sender));
+        if (worker is not null)
+        {
+            var node = worker.Held.First;
+            while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
+            if (node is not null) worker.Held.Remove(node);
+            if (worker.Held.Count == 0) worker.Isolating = false;
+        }
+        // A chunk retried because its worker's death was seen before its answer is answered twice: the first answer counts.
+        if (Find(jobId) is { } job && job.Answered.Add(chunk))
+        {
+            report(job);
+            Settle(job);
+        }
+        Dispatch();
+    }
+
+    // A job is over once every chunk of its input has been answered.
+    private void Settle(PoolJob job)
+    {
+        if (job.TotalChunks < 0 || job.Answered.Count < job.TotalChunks) return;
+        job.Sink.Completed();
+        Forget(job);
+    }
+
+    private void Forget(PoolJob job)
+    {
+        _jobs.Remove(job);
+        foreach (var worker in job.WorkersWithTarget) worker.Tell(new ForgetJob(job.Id), Self);
+        foreach (var worker in _workers)
+        {
+            var node = worker.Held.First;
+            while (node is not null)
+            {
+                var next = node.Next;
+                if (node.Value.Job == job) worker.Held.Remove(node); // its answer will find no job
+                node = next;
+            }
+        }
+    }
+
+    // Retried chunks go first, in input order.
+    private static void ReorderRetries(PoolJob job)
+    {
+        if (job.Retries.Count < 2) return;
+        var sorted = job.Retries.OrderBy(r => r.Chunk).ToList();
+        job.Retries.Clear();
+        foreach (var retry in sorted) job.Retries.Enqueue(retry);
+    }
+
+    private void WatchForNoWorkers()
+    {
+        if (_workers.Count == 0 && _jobs.Count > 0 && !Timers.IsTimerActive(nameof(NoWorkerTimedOut)))
+            Timers.StartSingleTimer(nameof(NoWorkerTimedOut), new NoWorkerTimedOut(), _settings.NoWorkerTimeout);
+    }
+
+    /// <summary>Round-robin over the workers: one chunk to each worker with credit per pass, until no credit or no chunk is left.</summary>
+    private void Dispatch()
+    {
+        WatchForNoWorkers();
+        var progress = true;
+        while (progress && _workers.Count > 0)
+        {
+            progress = false;
+            for (var i = 0; i < _workers.Count; i++)
+            {
+                var worker = _workers[_next++ % _workers.Count];
+                if (worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
+                // A busy worker is topped up only while there is plenty left: at the tail, a chunk queued
+                // behind a long one would wait while another worker idles. A retry waits for an idle worker.
+                if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count) <= _workers.Count)) continue;
+                if (NextChunk(idle: worker.Held.Count == 0) is not { } next) continue;
+                var (job, chunk, items, retry) = next;
+                worker.Isolating = retry;
+                var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
+                worker.Held.AddLast((job, chunk, items));
+                worker.Actor.Tell(new RunChunk(job.Id, chunk, target, items), Self);
+                progress = true;
+            }
+        }
+    }
+
+    // Retries first, and only to an idle worker; then fresh chunks in call order.
+    private (PoolJob Job, int Chunk, byte[] Items, bool Retry)? NextChunk(bool idle)
+    {
+        if (idle)
+            foreach (var job in _jobs)
+                while (job.Retries.TryDequeue(out var retry))
+                    if (!job.Answered.Contains(retry.Chunk)) return (job, retry.Chunk, retry.Items, true);
+        foreach (var job in _jobs)
+            if (job.Ready.TryDequeue(out var ready)) return (job, ready.Chunk, ready.Items, false);
+        return null;
+    }
+
+    public static Props Props(PoolSettings settings) => Akka.Actor.Props.Create(() => new PoolDispatcherActor(settings));
+}

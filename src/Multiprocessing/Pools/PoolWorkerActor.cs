@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Multiprocessing.Messages.Pools;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Pools;
+
+/// <summary>
+/// One pool worker (a routee of the pool's cluster router), deployed on a worker node. Chunks are
+/// queued to a dedicated thread that runs the user's code, never a dispatcher thread. The thread
+/// keeps the job targets it was sent; after <c>maxtasksperchild</c> chunks it hands over to a fresh
+/// thread that runs the initializer again (Python replaces the worker process).
+/// </summary>
+internal sealed class PoolWorkerActor : ReceiveActor
+{
+    private readonly IActorRef _dispatcher;
+    private readonly byte[] _initializer;
+    private readonly int _maxTasksPerChild;
+    private static int _workerCounter;
+    private readonly BlockingCollection<object> _work = new();
+    private IActorRef? _output;
+    private IActorRef _self = ActorRefs.Nobody;
+    private PayloadSerializer _payloads = null!;
+    private string _name = "";
+
+    /// <param name="initializer">The serialized <see cref="PoolInitializer"/>, or empty for none.</param>
+    /// <param name="maxTasksPerChild">Chunks a thread runs before it is replaced; 0 for no limit.</param>
+    public PoolWorkerActor(IActorRef dispatcher, byte[] initializer, int maxTasksPerChild)
+    {
+        _dispatcher = dispatcher;
+        _initializer = initializer;
+        _maxTasksPerChild = maxTasksPerChild;
+        Receive<RunChunk>(run => _work.Add(run));
+        Receive<ForgetJob>(forget => _work.Add(forget));
+    }
+
+    protected override void PreStart()
+    {
+        _self = Self;
+        // The node's own serializer and frame size, so the worker needs nothing but its actor system.
+        var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        _payloads = PayloadSerializer.Of(Context.System, frame);
+        _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
+        _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;
+        StartThread(new Dictionary<long, PoolTarget>());
+        _dispatcher.Tell(new PoolWorkerReady(Self), Self);
+    }
+
+    protected override void PostStop() => _work.CompleteAdding();
+
+    private void StartThread(Dictionary<long, PoolTarget> targets) =>
+        new Thread(() => Serve(targets)) { IsBackground = true, Name = "pool-worker " + _name }.Start();
+
+    private void Serve(Dictionary<long, PoolTarget> targets)
+    {
+        // Like Python's ForkPoolWorker-N: a process of its own for Mp.CurrentProcess(), whose Console
+        // lines go to the coordinator's stdout as a process's do. A replaced worker is a new one.
+        ProcessScope? scope = null;
+        if (_output is { } output)
+        {
+            var name = $"{NodeRuntime.Current?.HostName}:PoolWorker-{Interlocked.Increment(ref _workerCounter)}";
+            ProcessScope.Enter(scope = new ProcessScope(MpProcess.ForMain(name), line => output.Tell(line, ActorRefs.NoSender)));
+        }
+        Exception? initializerFailure = null;
+        if (_initializer.Length > 0)
+        {
+            try
+            {
+                ((PoolInitializer)_payloads.Deserialize(_initializer, "the pool initializer")).Run();
+            }
+            catch (Exception e)
+            {
+                initializerFailure = new InvalidOperationException($"The pool initializer failed in {_name}: {e.GetType().Name}: {e.Message}", e);
+            }
+        }
+
+        var tasks = 0;
+        foreach (var work in _work.GetConsumingEnumerable())
+        {
+            if (work is ForgetJob forget)
+            {
+                targets.Remove(forget.JobId);
+                continue;
+            }
+            var run = (RunChunk)work;
+            var answer = Execute(run, targets, initializerFailure);
+            scope?.Flush();
+            _dispatcher.Tell(answer, _self);
+            if (_maxTasksPerChild > 0 && ++tasks >= _maxTasksPerChild)
+            {
+                StartThread(targets);
+                return;
+            }
+        }
+    }
+
+    private object Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)
+    {
+        try
+        {
+            if (initializerFailure is not null) throw initializerFailure;
+            if (run.Target is not null) targets[run.JobId] = (PoolTarget)_payloads.Deserialize(run.Target, "the pool's function");
+            if (!targets.TryGetValue(run.JobId, out var target))
+                throw new InvalidOperationException($"Pool worker {_name} was sent a chunk of job {run.JobId} without its function.");
+            return new ChunkDone(run.JobId, run.Chunk, target.Run(run.Items, _payloads, run.Chunk));
+        }
+        catch (Exception e)
+        {
+            return new ChunkFailed(run.JobId, run.Chunk, e.GetType().AssemblyQualifiedName ?? e.GetType().FullName ?? e.GetType().Name,
+                Bounded(e.Message), Bounded(e.StackTrace ?? ""), _name);
+        }
+    }
+
+    // An error must always fit its frame: a huge message would otherwise be dropped with the answer.
+    private static string Bounded(string text) => text.Length <= 64 * 1024 ? text : text[..(64 * 1024)] + " [...]";
+
+    public static Props Props(IActorRef dispatcher, byte[] initializer, int maxTasksPerChild) =>
+        Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild));
+}

@@ -1,0 +1,186 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Multiprocessing.Messages.Pools;
+using Multiprocessing.Pools;
+
+namespace Multiprocessing.Tests.Pools;
+
+/// <summary>The pool's dispatcher, with probes standing in for the pool workers on the worker nodes.</summary>
+public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, LazyChunksAhead: 4,
+        MaxChunkAttempts: 2, NoWorkerTimeout: TimeSpan.FromSeconds(1), WorkerRole: "worker");
+
+    private static readonly byte[] Target = [42];
+
+    private sealed class Sink : IPoolJobSink
+    {
+        public List<int> Done { get; } = [];
+        public List<ChunkFailed> TaskFailures { get; } = [];
+        public TaskCompletionSource<Exception?> Outcome { get; } = new();
+        public void ChunkDone(int chunk, byte[] results) { lock (Done) Done.Add(chunk); }
+        public void ChunkFailed(ChunkFailed failure) { lock (TaskFailures) TaskFailures.Add(failure); }
+        public void Failed(Exception error) => Outcome.TrySetResult(error);
+        public void Completed() => Outcome.TrySetResult(null);
+    }
+
+    private static PoolJob Job(long id, int chunks, Sink sink)
+    {
+        var job = new PoolJob(id, Target, sink);
+        for (var i = 0; i < chunks; i++) job.Ready.Enqueue((i, [(byte)i]));
+        job.InputEnded(chunks);
+        return job;
+    }
+
+    /// <summary>How the job ended: null when completed, else its failure; throws if it did not end in time.</summary>
+    private static Exception? Settled(Sink sink) => sink.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+
+    private TestProbe Worker(IActorRef dispatcher)
+    {
+        var worker = CreateTestProbe();
+        dispatcher.Tell(new PoolWorkerReady(worker.Ref), worker.Ref);
+        return worker;
+    }
+
+    private static void Answer(TestProbe worker, IActorRef dispatcher, RunChunk run) =>
+        worker.Send(dispatcher, new ChunkDone(run.JobId, run.Chunk, run.Items));
+
+    [Fact]
+    public void Chunks_go_round_robin_within_each_workers_credit_and_the_target_travels_once_per_worker()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var first = Worker(dispatcher);
+        var second = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 6, sink)));
+
+        var a1 = first.ExpectMsg<RunChunk>();
+        var a2 = first.ExpectMsg<RunChunk>();
+        var b1 = second.ExpectMsg<RunChunk>();
+        var b2 = second.ExpectMsg<RunChunk>();
+        Assert.Equal([0, 1, 2, 3], new[] { a1.Chunk, a2.Chunk, b1.Chunk, b2.Chunk }.Order());
+        Assert.Equal(1, Math.Abs(a1.Chunk - b1.Chunk)); // one each per pass
+        Assert.Equal(Target, a1.Target);
+        Assert.Null(a2.Target);
+        Assert.Equal(Target, b1.Target);
+        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no credit left
+
+        // Two chunks left for two workers: a busy worker is not topped up any more, an idle one is.
+        Answer(first, dispatcher, a1);
+        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Answer(first, dispatcher, a2);
+        var a3 = first.ExpectMsg<RunChunk>();
+        Assert.Equal(4, a3.Chunk);
+        Assert.Null(a3.Target);
+        Answer(second, dispatcher, b1);
+        Answer(second, dispatcher, b2);
+        var b3 = second.ExpectMsg<RunChunk>();
+        Assert.Equal(5, b3.Chunk);
+        Answer(first, dispatcher, a3);
+        Answer(second, dispatcher, b3);
+
+        Assert.Null(Settled(sink));
+        Assert.Equal(6, sink.Done.Count);
+        first.FishForMessage(m => m is ForgetJob { JobId: 1 });
+        second.FishForMessage(m => m is ForgetJob { JobId: 1 });
+    }
+
+    [Fact]
+    public void The_chunks_of_a_worker_that_dies_run_again_alone_on_another_worker()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var doomed = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, sink)));
+        Assert.Equal(0, doomed.ExpectMsg<RunChunk>().Chunk);
+        Assert.Equal(1, doomed.ExpectMsg<RunChunk>().Chunk);
+
+        var survivor = Worker(dispatcher);
+        var fresh = survivor.ExpectMsg<RunChunk>();
+        Assert.Equal(2, fresh.Chunk);
+        Assert.Equal(Target, fresh.Target); // a new worker gets the target with its first chunk
+        Sys.Stop(doomed.Ref);
+        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // a retry waits for an idle worker
+
+        Answer(survivor, dispatcher, fresh);
+        var retry = survivor.ExpectMsg<RunChunk>();
+        Assert.Equal(0, retry.Chunk);
+        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // alone: nothing else while it runs
+        Answer(survivor, dispatcher, retry);
+        var next = survivor.ExpectMsg<RunChunk>();
+        Assert.Equal(1, next.Chunk);
+        Answer(survivor, dispatcher, next);
+
+        Assert.Null(Settled(sink));
+        Assert.Equal([0, 1, 2], sink.Done.Order());
+    }
+
+    [Fact]
+    public void An_answer_that_arrives_after_its_workers_death_counts_once_and_is_not_run_again()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var doomed = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 2, sink)));
+        var run = doomed.ExpectMsg<RunChunk>();
+        Sys.Stop(doomed.Ref);
+        Watch(doomed.Ref);
+        ExpectTerminated(doomed.Ref);
+
+        dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items), doomed.Ref); // the late answer
+        var survivor = Worker(dispatcher);
+        var next = survivor.ExpectMsg<RunChunk>();
+        Assert.NotEqual(run.Chunk, next.Chunk);
+        Answer(survivor, dispatcher, next);
+        Assert.Null(Settled(sink));
+        survivor.FishForMessage(m => m is ForgetJob);
+        Assert.Equal([0, 1], sink.Done.Order());
+    }
+
+    [Fact]
+    public void A_chunk_that_kills_its_workers_fails_the_job_after_max_chunk_attempts()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var sink = new Sink();
+        var first = Worker(dispatcher);
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 1, sink)));
+        first.ExpectMsg<RunChunk>();
+        var second = Worker(dispatcher);
+        Sys.Stop(first.Ref);
+        second.ExpectMsg<RunChunk>();
+        Sys.Stop(second.Ref);
+
+        var error = Assert.IsType<MpPoolException>(Settled(sink));
+        Assert.Contains("lost its worker 2 times", error.Message);
+    }
+
+    [Fact]
+    public void Work_fails_when_no_worker_shows_up_in_time_and_a_cancelled_job_sends_nothing_more()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var lonely = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, lonely)));
+        Assert.Contains("no-worker-timeout", Settled(lonely)!.Message);
+
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 10, sink)));
+        dispatcher.Tell(new PoolDispatcherActor.Cancel(2));
+        var worker = Worker(dispatcher);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Terminate_fails_pending_work_and_refuses_new_work()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var pending = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, pending)));
+        dispatcher.Tell(new PoolDispatcherActor.Terminate("terminated by the test"));
+        ExpectMsg<Akka.Done>();
+        Assert.Equal("terminated by the test", Settled(pending)!.Message);
+
+        var late = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 1, late)));
+        Assert.IsType<MpPoolException>(Settled(late));
+    }
+}

@@ -1,0 +1,80 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Pools;
+
+/// <summary>Pools on clusters of their own whose worker nodes die or join while a Map runs.</summary>
+[Collection(ClusterCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class PoolFaultTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_worker_node_killed_in_the_middle_of_a_map_leaves_a_complete_correct_result()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        using var pool = mp.Pool();
+        var victim = OsProcesses.WorkersWith(mp.Address + " --name worker-")[0];
+        var started = mp.Queue<int>();
+        var map = Task.Run(() => pool.Map(PoolTargets.DoubleButHangOn(victim, started), Enumerable.Range(0, 40), chunksize: 1));
+
+        while (started.Get(true, Patience) != victim) { } // the victim holds chunks now
+        System.Diagnostics.Process.GetProcessById(victim).Kill();
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(x => x * 2), await map.WaitAsync(Patience));
+        Assert.False(OsProcesses.IsAlive(victim));
+    }
+
+    [Fact]
+    public async Task A_task_that_keeps_killing_its_worker_fails_after_the_configured_attempts_and_the_pool_goes_on()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 3, Config = "multiprocessing.pool.max-chunk-attempts = 2" });
+        using var pool = mp.Pool();
+        var nodes = OsProcesses.WorkersWith(mp.Address + " --name worker-");
+
+        var error = await Assert.ThrowsAsync<MpPoolException>(() => Task.Run(() => pool.Map(PoolTargets.KillMyNodeAtThree, Enumerable.Range(0, 10), chunksize: 1)).WaitAsync(Patience));
+        Assert.Contains("Chunk 3", error.Message);
+        Assert.Contains("max-chunk-attempts = 2", error.Message);
+        Assert.Equal(2, nodes.Count(pid => !OsProcesses.IsAlive(pid)));
+
+        Assert.Equal([0, 2, 4], pool.Map(PoolTargets.Double, Enumerable.Range(0, 3)));
+    }
+
+    [Fact]
+    public async Task A_worker_started_by_hand_while_a_map_runs_receives_chunks()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });
+        DotnetProgram? late = null;
+        try
+        {
+            using var pool = mp.Pool();
+            var first = OsProcesses.WorkersWith(mp.Address + " --name worker-")[0];
+            var gate = mp.Queue<int>();
+            var seen = mp.Queue<int>();
+            var map = Task.Run(() => pool.Map(PoolTargets.PidGatedOn(first, gate, seen), Enumerable.Range(0, 40), chunksize: 1));
+
+            late = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "late", "--assembly", typeof(PoolTargets).Assembly.Location);
+            Assert.Equal(late.Process.Id, seen.Get(true, Patience)); // the first worker is stalled: the late one ran a chunk
+            gate.Put(1);
+
+            var pids = await map.WaitAsync(Patience);
+            Assert.Equal(40, pids.Count);
+            Assert.Contains(late.Process.Id, pids);
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+        }
+        Assert.Equal(0, late!.WaitForExit(TimeSpan.FromSeconds(15)));
+        late.Dispose();
+    }
+
+    [Fact]
+    public async Task Work_without_any_worker_node_fails_after_the_configured_time()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 0, Config = "multiprocessing.pool.no-worker-timeout = 1s" });
+        using var pool = mp.Pool();
+        var error = Assert.Throws<MpPoolException>(() => pool.Map(PoolTargets.Double, [1]));
+        Assert.Contains("no-worker-timeout", error.Message);
+    }
+}
