@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+
+namespace Multiprocessing.Values;
+
+/// <summary>
+/// The same-host home of a Value or Array: a file under /dev/shm (or the temp folder where there
+/// is none) mapped by every process of this host that uses it. A 64-byte header holds Python's
+/// default lock, an RLock, then come the elements. Each process maps a segment once.
+/// </summary>
+/// <remarks>
+/// The lock word is 0 when free, else the owner's pid, with <see cref="WaitersBit"/> set once a
+/// waiter sleeps on it (Drepper's futex mutex, with the pid in the word so that a waiter sees a
+/// dead holder). The owner's thread (or a synthetic owner of the actor serving other hosts),
+/// recursion count and start time are only written by the owner while it holds the word.
+/// </remarks>
+internal sealed unsafe class SharedSegment
+{
+    private const int HeaderSize = 64;
+    private const int Magic = 0x4D505641; // "MPVA"
+    private const int WaitersBit = 1 << 30;
+    private const int PidMask = WaitersBit - 1;
+    private const int SpinTries = 64;
+    private static readonly TimeSpan LivenessCheck = TimeSpan.FromMilliseconds(100);
+    private static readonly ConcurrentDictionary<string, SharedSegment> Mapped = new();
+    private static readonly int Pid = Environment.ProcessId;
+
+    // Files this process created and has not removed yet: removed at the latest when it exits.
+    private static readonly ConcurrentDictionary<string, byte> Owned = new();
+
+    static SharedSegment() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var path in Owned.Keys) TryDelete(path);
+    };
+
+    // Header offsets.
+    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28;
+
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+
+    private SharedSegment(string path, MemoryMappedFile file, MemoryMappedViewAccessor view)
+    {
+        Path = path;
+        _file = file;
+        _view = view;
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _base = pointer + view.PointerOffset;
+    }
+
+    public string Path { get; }
+
+    public int DataSize => *(int*)(_base + SizeAt);
+
+    public byte* Data => _base + HeaderSize;
+
+    private int* Word => (int*)(_base + WordAt);
+    private ref int OwnerThread => ref *(int*)(_base + OwnerThreadAt);
+    private ref int Count => ref *(int*)(_base + CountAt);
+    private ref long OwnerStart => ref *(long*)(_base + OwnerStartAt);
+
+    /// <summary>Where segments are made: /dev/shm (memory) where there is one.</summary>
+    public static string Folder { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+
+    /// <summary>A new segment holding <paramref name="data"/>, mapped here; the caller unlinks it when its owner ends.</summary>
+    public static SharedSegment Create(ReadOnlySpan<byte> data)
+    {
+        var path = System.IO.Path.Combine(Folder, $"mp-value-{Pid}-{Guid.NewGuid():N}");
+        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            var header = new byte[HeaderSize];
+            BitConverter.TryWriteBytes(header.AsSpan(MagicAt), Magic);
+            BitConverter.TryWriteBytes(header.AsSpan(SizeAt), data.Length);
+            stream.Write(header);
+            stream.Write(data);
+        }
+        Owned[path] = 0;
+        return Open(path) ?? throw new IOException($"The shared-memory segment {path} could not be mapped.");
+    }
+
+    /// <summary>This process's mapping of <paramref name="path"/>, made on first use; null if it cannot be opened (gone, or another machine's).</summary>
+    public static SharedSegment? Open(string path)
+    {
+        if (Mapped.TryGetValue(path, out var mapped)) return mapped;
+        lock (Mapped)
+        {
+            if (Mapped.TryGetValue(path, out mapped)) return mapped;
+            MemoryMappedFile file;
+            try
+            {
+                file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+            var segment = new SharedSegment(path, file, file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite));
+            if (*(int*)(segment._base + MagicAt) != Magic) return null;
+            Mapped[path] = segment;
+            return segment;
+        }
+    }
+
+    /// <summary>Removes the file: processes that mapped it keep their mapping, none can map it any more.</summary>
+    public void Unlink()
+    {
+        Owned.TryRemove(Path, out _);
+        TryDelete(Path);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Already gone, or not ours to delete: either way no one can map it after us.
+        }
+    }
+
+    public T Read<T>(int index) where T : unmanaged => Unsafe.ReadUnaligned<T>(Data + index * sizeof(T));
+
+    public void Write<T>(int index, T value) where T : unmanaged => Unsafe.WriteUnaligned(Data + index * sizeof(T), value);
+
+    public void ReadBytes(int offset, Span<byte> into) => new ReadOnlySpan<byte>(Data + offset, into.Length).CopyTo(into);
+
+    public void WriteBytes(int offset, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Data + offset, bytes.Length));
+
+    /// <summary>True if <paramref name="thread"/> of this process holds the lock.</summary>
+    public bool IsOwnedBy(int thread) => (Volatile.Read(ref *Word) & PidMask) == Pid && Volatile.Read(ref OwnerThread) == thread;
+
+    /// <summary>
+    /// Takes the lock for <paramref name="thread"/> of this process (again, if it holds it): at once,
+    /// or waiting until <paramref name="timeout"/> (null: no limit) or the cancellation. A holder
+    /// that died is replaced, and the segment remembers it for <see cref="ConsumeAbandoned"/>.
+    /// </summary>
+    public bool Acquire(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (IsOwnedBy(thread))
+        {
+            Count++;
+            return true;
+        }
+        if (TryTake(thread)) return true;
+        for (var spin = new SpinWait(); spin.Count < SpinTries; spin.SpinOnce(sleep1Threshold: -1))
+            if (Volatile.Read(ref *Word) == 0 && TryTake(thread)) return true;
+        if (!block) return false;
+
+        var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
+        while (true)
+        {
+            var word = Volatile.Read(ref *Word);
+            if (word == 0)
+            {
+                if (Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, 0) == 0) return Took(thread);
+                continue;
+            }
+            if ((word & WaitersBit) == 0 && Interlocked.CompareExchange(ref *Word, word | WaitersBit, word) != word) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0) return false;
+            NativeWait.Wait(Word, word | WaitersBit, TimeSpan.FromMilliseconds(Math.Min(left, (long)LivenessCheck.TotalMilliseconds)));
+            var holder = Volatile.Read(ref *Word);
+            if (holder != 0 && (holder & PidMask) != Pid && !NativeWait.IsAlive(holder & PidMask, Volatile.Read(ref OwnerStart))
+                && Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, holder) == holder)
+            {
+                Volatile.Write(ref *(int*)(_base + AbandonedAt), 1);
+                return Took(thread);
+            }
+        }
+    }
+
+    /// <summary>One release by <paramref name="thread"/>; the last one frees the lock and wakes a waiter.</summary>
+    public void Release(int thread)
+    {
+        if (!IsOwnedBy(thread)) throw new SynchronizationLockException("cannot release un-acquired lock");
+        if (--Count > 0) return;
+        OwnerThread = 0;
+        OwnerStart = 0;
+        if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0) NativeWait.Wake(Word, 1);
+    }
+
+    /// <summary>True once after the lock was taken from a holder that had died.</summary>
+    public bool ConsumeAbandoned() => Interlocked.Exchange(ref *(int*)(_base + AbandonedAt), 0) == 1;
+
+    /// <summary>Wakes every waiter so that each checks its cancellation.</summary>
+    public void WakeAll() => NativeWait.Wake(Word, int.MaxValue);
+
+    private bool TryTake(int thread) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(thread);
+
+    private bool Took(int thread)
+    {
+        OwnerThread = thread;
+        OwnerStart = NativeWait.OwnStartTime;
+        Count = 1;
+        return true;
+    }
+}
