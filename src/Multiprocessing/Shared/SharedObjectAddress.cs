@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Shared;
@@ -15,17 +16,18 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     public IActorRef Target { get; } = target;
     public string? EntityId { get; } = entityId;
 
-    [NonSerialized] private NodeRuntime? _runtime;
+    // Beside the address, not in a field: Hyperion serializes [NonSerialized] fields too.
+    private static readonly ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
 
     /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
     public SharedObjectAddress Bind(NodeRuntime runtime)
     {
-        _runtime = runtime;
+        Runtimes.AddOrUpdate(this, runtime);
         return this;
     }
 
-    public NodeRuntime Runtime => _runtime ??= NodeRuntime.CurrentOrOnDemand
-        ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+    public NodeRuntime Runtime => Runtimes.GetValue(this, _ => NodeRuntime.CurrentOrOnDemand
+        ?? throw new InvalidOperationException("No multiprocessing cluster runs here."));
 
     /// <summary>Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).</summary>
     public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>

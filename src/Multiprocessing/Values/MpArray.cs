@@ -13,7 +13,6 @@ namespace Multiprocessing;
 public sealed class MpArray<T> where T : unmanaged
 {
     private readonly SharedValueRef _ref;
-    [NonSerialized] private ValueLock? _lock;
 
     internal MpArray(SharedValueRef reference)
     {
@@ -69,7 +68,7 @@ public sealed class MpArray<T> where T : unmanaged
     public T[] ToArray() => this[..];
 
     /// <summary>The object's RLock; <see cref="InvalidOperationException"/> for an Array made with <c>lock: false</c> (Python's RawArray).</summary>
-    public IMpLock GetLock() => _lock ??= _ref.HasLock ? new ValueLock(_ref)
+    public IMpLock GetLock() => _ref.HasLock ? _ref.Lock
         : throw new InvalidOperationException("This Array was created with lock: false (Python's RawArray): it has no lock.");
 
     /// <summary>The raw object (Python's <c>get_obj()</c>): the same memory, read and written without taking the lock.</summary>

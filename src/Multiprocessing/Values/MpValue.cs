@@ -13,7 +13,6 @@ namespace Multiprocessing;
 public sealed class MpValue<T> where T : unmanaged
 {
     private readonly SharedValueRef _ref;
-    [NonSerialized] private ValueLock? _lock;
 
     internal MpValue(SharedValueRef reference)
     {
@@ -35,7 +34,7 @@ public sealed class MpValue<T> where T : unmanaged
     }
 
     /// <summary>The object's RLock; <see cref="InvalidOperationException"/> for a Value made with <c>lock: false</c> (Python's RawValue).</summary>
-    public IMpLock GetLock() => _lock ??= _ref.HasLock ? new ValueLock(_ref)
+    public IMpLock GetLock() => _ref.HasLock ? _ref.Lock
         : throw new InvalidOperationException("This Value was created with lock: false (Python's RawValue): it has no lock.");
 
     /// <summary>The raw object (Python's <c>get_obj()</c>): the same memory, read and written without taking the lock.</summary>

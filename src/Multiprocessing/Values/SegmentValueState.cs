@@ -15,7 +15,7 @@ internal sealed class SegmentValueState(SharedSegment segment, bool withLock) : 
     // Not a managed thread id (those are positive): the owner that stands for every remote holder.
     private const int RemoteOwner = -1;
 
-    [NonSerialized] private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationTokenSource _closed = new();
     private bool _waiting;
 
     public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -50,16 +51,21 @@ internal sealed class SharedValueRef
     /// <summary>Handles use the actor even on the segment's host (<see cref="ValueHome.SegmentViaActor"/>).</summary>
     public bool ViaActor { get; }
 
-    [NonSerialized] private IValueBacking? _backing;
+    // Beside the reference, never in it: each process maps or reaches the object its own way.
+    private static readonly ConditionalWeakTable<SharedValueRef, IValueBacking> Backings = new();
+    private static readonly ConditionalWeakTable<SharedValueRef, ValueLock> Locks = new();
 
     public bool Locked => HasLock && !Raw;
 
-    public SharedValueRef AsRaw() => new(Address, Length, HasLock, SegmentPath, HostId, ViaActor) { Raw = true, _backing = _backing };
+    public SharedValueRef AsRaw() => new(Address, Length, HasLock, SegmentPath, HostId, ViaActor) { Raw = true };
 
     /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
     public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
 
-    public IValueBacking Backing => _backing ??= Resolve();
+    public IValueBacking Backing => Backings.GetValue(this, _ => Resolve());
+
+    /// <summary>The object's lock, one per reference in this process.</summary>
+    public ValueLock Lock => Locks.GetValue(this, _ => new ValueLock(this));
 
     private IValueBacking Resolve()
     {
