@@ -35,7 +35,7 @@ internal sealed unsafe class SharedSegment
     };
 
     // Header offsets.
-    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28;
+    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28, OwnerStartPidAt = 32;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -61,6 +61,7 @@ internal sealed unsafe class SharedSegment
     private ref int OwnerThread => ref *(int*)(_base + OwnerThreadAt);
     private ref int Count => ref *(int*)(_base + CountAt);
     private ref long OwnerStart => ref *(long*)(_base + OwnerStartAt);
+    private ref int OwnerStartPid => ref *(int*)(_base + OwnerStartPidAt);
 
     /// <summary>Where segments are made: /dev/shm (memory) where there is one.</summary>
     public static string Folder { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
@@ -166,7 +167,7 @@ internal sealed unsafe class SharedSegment
             if (left <= 0) return false;
             NativeWait.Wait(Word, word | WaitersBit, TimeSpan.FromMilliseconds(Math.Min(left, (long)LivenessCheck.TotalMilliseconds)));
             var holder = Volatile.Read(ref *Word);
-            if (holder != 0 && (holder & PidMask) != Pid && !NativeWait.IsAlive(holder & PidMask, Volatile.Read(ref OwnerStart))
+            if (holder != 0 && (holder & PidMask) != Pid && !NativeWait.IsAlive(holder & PidMask, StartTimeOf(holder & PidMask))
                 && Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, holder) == holder)
             {
                 Volatile.Write(ref *(int*)(_base + AbandonedAt), 1);
@@ -181,7 +182,7 @@ internal sealed unsafe class SharedSegment
         if (!IsOwnedBy(thread)) throw new SynchronizationLockException("cannot release un-acquired lock");
         if (--Count > 0) return;
         OwnerThread = 0;
-        OwnerStart = 0;
+        Volatile.Write(ref OwnerStartPid, 0);
         if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0) NativeWait.Wake(Word, 1);
     }
 
@@ -191,12 +192,22 @@ internal sealed unsafe class SharedSegment
     /// <summary>Wakes every waiter so that each checks its cancellation.</summary>
     public void WakeAll() => NativeWait.Wake(Word, int.MaxValue);
 
+    // The start time the holder wrote, if it is that holder's (a new holder may not have written its own yet).
+    private long StartTimeOf(int pid)
+    {
+        var before = Volatile.Read(ref OwnerStartPid);
+        var start = Volatile.Read(ref OwnerStart);
+        return before == pid && Volatile.Read(ref OwnerStartPid) == pid ? start : 0;
+    }
+
     private bool TryTake(int thread) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(thread);
 
     private bool Took(int thread)
     {
         OwnerThread = thread;
-        OwnerStart = NativeWait.OwnStartTime;
+        Volatile.Write(ref OwnerStartPid, 0);
+        Volatile.Write(ref OwnerStart, NativeWait.OwnStartTime);
+        Volatile.Write(ref OwnerStartPid, Pid);
         Count = 1;
         return true;
     }
