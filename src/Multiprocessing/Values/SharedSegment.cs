@@ -28,6 +28,8 @@ internal sealed unsafe class SharedSegment
 
     // Files this process created and has not removed yet: removed at the latest when it exits.
     private static readonly ConcurrentDictionary<string, byte> Owned = new();
+    private const string FilePrefix = "mp-value-";
+    private static int _swept;
 
     static SharedSegment() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -69,7 +71,8 @@ internal sealed unsafe class SharedSegment
     /// <summary>A new segment holding <paramref name="data"/>, mapped here; the caller unlinks it when its owner ends.</summary>
     public static SharedSegment Create(ReadOnlySpan<byte> data)
     {
-        var path = System.IO.Path.Combine(Folder, $"mp-value-{Pid}-{Guid.NewGuid():N}");
+        if (Interlocked.Exchange(ref _swept, 1) == 0) SweepDeadCreators();
+        var path = System.IO.Path.Combine(Folder, $"{FilePrefix}{Pid}-{Guid.NewGuid():N}");
         using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             var header = new byte[HeaderSize];
@@ -110,6 +113,25 @@ internal sealed unsafe class SharedSegment
     {
         Owned.TryRemove(Path, out _);
         TryDelete(Path);
+    }
+
+    // A creator that was killed could not remove its files: the first segment made in a process removes those of dead creators.
+    private static void SweepDeadCreators()
+    {
+        try
+        {
+            foreach (var path in Directory.EnumerateFiles(Folder, FilePrefix + "*"))
+            {
+                var name = System.IO.Path.GetFileName(path);
+                var dash = name.IndexOf('-', FilePrefix.Length);
+                if (dash > 0 && int.TryParse(name.AsSpan(FilePrefix.Length, dash - FilePrefix.Length), out var creator) && !NativeWait.IsAlive(creator, 0))
+                    TryDelete(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing to sweep here.
+        }
     }
 
     private static void TryDelete(string path)

@@ -62,4 +62,13 @@ public static class ValueTargets
         value.Value = 42;
         mailbox.Put(value);
     }
+
+    /// <summary>Makes a Value, tells where its segment is, and waits until it is killed.</summary>
+    public static void CreateAndWait(MpQueue<string> paths, MpQueue<string> never)
+    {
+        paths.Put(Mp.Context.Value(1).Reference.SegmentPath!);
+        never.Get();
+    }
+
+    public static void CreateOne() => Mp.Context.Value(2);
 }

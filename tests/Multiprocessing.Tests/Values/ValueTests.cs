@@ -257,6 +257,23 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void The_segment_of_a_killed_creator_is_removed_by_the_next_process_that_makes_one()
+    {
+        var paths = Mp.Queue<string>();
+        var never = Mp.Queue<string>();
+        var creator = Mp.Process(ValueTargets.CreateAndWait, paths, never);
+        creator.Start();
+        var path = paths.Get(block: true, Patience);
+        Assert.True(File.Exists(path));
+        creator.Kill();
+        Assert.True(creator.Join(Patience));
+        Assert.True(File.Exists(path)); // nobody could remove it yet
+
+        StartAndJoin(Mp.Process(ValueTargets.CreateOne));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Only_the_typecode_types_can_be_shared()
     {
         Assert.Throws<NotSupportedException>(() => Mp.Value(1m));
