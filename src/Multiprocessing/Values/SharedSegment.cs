@@ -175,6 +175,7 @@ internal sealed unsafe class SharedSegment
         if (!block) return false;
 
         var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
+        var checkHolderAt = Environment.TickCount64 + (long)LivenessCheck.TotalMilliseconds;
         while (true)
         {
             var word = Volatile.Read(ref *Word);
@@ -188,6 +189,9 @@ internal sealed unsafe class SharedSegment
             var left = deadline - Environment.TickCount64;
             if (left <= 0) return false;
             NativeWait.Wait(Word, word | WaitersBit, TimeSpan.FromMilliseconds(Math.Min(left, (long)LivenessCheck.TotalMilliseconds)));
+            // Asking the OS whether the holder lives costs syscalls: once per check interval, not on every wake.
+            if (Environment.TickCount64 < checkHolderAt) continue;
+            checkHolderAt = Environment.TickCount64 + (long)LivenessCheck.TotalMilliseconds;
             var holder = Volatile.Read(ref *Word);
             if (holder != 0 && (holder & PidMask) != Pid && !NativeWait.IsAlive(holder & PidMask, StartTimeOf(holder & PidMask))
                 && Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, holder) == holder)
