@@ -97,12 +97,18 @@ internal sealed unsafe class SharedSegment
             {
                 file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                return null;
+                return null; // gone (its creator ended), or not a file this process may map
             }
-            var segment = new SharedSegment(path, file, file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite));
-            if (*(int*)(segment._base + MagicAt) != Magic) return null;
+            var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
+            if (view.Capacity < HeaderSize || view.ReadInt32(MagicAt) != Magic)
+            {
+                view.Dispose();
+                file.Dispose();
+                return null; // not one of ours
+            }
+            var segment = new SharedSegment(path, file, view);
             Mapped[path] = segment;
             return segment;
         }
