@@ -62,7 +62,20 @@ internal sealed class SharedValueRef
     /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
     public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
 
-    public IValueBacking Backing => Backings.GetValue(this, _ => Resolve());
+    // The last reference used on each thread, so that a loop of reads and writes skips the table.
+    [ThreadStatic] private static SharedValueRef? _lastUsed;
+    [ThreadStatic] private static IValueBacking? _lastBacking;
+
+    public IValueBacking Backing
+    {
+        get
+        {
+            if (ReferenceEquals(_lastUsed, this)) return _lastBacking!;
+            var backing = Backings.GetValue(this, _ => Resolve());
+            (_lastUsed, _lastBacking) = (this, backing);
+            return backing;
+        }
+    }
 
     /// <summary>The object's lock, one per reference in this process.</summary>
     public ValueLock Lock => Locks.GetValue(this, _ => new ValueLock(this));

@@ -44,6 +44,14 @@ public static class ValueTargets
         result.Value = taken ? 1 : 2;
     }
 
+    /// <summary><see cref="TryLock"/> with the lock itself passed to the process, as Python allows.</summary>
+    public static void TryGivenLock(IMpLock lk, MpValue<int> result)
+    {
+        var taken = lk.Acquire(block: false);
+        if (taken) lk.Release();
+        result.Value = taken ? 1 : 2;
+    }
+
     /// <summary>Takes the lock, says so, and waits (for an item that never comes) until it is killed.</summary>
     public static void HoldUntilKilled(MpValue<int> value, MpQueue<string> held, MpQueue<string> never)
     {

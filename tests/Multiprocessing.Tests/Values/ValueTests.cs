@@ -138,6 +138,9 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
         var result = NewValue(home, 0);
         StartAndJoin(ContextFor(home).Process(ValueTargets.TryLock, value, result));
         Assert.Equal(2, result.Value);
+        result.Value = 0;
+        StartAndJoin(ContextFor(home).Process(ValueTargets.TryGivenLock, lk, result));
+        Assert.Equal(2, result.Value);
 
         // Another thread's read waits for the lock, like Python's synchronized get.
         var read = Task.Factory.StartNew(() => value.Value, TaskCreationOptions.LongRunning);
