@@ -15,20 +15,36 @@ internal sealed class SegmentValueState(SharedSegment segment, bool withLock) : 
     // Not a managed thread id (those are positive): the owner that stands for every remote holder.
     private const int RemoteOwner = -1;
 
-    private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationTokenSource _stopWaiting = new();
+    private readonly object _gate = new(); // between the actor and its waiting thread, about _closed
+    private bool _closed;
     private bool _waiting;
+
+    /// <summary>
+    /// Sent to the actor when the creating process ends, before it stops: the segment's lock must not
+    /// stay held by this process's remote owner, or processes still mapping the segment would wait forever.
+    /// </summary>
+    public sealed record CreatorEnded(long RequestId) : ICorrelated;
 
     public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
-        if (request is StorageLockTaken) _waiting = false;
+        switch (request)
+        {
+            case CreatorEnded:
+                lock (_gate) _closed = true;
+                _stopWaiting.Cancel();
+                segment.WakeAll();
+                segment.ReleaseFully(RemoteOwner);
+                return;
+            case StorageLockTaken:
+                _waiting = false;
+                if (_closed) return; // released by CreatorEnded
+                break;
+            case var _ when _closed:
+                caller.Tell(new Messages.Values.ValueRefused(request.RequestId, "The process that created this Value/Array has ended."), host.Self);
+                return;
+        }
         base.Handle(request, caller, host);
-    }
-
-    /// <summary>The creating process ended: a wait for the segment's lock stops.</summary>
-    public void Close()
-    {
-        _closed.Cancel();
-        segment.WakeAll();
     }
 
     protected override int Size => segment.DataSize;
@@ -51,17 +67,21 @@ internal sealed class SegmentValueState(SharedSegment segment, bool withLock) : 
         if (_waiting) return;
         _waiting = true;
         var self = host.Self;
-        var closed = _closed.Token;
+        var stop = _stopWaiting.Token;
         new Thread(() =>
         {
             try
             {
-                segment.Acquire(RemoteOwner, block: true, null, closed);
-                self.Tell(new StorageLockTaken(0));
+                segment.Acquire(RemoteOwner, block: true, null, stop);
             }
             catch (OperationCanceledException)
             {
-                // The creator ended: the actor stops with it.
+                return; // the creator ended: the actor stops with it
+            }
+            lock (_gate)
+            {
+                if (_closed) segment.ReleaseFully(RemoteOwner);
+                else self.Tell(new StorageLockTaken(0));
             }
         }) { IsBackground = true, Name = "mp-value-remote-lock" }.Start();
     }

@@ -218,6 +218,14 @@ internal sealed unsafe class SharedSegment
         if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0) NativeWait.Wake(Word, 1);
     }
 
+    /// <summary>Every hold of <paramref name="thread"/> at once, if it holds the lock.</summary>
+    public void ReleaseFully(int thread)
+    {
+        if (!IsOwnedBy(thread)) return;
+        Count = 1;
+        Release(thread);
+    }
+
     /// <summary>True once after the lock was taken from a holder that had died.</summary>
     public bool ConsumeAbandoned() => Interlocked.Exchange(ref *(int*)(_base + AbandonedAt), 0) == 1;
 

@@ -103,8 +103,8 @@ internal sealed class SharedValueRef
 
         ProcessLife.Of(Mp.CurrentProcess()).OnExit(() =>
         {
+            if (segment is not null) actor.Tell(new SegmentValueState.CreatorEnded(0));
             actor.Tell(PoisonPill.Instance);
-            if (state is SegmentValueState held) held.Close();
             segment?.Unlink();
             return Task.CompletedTask;
         });

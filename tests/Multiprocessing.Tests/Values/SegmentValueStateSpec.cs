@@ -48,7 +48,32 @@ public sealed class SegmentValueStateSpec : Akka.TestKit.Xunit2.TestKit
             actor.Tell(new ValueLockRelease(6, "remote/1"));
             ExpectMsg<ValueDone>();
             Assert.Equal(7, await waiting.WaitAsync(Patience));
-            state.Close();
+            actor.Tell(new SegmentValueState.CreatorEnded(0));
+        }
+        finally
+        {
+            segment.Unlink();
+        }
+    }
+
+    [Fact]
+    public void When_the_creator_ends_the_lock_held_for_remote_holders_is_freed_for_the_processes_mapping_the_segment()
+    {
+        var segment = SharedSegment.Create(BitConverter.GetBytes(1));
+        try
+        {
+            var actor = Sys.ActorOf(SharedObjectActor.Props(new SegmentValueState(segment, withLock: true)));
+            var local = new SegmentValueBacking(segment);
+            var me = Environment.CurrentManagedThreadId;
+            actor.Tell(new ValueLockAcquire(1, "remote/1", Wait: true));
+            ExpectMsg<ValueLockGranted>();
+            Assert.False(local.Acquire(me, block: false, null));
+
+            actor.Tell(new SegmentValueState.CreatorEnded(0));
+            actor.Tell(new ValueRead(2, 0, 4, "remote/1"));
+            Assert.Contains("has ended", ExpectMsg<ValueRefused>().Reason);
+            Assert.True(local.Acquire(me, block: false, null));
+            local.Release(me);
         }
         finally
         {
