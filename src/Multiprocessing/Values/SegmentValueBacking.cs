@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Multiprocessing.Values;
 
 /// <summary>A handle on the host of its segment: reads and writes are plain memory accesses; the lock is the segment's.</summary>
 internal sealed class SegmentValueBacking(SharedSegment segment) : IValueBacking
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T Get<T>(int index, bool locked) where T : unmanaged
     {
         if (!locked) return segment.Read<T>(index);
@@ -12,6 +15,7 @@ internal sealed class SegmentValueBacking(SharedSegment segment) : IValueBacking
         finally { segment.Release(thread); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Set<T>(int index, T value, bool locked) where T : unmanaged
     {
         if (!locked)

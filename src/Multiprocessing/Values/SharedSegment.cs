@@ -152,8 +152,10 @@ internal sealed unsafe class SharedSegment
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     public T Read<T>(int index) where T : unmanaged => Unsafe.ReadUnaligned<T>(Data + index * sizeof(T));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     public void Write<T>(int index, T value) where T : unmanaged => Unsafe.WriteUnaligned(Data + index * sizeof(T), value);
 
     public void ReadBytes(int offset, Span<byte> into) => new ReadOnlySpan<byte>(Data + offset, into.Length).CopyTo(into);
@@ -161,6 +163,7 @@ internal sealed unsafe class SharedSegment
     public void WriteBytes(int offset, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Data + offset, bytes.Length));
 
     /// <summary>True if <paramref name="thread"/> of this process holds the lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     public bool IsOwnedBy(int thread) => (Volatile.Read(ref *Word) & PidMask) == Pid && Volatile.Read(ref OwnerThread) == thread;
 
     /// <summary>
@@ -168,6 +171,7 @@ internal sealed unsafe class SharedSegment
     /// or waiting until <paramref name="timeout"/> (null: no limit) or the cancellation. A holder
     /// that died is replaced, and the segment remembers it for <see cref="ConsumeAbandoned"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     public bool Acquire(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (IsOwnedBy(thread))
@@ -209,6 +213,7 @@ internal sealed unsafe class SharedSegment
     }
 
     /// <summary>One release by <paramref name="thread"/>; the last one frees the lock and wakes a waiter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     public void Release(int thread)
     {
         if (!IsOwnedBy(thread)) throw new SynchronizationLockException("cannot release un-acquired lock");
@@ -240,8 +245,10 @@ internal sealed unsafe class SharedSegment
         return before == pid && Volatile.Read(ref OwnerStartPid) == pid ? start : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     private bool TryTake(int thread) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(thread);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     private bool Took(int thread)
     {
         OwnerThread = thread;
