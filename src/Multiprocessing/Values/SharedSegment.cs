@@ -37,7 +37,7 @@ internal sealed unsafe class SharedSegment
     };
 
     // Header offsets.
-    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28, OwnerStartPidAt = 32;
+    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28, OwnerStartPidAt = 32, WakePendingAt = 36;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -64,6 +64,10 @@ internal sealed unsafe class SharedSegment
     private ref int Count => ref *(int*)(_base + CountAt);
     private ref long OwnerStart => ref *(long*)(_base + OwnerStartAt);
     private ref int OwnerStartPid => ref *(int*)(_base + OwnerStartPidAt);
+
+    // Set by a release that woke a waiter, cleared by waiters when they run: while a woken waiter has
+    // not run yet, releases do not wake another (a holder in a loop would pay a syscall per release).
+    private ref int WakePending => ref *(int*)(_base + WakePendingAt);
 
     /// <summary>Where segments are made: /dev/shm (memory) where there is one.</summary>
     public static string Folder { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
@@ -195,10 +199,19 @@ internal sealed unsafe class SharedSegment
                 continue;
             }
             if ((word & WaitersBit) == 0 && Interlocked.CompareExchange(ref *Word, word | WaitersBit, word) != word) continue;
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                PassOnWake();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var left = deadline - Environment.TickCount64;
-            if (left <= 0) return false;
+            if (left <= 0)
+            {
+                PassOnWake();
+                return false;
+            }
             NativeWait.Wait(Word, word | WaitersBit, TimeSpan.FromMilliseconds(Math.Min(left, (long)LivenessCheck.TotalMilliseconds)));
+            Volatile.Write(ref WakePending, 0);
             // Asking the OS whether the holder lives costs syscalls: once per check interval, not on every wake.
             if (Environment.TickCount64 < checkHolderAt) continue;
             checkHolderAt = Environment.TickCount64 + (long)LivenessCheck.TotalMilliseconds;
@@ -219,8 +232,18 @@ internal sealed unsafe class SharedSegment
         if (!IsOwnedBy(thread)) throw new SynchronizationLockException("cannot release un-acquired lock");
         if (--Count > 0) return;
         OwnerThread = 0;
-        Volatile.Write(ref OwnerStartPid, 0);
-        if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0) NativeWait.Wake(Word, 1);
+        if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0 && Volatile.Read(ref WakePending) == 0)
+        {
+            Volatile.Write(ref WakePending, 1);
+            NativeWait.Wake(Word, 1);
+        }
+    }
+
+    // A waiter that leaves without the lock may have taken the wake meant for another sleeper: wake one.
+    private void PassOnWake()
+    {
+        Volatile.Write(ref WakePending, 0);
+        if ((Volatile.Read(ref *Word) & WaitersBit) != 0) NativeWait.Wake(Word, 1);
     }
 
     /// <summary>Every hold of <paramref name="thread"/> at once, if it holds the lock.</summary>
@@ -232,7 +255,8 @@ internal sealed unsafe class SharedSegment
     }
 
     /// <summary>True once after the lock was taken from a holder that had died.</summary>
-    public bool ConsumeAbandoned() => Interlocked.Exchange(ref *(int*)(_base + AbandonedAt), 0) == 1;
+    public bool ConsumeAbandoned() =>
+        Volatile.Read(ref *(int*)(_base + AbandonedAt)) == 1 && Interlocked.Exchange(ref *(int*)(_base + AbandonedAt), 0) == 1;
 
     /// <summary>Wakes every waiter so that each checks its cancellation.</summary>
     public void WakeAll() => NativeWait.Wake(Word, int.MaxValue);
@@ -252,9 +276,12 @@ internal sealed unsafe class SharedSegment
     private bool Took(int thread)
     {
         OwnerThread = thread;
-        Volatile.Write(ref OwnerStartPid, 0);
-        Volatile.Write(ref OwnerStart, NativeWait.OwnStartTime);
-        Volatile.Write(ref OwnerStartPid, Pid);
+        if (Volatile.Read(ref OwnerStartPid) != Pid) // left by this process's last hold otherwise
+        {
+            Volatile.Write(ref OwnerStartPid, 0);
+            Volatile.Write(ref OwnerStart, NativeWait.OwnStartTime);
+            Volatile.Write(ref OwnerStartPid, Pid);
+        }
         Count = 1;
         return true;
     }
