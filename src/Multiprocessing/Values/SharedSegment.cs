@@ -13,7 +13,8 @@ namespace Multiprocessing.Values;
 /// The lock word is 0 when free, else the owner's pid, with <see cref="WaitersBit"/> set once a
 /// waiter sleeps on it (Drepper's futex mutex, with the pid in the word so that a waiter sees a
 /// dead holder). The owner's thread (or a synthetic owner of the actor serving other hosts),
-/// recursion count and start time are only written by the owner while it holds the word.
+/// recursion count and start time are only written by the owner while it holds the word. Waits are
+/// futex waits of at most 100 ms, after which a waiter asks the OS whether the holder still runs.
 /// </remarks>
 internal sealed unsafe class SharedSegment
 {
