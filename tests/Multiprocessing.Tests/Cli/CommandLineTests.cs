@@ -31,9 +31,9 @@ public sealed class CommandLineTests
     [Fact]
     public void Demos_of_issues_not_landed_say_so_and_fail()
     {
-        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "shared");
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "manager");
         Assert.NotEqual(0, coordinator.WaitForExit(Patience));
-        Assert.Contains("Not available yet: shared", coordinator.Error);
+        Assert.Contains("Not available yet: manager", coordinator.Error);
     }
 
     [Fact]
@@ -81,6 +81,10 @@ public sealed class CommandLineTests
         Assert.True(At("starmap: [2, 12, 20]") < At("=== 6. Utility functions ==="));
         Assert.Contains($"cpu_count()       : {Environment.ProcessorCount}", lines);
         Assert.Contains(lines, l => l.StartsWith("in the child      : current_process()=Process-") && l.Contains("parent_process()=MainProcess (pid "));
-        Assert.Contains("Not available yet: shared, manager", coordinator.Error);
+        // 4.1: the child's writes, seen by the parent.
+        Assert.True(At("=== 4.1. Shared memory: Value, Array ===") < At("3.1415927"));
+        Assert.True(At("3.1415927") < At("[-0.0, -1.0, -2.0, -3.0, -4.0]"));
+        Assert.True(At("[-0.0, -1.0, -2.0, -3.0, -4.0]") < At("[10, 1, 2, 3, 4, 5, 6, 7, 8, 9]"));
+        Assert.Contains("Not available yet: manager", coordinator.Error);
     }
 }
