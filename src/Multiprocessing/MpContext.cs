@@ -89,6 +89,19 @@ public sealed class MpContext : IAsyncDisposable
     public MpPool Pool<T1>(int? processes, Action<T1> initializer, T1 initArg, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [initArg], maxTasksPerChild);
     public MpPool Pool<T1, T2>(int? processes, Action<T1, T2> initializer, T1 initArg1, T2 initArg2, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [initArg1, initArg2], maxTasksPerChild);
 
+    // Value and Array (notebook 4.1): shared memory on this host, the creating process's actor from others.
+    /// <summary>Python's <c>Value(typecode, initial, lock=True)</c>; <paramref name="lock"/> false is RawValue. Owned by the calling process.</summary>
+    public MpValue<T> Value<T>(T initial, bool @lock = true) where T : unmanaged =>
+        new(Values.SharedValueRef.Create<T>(Runtime, [initial], @lock));
+
+    /// <summary>Python's <c>Array(typecode, initializer, lock=True)</c>: the elements of <paramref name="initial"/>.</summary>
+    public MpArray<T> Array<T>(IEnumerable<T> initial, bool @lock = true) where T : unmanaged =>
+        new(Values.SharedValueRef.Create<T>(Runtime, [.. initial], @lock));
+
+    /// <summary>Python's <c>Array(typecode, size)</c>: <paramref name="size"/> zeros.</summary>
+    public MpArray<T> Array<T>(int size, bool @lock = true) where T : unmanaged =>
+        new(Values.SharedValueRef.Create<T>(Runtime, new T[size], @lock));
+
     /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
     public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
 

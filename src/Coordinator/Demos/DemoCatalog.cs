@@ -11,7 +11,7 @@ internal static class DemoCatalog
         new("processes", "2. The Process class", ProcessesDemo.RunAsync),
         new("queue", "3.1. Queue", QueueDemo.RunAsync),
         new("pipe", "3.2. Pipe", PipeDemo.RunAsync),
-        new("shared", "4.1. Shared memory: Value, Array", null),
+        new("shared", "4.1. Shared memory: Value, Array", SharedDemo.RunAsync),
         new("manager", "4.2. Server process: Manager", ManagerDemo.RunAsync),
         new("pool", "5. Pool", PoolDemo.RunAsync),
         new("utilities", "6. Utility functions", UtilitiesDemo.RunAsync),

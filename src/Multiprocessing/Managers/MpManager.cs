@@ -3,6 +3,7 @@ using Multiprocessing.Managers;
 using Multiprocessing.Processes;
 using Multiprocessing.Queues;
 using Multiprocessing.Sync;
+using Multiprocessing.Values;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 using Akka.Actor;
@@ -60,6 +61,19 @@ public sealed class MpManager : IAsyncDisposable
 
     /// <summary>Python's <c>manager.JoinableQueue(maxsize)</c>.</summary>
     public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
+
+    /// <summary>Python's <c>manager.Value(typecode, value)</c>: the same handle as <c>mp.Value()</c>, its state hosted by the Manager.</summary>
+    public MpValue<T> Value<T>(T initial, bool @lock = true) where T : unmanaged => new(NewObject(ValueState.Of<T>([initial], @lock)), @lock);
+
+    /// <summary>Python's <c>manager.Array(typecode, sequence)</c>.</summary>
+    public MpArray<T> Array<T>(IEnumerable<T> initial, bool @lock = true) where T : unmanaged
+    {
+        T[] items = [.. initial];
+        return new(NewObject(ValueState.Of<T>(items, @lock)), items.Length, @lock);
+    }
+
+    /// <summary>Python's <c>manager.Array(typecode, size)</c>: <paramref name="size"/> zeros.</summary>
+    public MpArray<T> Array<T>(int size, bool @lock = true) where T : unmanaged => Array(new T[size], @lock);
 
     // Synchronisation primitives: the same handles as mp.Lock()..., their states hosted by the Manager.
     /// <summary>Python's <c>manager.Lock()</c>.</summary>

@@ -29,11 +29,13 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Demos_of_issues_not_landed_say_so_and_fail()
+    public void Demo_manager_prints_the_notebooks_dict_list_and_array()
     {
-        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "shared");
-        Assert.NotEqual(0, coordinator.WaitForExit(Patience));
-        Assert.Contains("Not available yet: shared", coordinator.Error);
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "manager");
+        Assert.Equal(0, coordinator.WaitForExit(Patience));
+        var lines = coordinator.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(["=== 4.2. Server process: Manager ===", "{1: '1', '2': 2, 0.25: None}", "[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]",
+            "array('d', [1.0, 0.0, 0.0, 0.0, 0.0])"], lines.Where(l => l.Length > 0).Take(4));
     }
 
     [Fact]
@@ -81,9 +83,14 @@ public sealed class CommandLineTests
         Assert.True(At("starmap: [2, 12, 20]") < At("=== 6. Utility functions ==="));
         Assert.Contains($"cpu_count()       : {Environment.ProcessorCount}", lines);
         Assert.Contains(lines, l => l.StartsWith("in the child      : current_process()=Process-") && l.Contains("parent_process()=MainProcess (pid "));
+        // 4.1: the child's writes, seen by the parent.
+        Assert.True(At("=== 4.1. Shared memory: Value, Array ===") < At("3.1415927"));
+        Assert.True(At("3.1415927") < At("[-0.0, -1.0, -2.0, -3.0, -4.0]"));
+        Assert.True(At("[-0.0, -1.0, -2.0, -3.0, -4.0]") < At("[10, 1, 2, 3, 4, 5, 6, 7, 8, 9]"));
         // 4.2: the child's dict and reversed list, printed by the parent as Python does.
         Assert.True(At("=== 4.2. Server process: Manager ===") < At("{1: '1', '2': 2, 0.25: None}"));
         Assert.True(At("{1: '1', '2': 2, 0.25: None}") < At("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"));
-        Assert.Contains("Not available yet: shared", coordinator.Error);
+        Assert.True(At("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]") < At("array('d', [1.0, 0.0, 0.0, 0.0, 0.0])"));
+        Assert.DoesNotContain("Not available yet", coordinator.Error);
     }
 }

@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
+
+namespace Multiprocessing.Values;
+
+/// <summary>How a Value or Array made by a context is held; the default is <see cref="Segment"/>.</summary>
+internal enum ValueHome
+{
+    /// <summary>A shared-memory segment, mapped on its host; other hosts go through the creator's actor.</summary>
+    Segment,
+
+    /// <summary>A segment that every handle reaches through the actor, as from another host (tests force the remote path with it).</summary>
+    SegmentViaActor,
+
+    /// <summary>Only the actor, bytes in its state (multiprocessing.shared-memory = off).</summary>
+    Actor,
+}
+
+/// <summary>
+/// What a Value/Array handle carries from process to process: the actor holding the object and,
+/// for a same-host object, its segment file and the host it is on. The backing (mapping or actor
+/// requests) is made in each process on first use and never travels.
+/// </summary>
+internal sealed class SharedValueRef
+{
+    public SharedValueRef(SharedObjectAddress address, int length, bool hasLock, string? segmentPath = null, string? hostId = null, bool viaActor = false)
+    {
+        Address = address;
+        Length = length;
+        HasLock = hasLock;
+        SegmentPath = segmentPath;
+        HostId = hostId;
+        ViaActor = viaActor;
+    }
+
+    public SharedObjectAddress Address { get; }
+    public int Length { get; }
+
+    /// <summary>The object has Python's default lock (false: RawValue/RawArray).</summary>
+    public bool HasLock { get; }
+
+    /// <summary>This reference is the raw object (get_obj()): its reads and writes never take the lock.</summary>
+    public bool Raw { get; private init; }
+
+    public string? SegmentPath { get; }
+    public string? HostId { get; }
+
+    /// <summary>Handles use the actor even on the segment's host (<see cref="ValueHome.SegmentViaActor"/>).</summary>
+    public bool ViaActor { get; }
+
+    // Beside the reference, never in it: each process maps or reaches the object its own way.
+    private static readonly ConditionalWeakTable<SharedValueRef, IValueBacking> Backings = new();
+    private static readonly ConditionalWeakTable<SharedValueRef, ValueLock> Locks = new();
+
+    public bool Locked => HasLock && !Raw;
+
+    public SharedValueRef AsRaw() => new(Address, Length, HasLock, SegmentPath, HostId, ViaActor) { Raw = true };
+
+    /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
+    public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
+
+    // The last reference used on each thread, so that a loop of reads and writes skips the table.
+    [ThreadStatic] private static SharedValueRef? _lastUsed;
+    [ThreadStatic] private static IValueBacking? _lastBacking;
+
+    public IValueBacking Backing
+    {
+        get
+        {
+            if (ReferenceEquals(_lastUsed, this)) return _lastBacking!;
+            var backing = Backings.GetValue(this, _ => Resolve());
+            (_lastUsed, _lastBacking) = (this, backing);
+            return backing;
+        }
+    }
+
+    /// <summary>The object's lock, one per reference in this process.</summary>
+    public ValueLock Lock => Locks.GetValue(this, _ => new ValueLock(this));
+
+    private IValueBacking Resolve()
+    {
+        if (!ViaActor && SegmentPath is not null && HostId == HostIdentity.Current && SharedSegment.Open(SegmentPath) is { } segment)
+            return new SegmentValueBacking(segment);
+        return new ActorValueBacking(Address);
+    }
+
+    /// <summary>
+    /// A new object holding <paramref name="initial"/>, owned by the process running this call: its
+    /// actor stops and its segment file is removed when that process ends (handles that mapped it keep it).
+    /// </summary>
+    public static SharedValueRef Create<T>(NodeRuntime runtime, ReadOnlySpan<T> initial, bool hasLock, ValueHome? home = null) where T : unmanaged
+    {
+        var bytes = Typecodes.ToBytes(initial);
+        home ??= runtime.System.Settings.Config.GetString("multiprocessing.shared-memory", "on") is "off" ? ValueHome.Actor : ValueHome.Segment;
+        var segment = home == ValueHome.Actor ? null : SharedSegment.Create(bytes);
+        ValueState state = segment is null ? new ValueState(bytes, hasLock) : new SegmentValueState(segment, hasLock);
+        var actor = runtime.System.ActorOf(SharedObjectActor.Props(state));
+        var address = new SharedObjectAddress(actor).Bind(runtime);
+        var created = new SharedValueRef(address, initial.Length, hasLock, segment?.Path, HostIdentity.Current, viaActor: home == ValueHome.SegmentViaActor);
+
+        ProcessLife.Of(Mp.CurrentProcess()).OnExit(() =>
+        {
+            if (segment is not null) actor.Tell(new SegmentValueState.CreatorEnded(0));
+            actor.Tell(PoisonPill.Instance);
+            segment?.Unlink();
+            return Task.CompletedTask;
+        });
+        return created;
+    }
+}
