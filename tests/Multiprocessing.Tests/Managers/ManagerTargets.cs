@@ -123,4 +123,21 @@ public static class ManagerTargets
         barrier.Wait(TimeSpan.FromSeconds(60));
         log.Append("met");
     }
+
+    public static void AddUnderValueLock(MpValue<int> counter, MpArray<double> arr, int times)
+    {
+        for (var i = 0; i < times; i++)
+            using (counter.GetLock().Hold())
+                counter.Value += 1;
+        arr[^1] = 9.5;
+    }
+
+    public static void NotifyWhenReady(MpCondition ready, MpNamespace ns)
+    {
+        using (ready.Hold())
+        {
+            ns.Set("ready", true);
+            ready.NotifyAll();
+        }
+    }
 }

@@ -266,4 +266,35 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         await Assert.ThrowsAsync<ObjectDisposedException>(() => blocked);
         Assert.Throws<ObjectDisposedException>(() => lk.Release());
     }
+
+    [Fact]
+    public async Task A_manager_value_and_array_are_shared_with_their_lock()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var counter = manager.Value(0);
+        var arr = manager.Array<double>(3);
+
+        StartAndJoin(
+            Mp.Process(ManagerTargets.AddUnderValueLock, counter, arr, 40),
+            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.AddUnderValueLock, counter, arr, 40));
+
+        Assert.Equal(80, counter.Value);
+        Assert.Equal([0.0, 0.0, 9.5], arr.ToArray());
+    }
+
+    [Fact]
+    public async Task A_manager_condition_wakes_a_waiter_when_a_child_notifies()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var ready = manager.Condition();
+        var ns = manager.Namespace();
+        using (ready.Hold())
+        {
+            var child = Mp.Process(ManagerTargets.NotifyWhenReady, ready, ns);
+            child.Start();
+            Assert.True(ready.WaitFor(() => ns.Has("ready"), Patience));
+            Assert.True(child.Join(Patience));
+        }
+        Assert.True(ns.Get<bool>("ready"));
+    }
 }
