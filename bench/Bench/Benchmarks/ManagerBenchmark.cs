@@ -130,19 +130,18 @@ public sealed class ManagerBenchmark : IBenchmark
         results.Put([writes, reads]);
     }
 
-    // Keeps up to Window operations in flight.
+    // Keeps up to Window operations in flight (a slot frees as each one completes).
     private static async Task Windowed(int n, Func<int, Task> operation)
     {
-        var inFlight = new List<Task>(Window);
+        using var slots = new SemaphoreSlim(Window);
+        var all = new Task[n];
         for (var i = 0; i < n; i++)
         {
-            inFlight.Add(operation(i));
-            if (inFlight.Count < Window) continue;
-            var done = await Task.WhenAny(inFlight);
-            await done;
-            inFlight.Remove(done);
+            await slots.WaitAsync();
+            all[i] = operation(i);
+            _ = all[i].ContinueWith(_ => slots.Release(), TaskContinuationOptions.ExecuteSynchronously);
         }
-        await Task.WhenAll(inFlight);
+        await Task.WhenAll(all);
     }
 
     private static Row ManagerRow(string metric, IEnumerable<double> ours, double? python, double ratio)
