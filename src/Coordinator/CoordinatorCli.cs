@@ -17,21 +17,10 @@ internal static class CoordinatorCli
         var options = new MpOptions();
         for (var i = 1; i < args.Length; i++)
         {
-            switch (args[i])
-            {
-                case "--workers" when i + 1 < args.Length && int.TryParse(args[i + 1], out var workers) && workers >= 0:
-                    options = options with { Workers = workers };
-                    i++;
-                    break;
-                case "--config" when i + 1 < args.Length:
-                    options = options with { ConfigFile = args[++i] };
-                    break;
-                case var name when !name.StartsWith('-') && (DemoCatalog.Exists(name) || name == "all"):
-                    names.Add(name);
-                    break;
-                default:
-                    return Fail($"Unknown or incomplete argument '{args[i]}'.");
-            }
+            if (ClusterArguments.TryTake(args, ref i, ref options)) continue;
+            var name = args[i];
+            if (name.StartsWith('-') || !(DemoCatalog.Exists(name) || name == "all")) return Fail($"Unknown or incomplete argument '{name}'.");
+            names.Add(name);
         }
 
         var demos = DemoCatalog.Select(names);

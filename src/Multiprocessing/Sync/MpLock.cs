@@ -10,11 +10,19 @@ namespace Multiprocessing;
 /// the next acquirer gets it with <see cref="MpAbandonedLockException"/>. The handle travels as a
 /// process argument or through a queue. Make one with <see cref="MpContext.Lock"/>.
 /// </summary>
-public sealed class MpLock : IMpLock
+public sealed class MpLock : LockHandle
+{
+    internal MpLock(SharedObjectAddress address) : base(address)
+    {
+    }
+}
+
+/// <summary>What <see cref="MpLock"/> and <see cref="MpRLock"/> share: their calls go to a lock state (reentrant or not).</summary>
+public abstract class LockHandle : IMpLock
 {
     private readonly LockClient _lock;
 
-    internal MpLock(SharedObjectAddress address) => _lock = new LockClient(address);
+    private protected LockHandle(SharedObjectAddress address) => _lock = new LockClient(address);
 
     internal LockClient Client => _lock;
 
@@ -40,26 +48,9 @@ public sealed class MpLock : IMpLock
 /// <see cref="SynchronizationLockException"/>. From async code use <see cref="HoldAsync"/>: it
 /// releases as the thread that acquired. Make one with <see cref="MpContext.RLock"/>.
 /// </summary>
-public sealed class MpRLock : IMpLock
+public sealed class MpRLock : LockHandle
 {
-    private readonly LockClient _lock;
-
-    internal MpRLock(SharedObjectAddress address) => _lock = new LockClient(address);
-
-    internal LockClient Client => _lock;
-
-    /// <inheritdoc />
-    public bool Acquire(bool block = true, TimeSpan? timeout = null) => _lock.Acquire(block, timeout);
-
-    /// <inheritdoc />
-    public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) => _lock.AcquireAsync(timeout, cancellationToken);
-
-    /// <inheritdoc />
-    public void Release() => _lock.Release();
-
-    /// <inheritdoc />
-    public IDisposable Hold() => _lock.Hold();
-
-    /// <inheritdoc />
-    public Task<IAsyncDisposable> HoldAsync(CancellationToken cancellationToken = default) => _lock.HoldAsync(cancellationToken);
+    internal MpRLock(SharedObjectAddress address) : base(address)
+    {
+    }
 }
