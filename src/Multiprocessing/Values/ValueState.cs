@@ -102,6 +102,8 @@ internal class ValueState : SharedState
         Drain(host);
     }
 
+    public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests => _parked.Select(p => (p.Caller, p.Request.RequestId));
+
     public override IEnumerable<IActorRef> Watched =>
         _parked.Select(p => p.Caller).Concat(_ownerCaller is null ? [] : [_ownerCaller]).Distinct();
 
