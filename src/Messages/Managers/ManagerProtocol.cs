@@ -48,3 +48,10 @@ public sealed record DisposeObject : IMpMessage
 }
 
 public sealed record ObjectDisposed(string EntityId) : IMpMessage;
+
+/// <summary>Coordinator to a worker node's agent, once a Manager exists: host the Managers' shard region
+/// (idempotent). Nodes that never see a Manager never start it, nor pay for it at start or at leave.</summary>
+public sealed record StartManagerRegion : IMpMessage
+{
+    public static readonly StartManagerRegion Instance = new();
+}

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Processes;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -8,18 +9,29 @@ namespace Multiprocessing.Hosting;
 
 /// <summary>
 /// The coordinator's contact on a worker node: starts a runner for every process it is sent,
-/// and asks the node to leave when told to.
+/// hosts the Managers' shard region once the coordinator has a Manager, and asks the node to
+/// leave when told to.
 /// </summary>
 internal sealed class NodeAgentActor : ReceiveActor
 {
-    public NodeAgentActor(NodeRuntime runtime, Action requestExit)
+    public const string Name = "mp-agent";
+
+    public NodeAgentActor(NodeRuntime runtime, Action requestExit, Action startManagerRegion)
     {
         Receive<RunProcess>(run =>
             Context.ActorOf(ProcessRunnerActor.Props(run, runtime), "process-" + run.ProcessId.ToString("N")));
 
+        var regionStarted = false;
+        Receive<StartManagerRegion>(_ =>
+        {
+            if (regionStarted) return;
+            regionStarted = true;
+            startManagerRegion();
+        });
+
         Receive<ShutdownHost>(_ => requestExit());
     }
 
-    public static Props Props(NodeRuntime runtime, Action requestExit) =>
-        Akka.Actor.Props.Create(() => new NodeAgentActor(runtime, requestExit));
+    public static Props Props(NodeRuntime runtime, Action requestExit, Action startManagerRegion) =>
+        Akka.Actor.Props.Create(() => new NodeAgentActor(runtime, requestExit, startManagerRegion));
 }

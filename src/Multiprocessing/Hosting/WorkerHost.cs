@@ -50,11 +50,11 @@ public static class WorkerHost
         var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
         var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
-        var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done"))), "mp-agent");
+        var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done")),
+            () => Managers.ManagerRegion.StartOnWorker(system, arguments.Seed)), NodeAgentActor.Name);
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 
-        Managers.ManagerRegion.StartOnWorker(system, arguments.Seed);
         HostWarmUp.Messages(system);
         HostWarmUp.Processes(runtime.Payloads);
         var register = new RegisterHost(HostKind.Node, name, Environment.ProcessId, agent);

@@ -11,6 +11,7 @@ internal sealed class ManagerHub
 
     private ManagerHub(NodeRuntime runtime)
     {
+        runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), "mp-manager-regions");
         Region = ManagerRegion.StartProxy(runtime.System);
         Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2), ManagerRegion.KeeperName);
     }
