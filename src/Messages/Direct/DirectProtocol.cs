@@ -17,3 +17,12 @@ public sealed record DirectLinkQuery : IMpMessage;
 /// <summary>Connect to <paramref name="Host"/>:<paramref name="Port"/> and present <paramref name="Cookie"/> first;
 /// a null host: this node offers no direct link.</summary>
 public sealed record DirectLinkOffer(string? Host, int Port, byte[] Cookie) : IMpMessage;
+
+/// <summary>
+/// The answer to a call over a direct link whose recipient was gone (the message went to dead
+/// letters, or the link broke before a reply): the caller goes the usual way instead.
+/// </summary>
+public sealed record DirectCallUndelivered : IMpMessage
+{
+    public static readonly DirectCallUndelivered Instance = new();
+}

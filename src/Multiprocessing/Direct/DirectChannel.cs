@@ -17,15 +17,17 @@ internal sealed class DirectChannel : IDisposable
 {
     private readonly ExtendedActorSystem _system;
     private readonly PayloadSerializer _payloads;
+    private readonly DirectOffers _offers;
     private readonly TimeSpan _askTimeout;
     private readonly bool _enabled;
     private readonly ConcurrentDictionary<Address, Link> _links = new();
     private long _sentDirect;
 
-    public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, TimeSpan askTimeout, bool enabled)
+    public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, TimeSpan askTimeout, bool enabled)
     {
         _system = system;
         _payloads = payloads;
+        _offers = offers;
         _askTimeout = askTimeout;
         _enabled = enabled;
     }
@@ -56,16 +58,14 @@ internal sealed class DirectChannel : IDisposable
     {
         try
         {
-            var agent = _system.ActorSelection(new RootActorPath(address) / "user" / DirectLinkActor.Name);
-            var offer = await agent.Ask<DirectLinkOffer>(new DirectLinkQuery(), _askTimeout);
-            if (offer.Host is null) throw new SocketException((int)SocketError.ConnectionRefused);
+            var offer = await _offers.GetAsync(address) ?? throw new SocketException((int)SocketError.ConnectionRefused);
             var client = new TcpClient { NoDelay = true };
-            await client.ConnectAsync(offer.Host, offer.Port).WaitAsync(_askTimeout);
+            await client.ConnectAsync(offer.Host!, offer.Port).WaitAsync(_askTimeout);
             var stream = client.GetStream();
-            await stream.WriteAsync(DirectFrames.EncodeCookie(offer.Cookie));
+            await stream.WriteAsync(DirectFrames.EncodeHello(offer.Cookie, DirectFrames.Mode.Messages));
             link.Connected(client, stream);
         }
-        catch (Exception e) when (e is SocketException or IOException or AskTimeoutException or TimeoutException or ObjectDisposedException or ActorNotFoundException)
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or ObjectDisposedException)
         {
             link.Fail();
         }

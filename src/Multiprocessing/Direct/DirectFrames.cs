@@ -4,11 +4,21 @@ using System.Text;
 namespace Multiprocessing.Direct;
 
 /// <summary>
-/// The wire format of a direct link: the cookie once, then one frame per message:
-/// [int32 length of the rest][int32 length of the path][recipient path, UTF-8][payload].
+/// The wire format of a direct link: a hello once ([int32 length][cookie][mode]), then one frame
+/// per message: [int32 length of the rest][int32 length of the path][recipient path, UTF-8][payload].
+/// On a <see cref="Mode.Calls"/> connection each frame is answered by one block back: [int32 length][reply].
 /// </summary>
 internal static class DirectFrames
 {
+    public enum Mode : byte
+    {
+        /// <summary>One-way messages (<see cref="DirectChannel"/>).</summary>
+        Messages = 0,
+
+        /// <summary>Requests, each answered on the same connection (<see cref="DirectCalls"/>).</summary>
+        Calls = 1,
+    }
+
     public static byte[] Encode(string recipientPath, byte[] payload)
     {
         var pathLength = Encoding.UTF8.GetByteCount(recipientPath);
@@ -20,12 +30,22 @@ internal static class DirectFrames
         return frame;
     }
 
-    public static byte[] EncodeCookie(byte[] cookie)
+    public static byte[] EncodeHello(byte[] cookie, Mode mode)
     {
-        var frame = new byte[4 + cookie.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, cookie.Length);
+        var frame = new byte[4 + cookie.Length + 1];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, cookie.Length + 1);
         cookie.CopyTo(frame, 4);
+        frame[^1] = (byte)mode;
         return frame;
+    }
+
+    /// <summary>A reply block: [int32 length][payload].</summary>
+    public static byte[] EncodeBlock(byte[] payload)
+    {
+        var block = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(block, payload.Length);
+        payload.CopyTo(block, 4);
+        return block;
     }
 
     /// <summary>The next length-prefixed block; null at the end of the stream.</summary>

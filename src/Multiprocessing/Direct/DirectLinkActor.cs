@@ -1,25 +1,34 @@
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Messages.Direct;
 using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Direct;
 
-/// <summary>/user/mp-direct: tells other nodes how to reach this one directly, listening from the first time one asks.</summary>
+/// <summary>
+/// /user/mp-direct: tells other nodes how to reach this one directly, listening from the first time
+/// one asks. A call that came over a link to an actor that is gone is answered
+/// <see cref="DirectCallUndelivered"/> here, so that its caller does not wait for a reply that never comes.
+/// </summary>
 internal sealed class DirectLinkActor : ReceiveActor
 {
     private DirectListener? _listener;
     private bool _tried;
 
-    public DirectLinkActor(PayloadSerializer payloads)
+    public DirectLinkActor(PayloadSerializer payloads, TimeSpan spin)
     {
         var system = (ExtendedActorSystem)Context.System;
+        Receive<DeadLetter>(dead =>
+        {
+            if (dead.Sender is DirectReplyRef caller) caller.Tell(DirectCallUndelivered.Instance);
+        });
         Receive<DirectLinkQuery>(_ =>
         {
             if (!_tried)
             {
                 _tried = true;
                 var host = system.Provider.DefaultAddress.Host;
-                _listener = host is null ? null : DirectListener.TryStart(system, payloads, host);
+                _listener = host is null ? null : DirectListener.TryStart(system, payloads, host, spin);
             }
             Sender.Tell(_listener is null
                 ? new DirectLinkOffer(null, 0, [])
@@ -27,9 +36,11 @@ internal sealed class DirectLinkActor : ReceiveActor
         });
     }
 
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+
     protected override void PostStop() => _listener?.Dispose();
 
     public const string Name = "mp-direct";
 
-    public static Props Props(PayloadSerializer payloads) => Akka.Actor.Props.Create(() => new DirectLinkActor(payloads));
+    public static Props Props(PayloadSerializer payloads, TimeSpan spin) => Akka.Actor.Props.Create(() => new DirectLinkActor(payloads, spin));
 }

@@ -16,15 +16,17 @@ internal sealed class DirectListener : IDisposable
 {
     private readonly ExtendedActorSystem _system;
     private readonly PayloadSerializer _payloads;
+    private readonly TimeSpan _spin;
     private readonly TcpListener _listener;
     private readonly ConcurrentDictionary<string, IActorRef> _recipients = new();
     private readonly List<Socket> _connections = [];
     private volatile bool _disposed;
 
-    private DirectListener(ExtendedActorSystem system, PayloadSerializer payloads, IPAddress address)
+    private DirectListener(ExtendedActorSystem system, PayloadSerializer payloads, IPAddress address, TimeSpan spin)
     {
         _system = system;
         _payloads = payloads;
+        _spin = spin;
         _listener = new TcpListener(address, 0);
         _listener.Start();
         new Thread(AcceptLoop) { IsBackground = true, Name = "mp-direct-accept" }.Start();
@@ -35,12 +37,12 @@ internal sealed class DirectListener : IDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Listens on the address remoting is bound to (loopback unless configured otherwise); null if that fails.</summary>
-    public static DirectListener? TryStart(ExtendedActorSystem system, PayloadSerializer payloads, string host)
+    public static DirectListener? TryStart(ExtendedActorSystem system, PayloadSerializer payloads, string host, TimeSpan spin)
     {
         try
         {
             var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First();
-            return new DirectListener(system, payloads, address);
+            return new DirectListener(system, payloads, address, spin);
         }
         catch (Exception e) when (e is SocketException or InvalidOperationException)
         {
@@ -69,17 +71,26 @@ internal sealed class DirectListener : IDisposable
 
     private void ReadLoop(Socket socket)
     {
+        using var inline = InlineDispatcher.Allow(); // an idle recipient handles its message right here
         using var stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            var cookie = DirectFrames.ReadBlock(stream, Cookie.Length);
-            if (cookie is null || !CryptographicOperations.FixedTimeEquals(cookie, Cookie)) return;
+            var hello = DirectFrames.ReadBlock(stream, Cookie.Length + 1);
+            if (hello is null || hello.Length != Cookie.Length + 1 || !CryptographicOperations.FixedTimeEquals(hello.AsSpan(0, Cookie.Length), Cookie)) return;
+            // On a calls connection the recipient's reply goes back where its caller waits.
+            var sender = (DirectFrames.Mode)hello[^1] == DirectFrames.Mode.Calls
+                ? new DirectReplyRef(stream, _payloads, _system.Provider)
+                : ActorRefs.NoSender;
             var maximum = _payloads.MaximumPayloadSize + 64 * 1024;
-            while (DirectFrames.ReadBlock(stream, maximum) is { } block)
+            while (true)
             {
+                // A caller's next call often follows its reply within microseconds: catch it awake.
+                // (Not on a one-way link: its reader would hold a core its process's receiver needs.)
+                if (!sender.IsNobody()) SpinBeforeBlocking.Until(() => socket.Available > 0, _spin);
+                if (DirectFrames.ReadBlock(stream, maximum) is not { } block) break;
                 var (path, payload) = DirectFrames.Decode(block);
                 var message = _payloads.Deserialize(payload, "direct-link message");
-                Recipient(path).Tell(message, ActorRefs.NoSender);
+                Recipient(path).Tell(message, sender);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or MpSerializationException)
@@ -94,7 +105,10 @@ internal sealed class DirectListener : IDisposable
 
     private IActorRef Recipient(string path)
     {
-        if (_recipients.TryGetValue(path, out var known)) return known; // actor names are never reused within a system
+        // A stopped actor's name can come back (a Manager's entity that moved away and back): look again.
+#pragma warning disable CS0618 // IsTerminated: obsolete for actors (watch instead), but this reader is no actor and only needs the flag now
+        if (_recipients.TryGetValue(path, out var known) && !(known is IInternalActorRef { IsTerminated: true })) return known;
+#pragma warning restore CS0618
         if (_recipients.Count > 10_000) _recipients.Clear(); // forget refs of ended pipes now and then
         var resolved = ActorPath.TryParse(path, out var actorPath) ? _system.Provider.ResolveActorRef(actorPath) : ActorRefs.Nobody;
         _recipients[path] = resolved;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Messages;
+using Multiprocessing.Messages.Direct;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
 using Multiprocessing.Runtime;
@@ -14,7 +15,8 @@ namespace Multiprocessing.Managers;
 /// (container operations wait for nothing but the object), each operation's exception rethrown
 /// here as the same kind. Serializable with the proxy; what is local to a process lives beside it.
 /// <list type="bullet">
-/// <item>A blocking call is one request/reply (<see cref="Call"/>).</item>
+/// <item>A blocking call is one request/reply (<see cref="Call"/>); once the entity is located,
+/// over a direct link on which the calling thread itself waits (<see cref="DirectCalls"/>).</item>
 /// <item>Async calls are pipelined: those made while a batch is on its way go together in the
 /// next one (<see cref="ObjectCalls"/>), applied in order, each atomically.</item>
 /// <item>After a first request through the shard region, requests go straight to the entity (one
@@ -38,8 +40,27 @@ internal sealed class ObjectChannel(SharedObjectAddress address)
     private Local Here => Locals.GetValue(this, _ => new Local());
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
-    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
-        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), CancellationToken.None).GetAwaiter().GetResult());
+    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args)
+    {
+        var here = Here;
+        if (Volatile.Read(ref here.Direct) is { } direct)
+        {
+            var call = new EntityEnvelope(Address.EntityId!, new ObjectCall(0, operation, args));
+            switch (Runtime.DirectCalls.TryCall(direct, call, $"'{operation}'"))
+            {
+                case null: break; // no direct link to its node (yet)
+                case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
+                case DirectCallUndelivered:
+                    Interlocked.CompareExchange(ref here.Direct, null, direct); // moved or gone: the region knows where
+                    break;
+                case ICorrelated reply:
+                    return Result(operation, reply);
+                case var other:
+                    throw new InvalidOperationException($"Unexpected reply {other.GetType().Name} to '{operation}'.");
+            }
+        }
+        return Result(operation, SendAsync(id => new ObjectCall(id, operation, args), CancellationToken.None).GetAwaiter().GetResult());
+    }
 
     /// <summary>One operation, sent with the others made meanwhile through this proxy.</summary>
     public Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)

@@ -58,27 +58,40 @@ internal sealed class ConnectionEnd
     {
         var endpoint = Endpoint();
         if (_peerGone) throw new IOException("The other end of the pipe is closed (broken pipe).");
+        using var inline = InlineDispatcher.Allow(); // the end, if idle, sends it on from this thread
         endpoint.Tell(new PipeSend(data));
     }
 
     /// <summary>The next message; <see cref="EndOfStreamException"/> once the peer is closed or gone and nothing is left.</summary>
-    public async Task<byte[]> RecvAsync(CancellationToken cancellationToken)
+    public async Task<byte[]> RecvAsync(CancellationToken cancellationToken) =>
+        Received(await _runtime.Correlator.RequestAsync(Endpoint(), Next, null, cancellationToken));
+
+    /// <summary><see cref="RecvAsync"/> for a caller that blocks (woken by the reply itself).</summary>
+    public byte[] Recv()
     {
-        var reply = await RequestAsync(id => new PipeRecv(id, Wait: true, Peek: false), null, cancellationToken);
-        return reply switch
-        {
-            PipeData data => data.Data,
-            _ => throw new EndOfStreamException("The other end of the pipe is closed and nothing is left to read (EOFError)."),
-        };
+        using var inline = InlineDispatcher.Allow(); // a message already there comes back on this thread
+        return Received(_runtime.Correlator.Request(Endpoint(), Next, null, CancellationToken.None));
     }
 
     /// <summary>Whether a message (or the end of the stream) can be read within <paramref name="timeout"/>.</summary>
-    public async Task<bool> PollAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> PollAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await _runtime.Correlator.RequestAsync(Endpoint(), Peek(timeout), Waited(timeout), cancellationToken) is PipeReady { Ready: true };
+
+    /// <summary><see cref="PollAsync"/> for a caller that blocks.</summary>
+    public bool Poll(TimeSpan timeout) =>
+        _runtime.Correlator.Request(Endpoint(), Peek(timeout), Waited(timeout), CancellationToken.None) is PipeReady { Ready: true };
+
+    private static PipeRecv Next(long id) => new(id, Wait: true, Peek: false);
+
+    private static Func<long, ICorrelated> Peek(TimeSpan timeout) => id => new PipeRecv(id, Wait: timeout > TimeSpan.Zero, Peek: true);
+
+    private static TimeSpan? Waited(TimeSpan timeout) => timeout > TimeSpan.Zero ? timeout : null;
+
+    private static byte[] Received(ICorrelated reply) => reply switch
     {
-        var wait = timeout > TimeSpan.Zero;
-        var reply = await RequestAsync(id => new PipeRecv(id, Wait: wait, Peek: true), wait ? timeout : null, cancellationToken);
-        return reply is PipeReady { Ready: true };
-    }
+        PipeData data => data.Data,
+        _ => throw new EndOfStreamException("The other end of the pipe is closed and nothing is left to read (EOFError)."),
+    };
 
     public void Close()
     {
@@ -113,6 +126,4 @@ internal sealed class ConnectionEnd
         }
     }
 
-    private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>
-        _runtime.Correlator.RequestAsync(Endpoint(), request, wait, cancellationToken);
 }

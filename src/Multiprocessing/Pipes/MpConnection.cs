@@ -49,7 +49,11 @@ public sealed class MpConnection<T>
     }
 
     /// <summary>The next message, waiting for it; <see cref="EndOfStreamException"/> (Python's EOFError) once the other end is closed or gone and nothing is left.</summary>
-    public T Recv() => RecvAsync().GetAwaiter().GetResult();
+    public T Recv()
+    {
+        CheckReadable();
+        return End.Deserialize<T>(End.Recv());
+    }
 
     public async Task<T> RecvAsync(CancellationToken cancellationToken = default)
     {
@@ -61,11 +65,15 @@ public sealed class MpConnection<T>
     public byte[] RecvBytes()
     {
         CheckReadable();
-        return End.Deserialize<byte[]>(End.RecvAsync(CancellationToken.None).GetAwaiter().GetResult());
+        return End.Deserialize<byte[]>(End.Recv());
     }
 
     /// <summary>Whether a message (or the end of the stream) can be read, waiting up to <paramref name="timeout"/> (none: do not wait).</summary>
-    public bool Poll(TimeSpan? timeout = null) => PollAsync(timeout).GetAwaiter().GetResult();
+    public bool Poll(TimeSpan? timeout = null)
+    {
+        CheckReadable();
+        return End.Poll(timeout ?? TimeSpan.Zero);
+    }
 
     public Task<bool> PollAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {

@@ -199,5 +199,8 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         else reader.Sender.Tell(new PipeEof(reader.RequestId));
     }
 
-    public static Props Props(Action peerGone, DirectChannel direct) => Akka.Actor.Props.Create(() => new PipeEndActor(peerGone, direct));
+    public const string Dispatcher = "multiprocessing.pipes.dispatcher";
+
+    public static Props Props(Action peerGone, DirectChannel direct) =>
+        Akka.Actor.Props.Create(() => new PipeEndActor(peerGone, direct)).WithDispatcher(Dispatcher);
 }

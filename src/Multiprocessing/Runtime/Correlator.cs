@@ -6,9 +6,11 @@ using Multiprocessing.Messages.Queues;
 namespace Multiprocessing.Runtime;
 
 /// <summary>
-/// Matches the replies of a node's handles to their requests. Requests go out with the
-/// node's reply inbox as sender; the inbox completes the waiting task. It watches every target
-/// with a request in flight, so a request to an actor that dies fails instead of waiting forever.
+/// Matches the replies of a node's handles to their requests. Requests go out with the node's
+/// reply inbox as sender. The inbox is not an actor but a reference registered under /temp (as
+/// Akka's own Ask does): a reply completes the waiting task on the thread that delivers it, with
+/// no mailbox hop. A watcher actor watches every target with a request in flight, so a request to
+/// an actor that dies fails instead of waiting forever.
 /// </summary>
 internal sealed class Correlator
 {
@@ -17,16 +19,24 @@ internal sealed class Correlator
 
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly TimeSpan _settleTimeout;
+    private readonly TimeSpan _spin;
+    private readonly IActorRef _watcher;
     private long _nextId;
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
-    public Correlator(ActorSystem system, TimeSpan settleTimeout)
+    /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
+    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin)
     {
         _settleTimeout = settleTimeout;
-        Inbox = system.ActorOf(Props.Create(() => new InboxActor(this)), "mp-replies");
+        _spin = spin;
+        var provider = ((ExtendedActorSystem)system).Provider;
+        var inbox = new InboxRef(this, provider, provider.TempPath());
+        provider.RegisterTempActor(inbox, inbox.Path);
+        Inbox = inbox;
+        _watcher = system.ActorOf(Props.Create(() => new WatcherActor(this)), "mp-replies");
     }
 
-    /// <summary>The actor replies are sent to.</summary>
+    /// <summary>Where replies are sent.</summary>
     public IActorRef Inbox { get; }
 
     /// <summary>
@@ -48,19 +58,52 @@ internal sealed class Correlator
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            target.Tell(envelope(new CancelRequest(id)), Inbox);
-            ICorrelated settled;
+            return await SettleAsync(target, envelope(new CancelRequest(id)), reply, e);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RequestAsync"/> for a caller that blocks: the thread that delivers the reply wakes
+    /// this one directly, where an await would take one more hop through the thread pool.
+    /// </summary>
+    public ICorrelated Request(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var (id, reply) = Send(target, request);
+        try
+        {
+            bool done;
             try
             {
-                settled = await reply.WaitAsync(_settleTimeout);
+                done = SpinBeforeBlocking.Until(() => reply.IsCompleted, _spin) || reply.Wait(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
             }
-            catch (TimeoutException)
+            catch (AggregateException)
             {
-                throw new TimeoutException($"{target.Path} did not answer within {_settleTimeout} (multiprocessing.ask-timeout).");
+                done = true; // faulted: rethrown as it is below
             }
-            if (settled is RequestCancelled && e is OperationCanceledException) throw;
-            return settled;
+            if (done) return reply.GetAwaiter().GetResult();
+            return SettleAsync(target, new CancelRequest(id), reply, new TimeoutException()).GetAwaiter().GetResult();
         }
+        catch (OperationCanceledException e) when (!reply.IsCompleted)
+        {
+            return SettleAsync(target, new CancelRequest(id), reply, e).GetAwaiter().GetResult();
+        }
+    }
+
+    // The request was given up (timeout or cancellation): ask the target to settle it and take its answer.
+    private async Task<ICorrelated> SettleAsync(IActorRef target, object cancel, Task<ICorrelated> reply, Exception givenUp)
+    {
+        target.Tell(cancel, Inbox);
+        ICorrelated settled;
+        try
+        {
+            settled = await reply.WaitAsync(_settleTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{target.Path} did not answer within {_settleTimeout} (multiprocessing.ask-timeout).");
+        }
+        if (settled is RequestCancelled && givenUp is OperationCanceledException cancelled) throw cancelled;
+        return settled;
     }
 
     private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request)
@@ -68,16 +111,18 @@ internal sealed class Correlator
         var id = Interlocked.Increment(ref _nextId);
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target);
         _pending[id] = pending;
-        Inbox.Tell(new WatchTarget(target));
+        _watcher.Tell(new WatchTarget(target));
         target.Tell(request(id), Inbox);
         return (id, pending.Reply.Task);
     }
 
+    // Runs on whichever thread delivers the reply (a dispatcher's, remoting's, a direct link's):
+    // it only completes a task whose continuations run elsewhere.
     private void Deliver(ICorrelated reply, IActorRef sender)
     {
         if (_pending.TryRemove(reply.RequestId, out var pending))
             pending.Reply.TrySetResult(reply);
-        else if (reply is QueueItems late)
+        else if (reply is QueueItems late && !sender.IsNobody())
             sender.Tell(new QueueUnget(late.Items)); // nobody waits for them any more: give them back
     }
 
@@ -89,16 +134,27 @@ internal sealed class Correlator
                     $"The actor behind this handle ({target.Path}) is gone: the process that created it has ended."));
     }
 
-    private sealed class InboxActor : ReceiveActor
+    private sealed class InboxRef(Correlator correlator, IActorRefProvider provider, ActorPath path) : MinimalActorRef
     {
-        public InboxActor(Correlator correlator)
+        public override ActorPath Path { get; } = path;
+
+        public override IActorRefProvider Provider { get; } = provider;
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            if (message is ICorrelated reply) correlator.Deliver(reply, sender);
+        }
+    }
+
+    private sealed class WatcherActor : ReceiveActor
+    {
+        public WatcherActor(Correlator correlator)
         {
             var watched = new HashSet<IActorRef>();
             Receive<WatchTarget>(w =>
             {
                 if (watched.Add(w.Target)) Context.Watch(w.Target);
             });
-            Receive<ICorrelated>(reply => correlator.Deliver(reply, Sender));
             Receive<Terminated>(t =>
             {
                 watched.Remove(t.ActorRef);

@@ -16,7 +16,8 @@ internal sealed record MpSettings(
     TimeSpan AskTimeout,
     string WorkerExecutable,
     long MaximumFrameSize,
-    bool DirectLinks)
+    bool DirectLinks,
+    TimeSpan SpinBeforeBlocking)
 {
     public static MpSettings From(Config config)
     {
@@ -34,6 +35,7 @@ internal sealed record MpSettings(
             AskTimeout: mp.GetTimeSpan("ask-timeout"),
             WorkerExecutable: mp.GetString("worker.executable", ""),
             MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000,
-            DirectLinks: mp.GetBoolean("direct-links", true));
+            DirectLinks: mp.GetBoolean("direct-links", true),
+            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)));
     }
 }

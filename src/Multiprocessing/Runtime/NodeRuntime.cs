@@ -20,10 +20,13 @@ internal sealed class NodeRuntime
         HostName = hostName;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system, settings.AskTimeout);
-        Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, settings.AskTimeout, settings.DirectLinks);
-        system.ActorOf(DirectLinkActor.Props(Payloads), DirectLinkActor.Name);
+        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking);
+        var offers = new DirectOffers(system, settings.AskTimeout);
+        Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, settings.AskTimeout, settings.DirectLinks);
+        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, settings);
+        system.ActorOf(DirectLinkActor.Props(Payloads, settings.SpinBeforeBlocking), DirectLinkActor.Name);
         system.RegisterOnTermination(Direct.Dispose);
+        system.RegisterOnTermination(DirectCalls.Dispose);
         Context = new MpContext(this, settings.StartMethod);
     }
 
@@ -51,6 +54,9 @@ internal sealed class NodeRuntime
 
     /// <summary>Direct TCP links to other nodes, for the messages whose latency matters (a pipe's).</summary>
     public DirectChannel Direct { get; }
+
+    /// <summary>Request/reply over direct links, for callers that block on each reply (a Manager proxy's).</summary>
+    public DirectCalls DirectCalls { get; }
     public MpContext Context { get; }
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>

@@ -27,7 +27,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
     private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(Remote));
-        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver)), DirectLinkActor.Name);
+        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TimeSpan.Zero), DirectLinkActor.Name);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
         var recipient = receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
@@ -41,7 +41,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         var (receiver, recipient) = StartReceiver(offersLinks: true);
         try
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), TimeSpan.FromSeconds(5), enabled: true);
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(5), enabled: true);
             var seen = new HashSet<long>();
             long seq = 0;
             // Keep sending until messages go over the link; every one must arrive (over one route or the other).
@@ -66,7 +66,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         var (receiver, recipient) = StartReceiver(offersLinks: false);
         try
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), TimeSpan.FromMilliseconds(500), enabled: true);
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromMilliseconds(500)), TimeSpan.FromMilliseconds(500), enabled: true);
             for (var i = 0; i < 20; i++)
             {
                 channel.Send(recipient, new PipeDeliver(i, [(byte)i]));

@@ -1,3 +1,4 @@
+using Multiprocessing.Runtime;
 namespace Multiprocessing.Tests.Managers;
 
 /// <summary>A user type registered with a Manager: its state lives in the Manager, its methods run there.</summary>
@@ -17,6 +18,13 @@ public sealed class CounterException(string message, Exception? inner = null) : 
 /// <summary>Process targets for the Manager tests.</summary>
 public static class ManagerTargets
 {
+    /// <summary>Writes n keys one at a time, then reports how many calls this process made over a direct link.</summary>
+    public static void WriteOneAtATime(MpDict<int, int> d, int n, MpQueue<long> answeredDirectly)
+    {
+        for (var i = 0; i < n; i++) d[i] = i;
+        answeredDirectly.Put(NodeRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
+    }
+
     public static void FillAndReverse(MpDict<object, object?> d, MpList<int> l)
     {
         d[1] = "1";

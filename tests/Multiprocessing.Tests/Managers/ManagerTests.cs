@@ -35,6 +35,21 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public async Task A_spawned_child_makes_its_one_at_a_time_calls_over_a_direct_link_to_the_objects_node()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var d = manager.Dict<int, int>();
+        var answered = Mp.Queue<long>();
+
+        StartAndJoin(Mp.Process(ManagerTargets.WriteOneAtATime, d, 500, answered));
+
+        // The first calls go through the shard region while the object is located and the link set up.
+        Assert.InRange(answered.Get(block: true, Patience), 400, 500);
+        Assert.Equal(500, d.Count);
+        Assert.Equal(Enumerable.Range(0, 500).Sum(), d.Values().Sum());
+    }
+
+    [Fact]
     public async Task Dict_operations_follow_pythons_dict()
     {
         await using var manager = await Mp.ManagerAsync();

@@ -8,10 +8,15 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Tests.Pipes;
 
 /// <summary>A pipe endpoint, driven by probes standing in for its peer, its readers and the processes it moves to.</summary>
-public sealed class PipeEndActorSpec : Akka.TestKit.Xunit2.TestKit
+public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
+    multiprocessing.pipes.dispatcher {
+      type = "Multiprocessing.Runtime.InlineDispatcherConfigurator, Multiprocessing"
+      executor = default-executor
+    }
+    """)
 {
     // The probes are local: the channel tells them directly.
-    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), TimeSpan.FromSeconds(3), enabled: false);
+    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), new DirectOffers(Sys, TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3), enabled: false);
 
     private IActorRef Endpoint(IActorRef peer, Action? peerGone = null)
     {

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Multiprocessing.Messages.Direct;
+
+namespace Multiprocessing.Direct;
+
+/// <summary>How each other node is reached directly, asked once per node over Akka (its <see cref="DirectLinkActor"/>).</summary>
+internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
+{
+    private readonly ConcurrentDictionary<Address, Task<DirectLinkOffer?>> _offers = new();
+
+    /// <summary>The node's offer; null when it offers no link or did not answer.</summary>
+    public Task<DirectLinkOffer?> GetAsync(Address address) => _offers.GetOrAdd(address, AskAsync);
+
+    /// <summary>The offer if it is already known; otherwise asks for it and returns null meanwhile.</summary>
+    public DirectLinkOffer? TryGet(Address address)
+    {
+        var offer = GetAsync(address);
+        return offer.IsCompletedSuccessfully ? offer.Result : null;
+    }
+
+    private async Task<DirectLinkOffer?> AskAsync(Address address)
+    {
+        try
+        {
+            var agent = system.ActorSelection(new RootActorPath(address) / "user" / DirectLinkActor.Name);
+            var offer = await agent.Ask<DirectLinkOffer>(new DirectLinkQuery(), askTimeout);
+            return offer.Host is null ? null : offer;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException or ActorNotFoundException)
+        {
+            return null;
+        }
+    }
+}
