@@ -26,18 +26,29 @@ namespace Multiprocessing.Managers;
 /// nothing is left waiting in a state that moved.</item>
 /// </list>
 /// </summary>
-internal sealed class ObjectChannel(SharedObjectAddress address)
+internal sealed class ObjectChannel
 {
     public const string Locate = "__locate__";
     private const int MaxBatch = 4096;
 
     private static readonly ConditionalWeakTable<ObjectChannel, Local> Locals = new();
 
-    public SharedObjectAddress Address { get; } = address;
+    // The entity's own reference once located, here or in the process the proxy came from: it
+    // travels with the proxy, so a child's first calls can go straight to the object.
+    private IActorRef? _located;
+
+    /// <summary>A new proxy's channel: the object is located (and so started) at once, not at its first use.</summary>
+    public ObjectChannel(SharedObjectAddress address)
+    {
+        Address = address;
+        LocateSoon(Here);
+    }
+
+    public SharedObjectAddress Address { get; }
 
     private NodeRuntime Runtime => Address.Runtime;
 
-    private Local Here => Locals.GetValue(this, _ => new Local());
+    private Local Here => Locals.GetValue(this, channel => new Local { Direct = Volatile.Read(ref channel._located) });
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
     public IReadOnlyList<byte[]> Call(string operation, params byte[][] args)
@@ -51,7 +62,7 @@ internal sealed class ObjectChannel(SharedObjectAddress address)
                 case null: break; // no direct link to its node (yet)
                 case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
                 case DirectCallUndelivered:
-                    Interlocked.CompareExchange(ref here.Direct, null, direct); // moved or gone: the region knows where
+                    Forget(here, direct); // moved or gone: the region knows where
                     break;
                 case ICorrelated reply:
                     return Result(operation, reply);
@@ -146,10 +157,16 @@ internal sealed class ObjectChannel(SharedObjectAddress address)
             {
                 // Stopped before it ran the request: the region knows where the object went.
             }
-            Interlocked.CompareExchange(ref here.Direct, null, direct);
+            Forget(here, direct);
         }
         else LocateSoon(here);
         return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+    }
+
+    private void Forget(Local here, IActorRef moved)
+    {
+        Interlocked.CompareExchange(ref here.Direct, null, moved);
+        Interlocked.CompareExchange(ref _located, null, moved);
     }
 
     // Asks the entity for its own reference, once at a time; requests keep going through the region meanwhile.
@@ -165,7 +182,12 @@ internal sealed class ObjectChannel(SharedObjectAddress address)
             try
             {
                 var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Runtime.Settings.AskTimeout, CancellationToken.None);
-                if (reply is ObjectReturn { Values: [var entity] }) Volatile.Write(ref here.Direct, Value<IActorRef>(entity));
+                if (reply is ObjectReturn { Values: [var entity] })
+                {
+                    var located = Value<IActorRef>(entity);
+                    Volatile.Write(ref here.Direct, located);
+                    Volatile.Write(ref _located, located);
+                }
             }
             catch (Exception)
             {
