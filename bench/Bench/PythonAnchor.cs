@@ -55,6 +55,7 @@ public sealed class PythonAnchor
         var results = new List<IReadOnlyDictionary<string, double>>();
         for (var i = 0; i < runs; i++)
         {
+            QuietMachine.Wait(script);
             var (code, stdout, stderr) = Run(Folder!, [script], ScriptTimeout);
             if (code != 0) throw new InvalidOperationException($"{script} exited with {code}: {stderr.Trim()}");
             var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()

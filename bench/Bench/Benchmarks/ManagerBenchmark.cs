@@ -64,9 +64,11 @@ public sealed class ManagerBenchmark : IBenchmark
                               $"({Py("mean_op_us"):0.#} us per operation).");
         else
             section.Notes.Add($"Python not measured: {pythonError}. The rows cannot be judged without it.");
-        section.Notes.Add("Python's manager is one server process next to the child; here the dict is a sharded entity on a worker node, " +
-                          "reached through the coordinator's shard-region proxy, so one operation is child -> coordinator -> worker -> child: " +
-                          "three Akka.Remote hops where Python has two local pipe hops.");
+        section.Notes.Add("Python's manager is one server process next to the child; here the dict is a sharded entity on a worker node. " +
+                          "A one-at-a-time call goes over a direct TCP connection from the child to that node once the proxy has located " +
+                          "the entity (the first calls go through the coordinator's shard-region proxy): the child's thread writes the call " +
+                          "and reads the reply itself, and the entity runs it on the connection's reader thread. Pipelined and batched calls go " +
+                          "straight to the entity over Akka.Remote.");
         return section;
     }
 

@@ -1,8 +1,11 @@
 using Akka.Actor;
+using Multiprocessing.Messages.Direct;
 using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Pipes;
 using Multiprocessing.Messages.Processes;
 using Multiprocessing.Messages.Queues;
+using Multiprocessing.Messages.Shared;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 
@@ -22,7 +25,7 @@ internal static class HostWarmUp
         ((MpProcess)payloads.Deserialize(payload, "warm-up process")).Run();
     }
 
-    /// <summary>Round-trips one message of every type a node exchanges: processes, queues, pipes.</summary>
+    /// <summary>Round-trips one message of every type a node exchanges: processes, queues, pipes, Manager calls.</summary>
     public static void Messages(ActorSystem system)
     {
         var id = Guid.NewGuid();
@@ -45,6 +48,14 @@ internal static class HostWarmUp
             new PipeDeliver(0, [1]),
             new PipeRecv(0, true, false),
             new PipeData(0, [1]),
+            new EntityEnvelope("warm-up", new ObjectCall(0, "warm-up", [[1]])),
+            new ObjectCalls(0, [new ObjectCall(0, "warm-up", [[1]])]),
+            new ObjectReturn(0, [[1]]),
+            new ObjectResults(0, [new ObjectReturn(0, [[1]])]),
+            new ObjectFault(0, "warm-up", "warm-up", null),
+            new DirectLinkQuery(),
+            new DirectLinkOffer("warm-up", 0, [1]),
+            DirectCallUndelivered.Instance,
         ];
         foreach (var sample in samples)
         {

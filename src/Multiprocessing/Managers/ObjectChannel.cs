@@ -51,27 +51,8 @@ internal sealed class ObjectChannel
     private Local Here => Locals.GetValue(this, channel => new Local { Direct = Volatile.Read(ref channel._located) });
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
-    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args)
-    {
-        var here = Here;
-        if (Volatile.Read(ref here.Direct) is { } direct)
-        {
-            var call = new EntityEnvelope(Address.EntityId!, new ObjectCall(0, operation, args));
-            switch (Runtime.DirectCalls.TryCall(direct, call, $"'{operation}'"))
-            {
-                case null: break; // no direct link to its node (yet)
-                case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
-                case DirectCallUndelivered:
-                    Forget(here, direct); // moved or gone: the region knows where
-                    break;
-                case ICorrelated reply:
-                    return Result(operation, reply);
-                case var other:
-                    throw new InvalidOperationException($"Unexpected reply {other.GetType().Name} to '{operation}'.");
-            }
-        }
-        return Result(operation, SendAsync(id => new ObjectCall(id, operation, args), CancellationToken.None).GetAwaiter().GetResult());
-    }
+    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
+        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), $"'{operation}'", CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>One operation, sent with the others made meanwhile through this proxy.</summary>
     public Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)
@@ -120,7 +101,8 @@ internal sealed class ObjectChannel
             }
             try
             {
-                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))]), CancellationToken.None);
+                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))]), "a batch of calls",
+                    CancellationToken.None);
                 if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -141,12 +123,26 @@ internal sealed class ObjectChannel
         }
     }
 
-    // Straight to the entity once located; through the region otherwise, or again when it moved.
-    private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, CancellationToken cancellationToken)
+    // Straight to the entity once located: over a direct link to its node when there is one (this
+    // thread waits on it, completing synchronously), over Akka until then; through the region when
+    // not located, or again when it moved.
+    private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, string what, CancellationToken cancellationToken)
     {
         var here = Here;
         if (Volatile.Read(ref here.Direct) is { } direct)
         {
+            switch (Runtime.DirectCalls.TryCall(direct, new EntityEnvelope(Address.EntityId!, request(0)), what))
+            {
+                case null: break; // no direct link to its node (yet)
+                case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
+                case DirectCallUndelivered:
+                    Forget(here, direct); // moved or gone: the region knows where
+                    return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+                case ICorrelated reply:
+                    return reply;
+                case var other:
+                    throw new InvalidOperationException($"Unexpected reply {other.GetType().Name} to {what}.");
+            }
             try
             {
                 var reply = await Runtime.Correlator.RequestAsync(direct, request, Runtime.Settings.AskTimeout, cancellationToken,

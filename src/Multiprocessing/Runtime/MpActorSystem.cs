@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Event;
 
@@ -17,6 +19,9 @@ internal static partial class MpActorSystem
     public static ActorSystem Create(string name, Config config)
     {
         var logFilter = new LogFilterBuilder().ExcludeMessageRegex(RemotingChurn()).Build();
+        // Sharding's serializers from the start, though a node starts its region only once a Manager
+        // exists: the coordinator's region proxy may reach a worker's shard coordinator before that.
+        config = config.WithFallback(ClusterSharding.DefaultConfig()).WithFallback(ClusterSingleton.DefaultConfig());
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), logFilter);
         return ActorSystem.Create(name, setup);
     }
