@@ -52,7 +52,7 @@ internal sealed class ObjectChannel
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
     public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
-        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), $"'{operation}'", CancellationToken.None).GetAwaiter().GetResult());
+        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), $"'{operation}'", callerWaits: true, CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>One operation, sent with the others made meanwhile through this proxy.</summary>
     public Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)
@@ -102,7 +102,7 @@ internal sealed class ObjectChannel
             try
             {
                 var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))]), "a batch of calls",
-                    CancellationToken.None);
+                    callerWaits: false, CancellationToken.None);
                 if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -123,17 +123,18 @@ internal sealed class ObjectChannel
         }
     }
 
-    // Straight to the entity once located: over a direct link to its node when there is one (this
-    // thread waits on it, completing synchronously), over Akka until then; through the region when
-    // not located, or again when it moved.
-    private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, string what, CancellationToken cancellationToken)
+    // Straight to the entity once located: for a caller that waits anyway, over a direct link to its
+    // node when there is one (this thread waits on it: a registered type's slow method must not hold
+    // a pool thread that way); over Akka otherwise. Through the region when not located, or again
+    // when it moved.
+    private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, string what, bool callerWaits, CancellationToken cancellationToken)
     {
         var here = Here;
         if (Volatile.Read(ref here.Direct) is { } direct)
         {
-            switch (Runtime.DirectCalls.TryCall(direct, new EntityEnvelope(Address.EntityId!, request(0)), what))
+            switch (callerWaits ? Runtime.DirectCalls.TryCall(direct, new EntityEnvelope(Address.EntityId!, request(0)), what) : null)
             {
-                case null: break; // no direct link to its node (yet)
+                case null: break; // no direct link to its node (yet), or a caller that does not wait
                 case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
                 case DirectCallUndelivered:
                     Forget(here, direct); // moved or gone: the region knows where
