@@ -27,31 +27,70 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     /// no link is up to that node (nothing was sent: go over Akka); <see cref="DirectCallUndelivered"/>
     /// when the recipient is gone or the link broke before the reply (go the usual way, which knows
     /// where the recipient went). Throws <see cref="TimeoutException"/> after ask-timeout.
+    /// This thread waits for the reply, spinning a moment first.
     /// </summary>
     public object? TryCall(IActorRef recipient, object request, string what)
     {
-        var address = recipient.Path.Address;
-        if (_disposed || !settings.DirectLinks || !address.HasGlobalScope || address.Equals(system.Provider.DefaultAddress)) return null;
-        var connection = Take(address);
-        if (connection is null) return null;
-        var frame = DirectFrames.Encode(recipient.Path.ToString(), payloads.Serialize(request, what));
-        if (!connection.TryWrite(frame))
-            return null;
+        if (Begin(recipient, request, what) is not var (address, connection)) return null;
         byte[]? reply;
         try
         {
             SpinBeforeBlocking.Until(() => connection.Available, settings.SpinBeforeBlocking);
-            reply = connection.Read(payloads.MaximumPayloadSize + 64 * 1024);
+            reply = connection.Read(MaximumReply);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
         {
-            connection.Dispose(); // its late reply must not answer the next call
-            throw new TimeoutException($"{recipient.Path} did not answer {what} within {settings.AskTimeout} (multiprocessing.ask-timeout).");
+            throw TimedOut(connection, recipient, what);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
             reply = null;
         }
+        return End(address, connection, reply, what);
+    }
+
+    /// <summary><see cref="TryCall"/> without holding a thread while the reply is on its way (a batch of async calls).</summary>
+    public async Task<object?> TryCallAsync(IActorRef recipient, object request, string what)
+    {
+        if (Begin(recipient, request, what) is not var (address, connection)) return null;
+        byte[]? reply;
+        using var timeout = new CancellationTokenSource(settings.AskTimeout);
+        try
+        {
+            reply = await connection.ReadAsync(MaximumReply, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw TimedOut(connection, recipient, what);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            reply = null;
+        }
+        return End(address, connection, reply, what);
+    }
+
+    /// <summary>Asks for the offer of <paramref name="recipient"/>'s node now, so that calls to it need not start over Akka.</summary>
+    public void Prepare(IActorRef recipient)
+    {
+        var address = recipient.Path.Address;
+        if (settings.DirectLinks && address.HasGlobalScope && !address.Equals(system.Provider.DefaultAddress)) _ = offers.GetAsync(address);
+    }
+
+    private long MaximumReply => payloads.MaximumPayloadSize + 64 * 1024;
+
+    // Writes the call on an idle connection to the recipient's node; null when there is none or the write failed (nothing sent).
+    private (Address, Connection)? Begin(IActorRef recipient, object request, string what)
+    {
+        var address = recipient.Path.Address;
+        if (_disposed || !settings.DirectLinks || !address.HasGlobalScope || address.Equals(system.Provider.DefaultAddress)) return null;
+        if (Take(address) is not { } connection) return null;
+        var frame = DirectFrames.Encode(recipient.Path.ToString(), payloads.Serialize(request, what));
+        return connection.TryWrite(frame) ? (address, connection) : null;
+    }
+
+    private object End(Address address, Connection connection, byte[]? reply, string what)
+    {
         if (reply is null)
         {
             connection.Dispose();
@@ -61,6 +100,12 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         var answer = payloads.Deserialize(reply, what);
         if (answer is not DirectCallUndelivered) Interlocked.Increment(ref _answered);
         return answer;
+    }
+
+    private TimeoutException TimedOut(Connection connection, IActorRef recipient, string what)
+    {
+        connection.Dispose(); // its late reply must not answer the next call
+        return new TimeoutException($"{recipient.Path} did not answer {what} within {settings.AskTimeout} (multiprocessing.ask-timeout).");
     }
 
     private Connection? Take(Address address)
@@ -114,19 +159,14 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
 
         public bool TryWrite(byte[] frame)
         {
-            try
-            {
-                _stream.Write(frame);
-                return true;
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-            {
-                Dispose();
-                return false;
-            }
+            if (DirectFrames.TryWrite(_stream, frame)) return true;
+            Dispose();
+            return false;
         }
 
         public byte[]? Read(long maximum) => DirectFrames.ReadBlock(_stream, maximum);
+
+        public Task<byte[]?> ReadAsync(long maximum, CancellationToken cancellationToken) => DirectFrames.ReadBlockAsync(_stream, maximum, cancellationToken);
 
         public void Dispose() => _stream.Dispose();
     }

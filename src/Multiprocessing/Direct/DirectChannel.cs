@@ -100,16 +100,9 @@ internal sealed class DirectChannel : IDisposable
             lock (_gate)
             {
                 if (_stream is null) return false;
-                try
-                {
-                    _stream.Write(frame);
-                    return true;
-                }
-                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-                {
-                    FailLocked();
-                    return false;
-                }
+                if (DirectFrames.TryWrite(_stream, frame)) return true;
+                FailLocked();
+                return false;
             }
         }
 

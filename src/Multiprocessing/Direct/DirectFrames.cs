@@ -48,6 +48,23 @@ internal static class DirectFrames
         return block;
     }
 
+    /// <summary>
+    /// Writes <paramref name="frame"/>; false when the connection broke. A write that fails never
+    /// delivers its frame whole (the rest of it was not accepted), so the caller may send it another way.
+    /// </summary>
+    public static bool TryWrite(Stream stream, byte[] frame)
+    {
+        try
+        {
+            stream.Write(frame);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The next length-prefixed block; null at the end of the stream.</summary>
     public static byte[]? ReadBlock(Stream stream, long maximumLength)
     {
@@ -57,6 +74,25 @@ internal static class DirectFrames
         if (length < 0 || length > maximumLength) throw new InvalidDataException($"A direct-link frame of {length} bytes is out of bounds.");
         var block = new byte[length];
         return ReadExactly(stream, block) ? block : null;
+    }
+
+    /// <summary><see cref="ReadBlock"/>, awaited.</summary>
+    public static async Task<byte[]?> ReadBlockAsync(Stream stream, long maximumLength, CancellationToken cancellationToken)
+    {
+        var header = new byte[4];
+        try
+        {
+            await stream.ReadExactlyAsync(header, cancellationToken);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (length < 0 || length > maximumLength) throw new InvalidDataException($"A direct-link frame of {length} bytes is out of bounds.");
+            var block = new byte[length];
+            await stream.ReadExactlyAsync(block, cancellationToken);
+            return block;
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
     }
 
     public static (string Path, byte[] Payload) Decode(byte[] block)

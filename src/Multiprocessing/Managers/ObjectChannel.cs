@@ -48,7 +48,12 @@ internal sealed class ObjectChannel
 
     private NodeRuntime Runtime => Address.Runtime;
 
-    private Local Here => Locals.GetValue(this, channel => new Local { Direct = Volatile.Read(ref channel._located) });
+    private Local Here => Locals.GetValue(this, channel =>
+    {
+        var located = Volatile.Read(ref channel._located);
+        if (located is not null) Runtime.DirectCalls.Prepare(located);
+        return new Local { Direct = located };
+    });
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
     public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
@@ -123,18 +128,18 @@ internal sealed class ObjectChannel
         }
     }
 
-    // Straight to the entity once located: for a caller that waits anyway, over a direct link to its
-    // node when there is one (this thread waits on it: a registered type's slow method must not hold
-    // a pool thread that way); over Akka otherwise. Through the region when not located, or again
-    // when it moved.
+    // Straight to the entity once located: over a direct link to its node when there is one (a
+    // caller that waits anyway waits on it; an async batch awaits it without holding a thread),
+    // over Akka until then. Through the region when not located, or again when it moved.
     private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, string what, bool callerWaits, CancellationToken cancellationToken)
     {
         var here = Here;
         if (Volatile.Read(ref here.Direct) is { } direct)
         {
-            switch (callerWaits ? Runtime.DirectCalls.TryCall(direct, new EntityEnvelope(Address.EntityId!, request(0)), what) : null)
+            var call = new EntityEnvelope(Address.EntityId!, request(0));
+            switch (callerWaits ? Runtime.DirectCalls.TryCall(direct, call, what) : await Runtime.DirectCalls.TryCallAsync(direct, call, what))
             {
-                case null: break; // no direct link to its node (yet), or a caller that does not wait
+                case null: break; // no direct link to its node (yet)
                 case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
                 case DirectCallUndelivered:
                     Forget(here, direct); // moved or gone: the region knows where
@@ -182,6 +187,7 @@ internal sealed class ObjectChannel
                 if (reply is ObjectReturn { Values: [var entity] })
                 {
                     var located = Value<IActorRef>(entity);
+                    Runtime.DirectCalls.Prepare(located);
                     Volatile.Write(ref here.Direct, located);
                     Volatile.Write(ref _located, located);
                 }

@@ -10,19 +10,11 @@ namespace Multiprocessing.Tests.Direct;
 /// <summary>Two remoting actor systems in this process: this one calls actors of the other over a direct link.</summary>
 public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string Remote = """
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
-        akka.actor.serialization-bindings { "System.Object" = hyperion }
-        """;
-
     private readonly ActorSystem _receiver;
 
-    public DirectCallsSpec() : base(ConfigurationFactory.ParseString(Remote))
+    public DirectCallsSpec() : base(ConfigurationFactory.ParseString(TwoSystems.Remote))
     {
-        _receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(Remote));
+        _receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
         _receiver.ActorOf(DirectLinkActor.Props(Payloads(_receiver), TimeSpan.Zero), DirectLinkActor.Name);
     }
 

@@ -10,15 +10,7 @@ namespace Multiprocessing.Tests.Direct;
 /// <summary>Two remoting actor systems in this process: one sends over its direct channel to an actor of the other.</summary>
 public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string Remote = """
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
-        akka.actor.serialization-bindings { "System.Object" = hyperion }
-        """;
-
-    public DirectChannelSpec() : base(ConfigurationFactory.ParseString(Remote))
+    public DirectChannelSpec() : base(ConfigurationFactory.ParseString(TwoSystems.Remote))
     {
     }
 
@@ -26,7 +18,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
 
     private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
     {
-        var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(Remote));
+        var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
         if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TimeSpan.Zero), DirectLinkActor.Name);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
