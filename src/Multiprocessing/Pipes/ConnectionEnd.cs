@@ -21,6 +21,7 @@ internal sealed class ConnectionEnd
     private readonly NodeRuntime _runtime;
     private readonly object _bindLock = new();
     private IActorRef? _endpoint;
+    private readonly List<MpProcess> _handedTo = [];
     private volatile bool _peerGone;
     private volatile bool _closed;
 
@@ -93,10 +94,31 @@ internal sealed class ConnectionEnd
         _ => throw new EndOfStreamException("The other end of the pipe is closed and nothing is left to read (EOFError)."),
     };
 
+    /// <summary>This process's handle was given to <paramref name="process"/> as an argument: that process holds a copy of it.</summary>
+    public static void HandedTo(IEnumerable<object?> args, MpProcess process)
+    {
+        foreach (var arg in args)
+            if (arg is not null && Ends.TryGetValue(arg, out var end))
+                lock (end._bindLock) end._handedTo.Add(process);
+    }
+
+    /// <summary>
+    /// Closes this process's copy. As in Python, the end itself closes (its peer reads what is left,
+    /// then end-of-stream) once no copy is open: a process this handle was given to holds one until
+    /// it closes it or ends (the parent's <c>child_conn.close()</c> after <c>Process(args=(child_conn,)).start()</c>).
+    /// </summary>
     public void Close()
     {
         if (_closed) return;
         _closed = true;
+        List<Task<int>> holders;
+        lock (_bindLock) holders = [.. _handedTo.Select(p => ProcessLife.Of(p).Exit).Where(exit => !exit.IsCompleted)];
+        if (holders.Count == 0) CloseEnd();
+        else _ = Task.WhenAll(holders).ContinueWith(_ => CloseEnd(), TaskScheduler.Default);
+    }
+
+    private void CloseEnd()
+    {
         lock (_bindLock) (_endpoint ?? _origin).Tell(new PipeClose());
     }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using System.Reflection;
 using Multiprocessing.Processes;
+using Multiprocessing.Pipes;
 using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
@@ -142,6 +143,7 @@ public class MpProcess
             _parentPid = Environment.ProcessId;
             var payload = context.Runtime.Payloads.SerializeChecked(this, $"process '{_name}'");
             life.IsStarted = true;
+            ConnectionEnd.HandedTo(_args, this);
             ProcessLife.Of(parent).AddChild(this);
             context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == StartMethod.Spawn));
         }

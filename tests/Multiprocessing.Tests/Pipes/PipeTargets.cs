@@ -15,6 +15,11 @@ public static class PipeTargets
         conn.Close();
     }
 
+    public static void SendThenExit(MpConnection<string> conn, int count)
+    {
+        for (var i = 0; i < count; i++) conn.Send($"m{i}");
+    }
+
     public static void SendThenHang(MpConnection<string> conn)
     {
         conn.Send("last words");

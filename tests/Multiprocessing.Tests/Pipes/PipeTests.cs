@@ -46,6 +46,25 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.True(sender.Join(Patience));
     }
 
+    [Theory]
+    [InlineData(StartMethod.Spawn)]
+    [InlineData(StartMethod.Actor)]
+    public void The_parent_closing_its_copy_of_the_childs_end_leaves_the_child_its_own_as_in_python(StartMethod method)
+    {
+        // parent_conn, child_conn = Pipe(); Process(target=f, args=(child_conn,)).start(); child_conn.close()
+        var (mine, theirs) = Mp.Pipe<string>();
+        var sender = Mp.GetContext(method).Process(PipeTargets.SendThenExit, theirs, 3);
+        sender.Start();
+        theirs.Close();
+        Assert.Throws<InvalidOperationException>(() => theirs.Send("closed here"));
+
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv(), mine.Recv(), mine.Recv() });
+        // The child never closed its copy: the end closes when it exits, as every copy is then closed.
+        Assert.Throws<EndOfStreamException>(() => mine.Recv());
+        Assert.True(sender.Join(Patience));
+        Assert.Equal(0, sender.ExitCode);
+    }
+
     [Fact]
     public async Task Recv_from_a_peer_whose_process_died_is_end_of_stream_not_a_hang()
     {
