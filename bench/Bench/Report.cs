@@ -61,6 +61,11 @@ public static class MarkdownWriter
         md.AppendLine($"- Reproduce: `dotnet run -c Release --project bench/Bench -- --runs 5` (from the repo root)");
         md.AppendLine();
         md.AppendLine("Ratio is ours/Python: for times, below 1 means ours is faster. PASS/MISS compares the median with the target.");
+        md.AppendLine();
+        md.AppendLine("Each Python run starts on a quiet machine (cores at most 10% busy over 300 ms; the harness waits up to 30 s): " +
+                      "with one core kept busy by anything else, such as the build `dotnet run` has just finished, Python's pipe and " +
+                      "Manager rates double here (its two processes then share the other core, and a hand-off on one core is far " +
+                      "quicker than waking an idle one). Our side is measured after its warm-up rounds, also on a quiet machine.");
         foreach (var section in report.Sections)
         {
             md.AppendLine();
