@@ -116,7 +116,7 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         {
             return Connection.Open(offer, settings.AskTimeout);
         }
-        catch (Exception e) when (e is SocketException or IOException)
+        catch (Exception e) when (e is SocketException or IOException or AggregateException) // refused, unreachable, timed out: go over Akka
         {
             return null;
         }
@@ -146,7 +146,7 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = (int)timeout.TotalMilliseconds };
             try
             {
-                socket.Connect(offer.Host!, offer.Port);
+                if (!socket.ConnectAsync(offer.Host!, offer.Port).Wait(timeout)) throw new SocketException((int)SocketError.TimedOut);
                 socket.Send(DirectFrames.EncodeHello(offer.Cookie, DirectFrames.Mode.Calls));
                 return new Connection(socket);
             }
