@@ -135,6 +135,9 @@ public sealed class QueueActorSpec : Akka.TestKit.Xunit2.TestKit
         var queue = Sys.ActorOf(QueueActor.Props(0));
         var doomed = CreateTestProbe();
         queue.Tell(new QueueGet(1, 1, true), doomed.Ref);
+        // The queue answers in order: once it answers this, the get is parked and its consumer watched.
+        queue.Tell(new QueueStatus(9));
+        Assert.Equal(0, ExpectMsg<QueueStatusReply>().Count);
         Watch(doomed.Ref);
         Sys.Stop(doomed.Ref);
         ExpectTerminated(doomed.Ref);
