@@ -18,14 +18,18 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
     /// <summary>Local: deliver a signal to a process once it runs.</summary>
     public sealed record Signal(Guid ProcessId, int Number);
 
-    private sealed class Tracked(MpProcess process, ProcessLife life)
+    private sealed class Tracked(MpProcess process, ProcessLife life, PlaceProcess placement)
     {
         public MpProcess Process { get; } = process;
         public ProcessLife Life { get; } = life;
+        public PlaceProcess Placement { get; } = placement;
+        public int Placements { get; set; } = 1;
         public IActorRef? Runner { get; set; }
         public string? Host { get; set; }
         public int? PendingSignal { get; set; }
     }
+
+    private const int MaxPlacements = 3;
 
     private readonly Dictionary<Guid, Tracked> _tracked = [];
 
@@ -33,9 +37,10 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
     {
         Receive<Launch>(launch =>
         {
-            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life);
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
-            registry.Tell(new PlaceProcess(run, launch.Spawn), Self);
+            var placement = new PlaceProcess(run, launch.Spawn);
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement);
+            registry.Tell(placement, Self);
         });
 
         Receive<ProcessPlaced>(placed =>
@@ -81,11 +86,21 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             else tracked.Runner.Tell(new SignalProcess(signal.ProcessId, signal.Number));
         });
 
-        // The registry saw the host's OS process end: it knows the signal, so it speaks first.
+        // The registry saw the host's OS process end: it knows the signal, so it speaks first. A
+        // process placed there that never reported its start (it was placed as the host died, before
+        // the registry knew) never ran: it is placed again, the registry having forgotten that host.
         Receive<HostLost>(lost =>
         {
-            foreach (var id in _tracked.Where(t => t.Value.Host == lost.Host).Select(t => t.Key).ToList())
-                Finish(id, lost.ExitCode);
+            foreach (var (id, tracked) in _tracked.Where(t => t.Value.Host == lost.Host).ToList())
+            {
+                if (tracked.Runner is null && tracked.Placements < MaxPlacements)
+                {
+                    tracked.Host = null;
+                    tracked.Placements++;
+                    registry.Tell(tracked.Placement, Self);
+                }
+                else Finish(id, lost.ExitCode);
+            }
         });
 
         // A host we could not see die (another machine): its processes count as killed.
