@@ -79,17 +79,21 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_process_whose_host_dies_before_it_starts_ends_too()
+    public async Task A_process_whose_host_dies_before_it_starts_is_placed_again_and_ends_after_three_such_hosts()
     {
         var registry = CreateTestProbe();
         var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
         var (_, life) = Launch(supervisor);
-        registry.ExpectMsg<PlaceProcess>();
-        supervisor.Tell(new ProcessPlaced(life.Id, "spawn-3"));
-
-        supervisor.Tell(new HostLost("spawn-3", -15));
+        // It never ran: each lost host but the last is followed by a new placement.
+        for (var placement = 1; placement <= 3; placement++)
+        {
+            Assert.Equal(life.Id, registry.ExpectMsg<PlaceProcess>().Run.ProcessId);
+            supervisor.Tell(new ProcessPlaced(life.Id, $"spawn-{placement}"));
+            supervisor.Tell(new HostLost($"spawn-{placement}", -15));
+        }
 
         Assert.Equal(-15, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        registry.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
