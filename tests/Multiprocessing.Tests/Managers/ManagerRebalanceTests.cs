@@ -1,3 +1,4 @@
+using Akka.Cluster.Sharding;
 using Akka.Actor;
 using Akka.Cluster;
 using Multiprocessing.Managers;
@@ -53,6 +54,8 @@ public sealed class ManagerRebalanceTests
         {
             await mp.WaitForWorkersAsync(3, Patience);
             await using var manager = await mp.ManagerAsync();
+            // The leaver must hold some of the dicts: create them once its region takes shards.
+            await AllRegionsRegisteredAsync(mp, 3);
             var dicts = Enumerable.Range(0, Dicts).Select(_ => manager.Dict<int, int>()).ToArray();
             var (writer, stop, acknowledged) = StartWriter(mp, dicts);
             var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
@@ -74,6 +77,18 @@ public sealed class ManagerRebalanceTests
     }
 
     private static IActorRef Keeper(MpContext mp) => ManagerHub.Of(mp.Runtime).Keeper;
+
+    // Asks the shard coordinator (through the coordinator's region proxy) until it knows this many regions.
+    private static async Task AllRegionsRegisteredAsync(MpContext mp, int regions)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var stats = await ManagerHub.Of(mp.Runtime).Region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(2)), Patience);
+            if (stats.Regions.Count >= regions) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{stats.Regions.Count} of {regions} Manager regions registered.");
+        }
+    }
 
     private static (MpProcess Writer, MpQueue<int> Stop, MpQueue<int> Acknowledged) StartWriter(MpContext mp, MpDict<int, int>[] dicts)
     {
