@@ -76,8 +76,10 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     public void Prepare(IActorRef recipient)
     {
         var address = recipient.Path.Address;
-        if (settings.DirectLinks && address.HasGlobalScope && !address.Equals(system.Provider.DefaultAddress)) _ = offers.GetAsync(address);
+        if (Linkable(address)) _ = offers.GetAsync(address);
     }
+
+    private bool Linkable(Address address) => settings.DirectLinks && NodeAddresses.IsOtherNode(system, address);
 
     private long MaximumReply => payloads.MaximumPayloadSize + 64 * 1024;
 
@@ -85,7 +87,7 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     private ((Address, bool) Pool, Connection)? Begin(IActorRef recipient, object request, string what, bool awaited)
     {
         var address = recipient.Path.Address;
-        if (_disposed || !settings.DirectLinks || !address.HasGlobalScope || address.Equals(system.Provider.DefaultAddress)) return null;
+        if (_disposed || !Linkable(address)) return null;
         var pool = (address, awaited);
         if (Take(pool) is not { } connection) return null;
         var frame = DirectFrames.Encode(recipient.Path.ToString(), payloads.Serialize(request, what));

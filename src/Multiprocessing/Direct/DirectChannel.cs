@@ -9,9 +9,10 @@ namespace Multiprocessing.Direct;
 /// <summary>
 /// The sending side of this node's direct links. <see cref="Send"/> writes a message straight to
 /// the socket of the recipient's node once a link is up, and goes over Akka meanwhile, or for good
-/// when the node offers no link or the link broke. A message may therefore arrive twice (a write
-/// that failed half-way is resent over Akka) or out of order with the ones before the link came
-/// up: <see cref="IDirectMessage"/> receivers number their messages.
+/// when the node offers no link or the link broke. A write that fails never delivers its frame
+/// whole (<see cref="DirectFrames.TryWrite"/>), so resending it over Akka does not duplicate it; but
+/// a message may overtake the ones sent over Akka before the link came up:
+/// <see cref="IDirectMessage"/> receivers number their messages.
 /// </summary>
 internal sealed class DirectChannel : IDisposable
 {
@@ -38,7 +39,7 @@ internal sealed class DirectChannel : IDisposable
     public void Send(IActorRef recipient, IDirectMessage message)
     {
         var address = recipient.Path.Address;
-        if (_enabled && address.HasGlobalScope && !address.Equals(_system.Provider.DefaultAddress)
+        if (_enabled && NodeAddresses.IsOtherNode(_system, address)
             && _links.GetOrAdd(address, Open).TrySend(recipient.Path.ToString(), () => _payloads.Serialize(message, "direct-link message")))
         {
             Interlocked.Increment(ref _sentDirect);

@@ -138,7 +138,7 @@ internal sealed class ConnectionEnd
         {
             if (_endpoint is not null) return _endpoint;
             var address = _origin.Path.Address;
-            if (!address.HasGlobalScope || address.Equals(((ExtendedActorSystem)_runtime.System).Provider.DefaultAddress))
+            if (!NodeAddresses.IsOtherNode(_runtime.System, address))
                 return _endpoint = _origin;
             var local = _runtime.System.ActorOf(PipeEndActor.Props(MarkPeerGone, _runtime.Direct));
             _origin.Tell(new PipeRelocate(local));
