@@ -56,7 +56,8 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var seed = cluster.SelfAddress.ToString();
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
-            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null);
+            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null,
+                credentials: Security.ClusterCredentials.Create());
             var host = new CoordinatorHost(runtime, registry, seed);
             try
             {

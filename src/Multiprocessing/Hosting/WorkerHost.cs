@@ -49,7 +49,7 @@ public static class WorkerHost
         var system = MpActorSystem.Create(Address.Parse(arguments.Seed).System, config);
         var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
-        var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
+        var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials: null);
         var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done")),
             () => Managers.ManagerRegion.StartOnWorker(system, arguments.Seed)), NodeAgentActor.Name);
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Multiprocessing.Direct;
 using Multiprocessing.Processes;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Runtime;
 
@@ -13,9 +14,10 @@ internal sealed class NodeRuntime
     // Live runtimes of this OS process, newest last (a test may run several coordinators).
     private static readonly List<NodeRuntime> Live = [];
 
-    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor)
+    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials)
     {
         System = system;
+        Credentials = credentials;
         Settings = settings;
         HostName = hostName;
         Supervisor = supervisor;
@@ -47,6 +49,9 @@ internal sealed class NodeRuntime
 
     public ActorSystem System { get; }
     public MpSettings Settings { get; }
+
+    /// <summary>What proves this node belongs to the cluster; null when multiprocessing.security is off.</summary>
+    public ClusterCredentials? Credentials { get; }
     public string HostName { get; }
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
@@ -61,12 +66,13 @@ internal sealed class NodeRuntime
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>
     /// <param name="coordinatorSupervisor">Where a worker forwards the output of processes it started; null on the coordinator, which prints it.</param>
-    public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor)
+    public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor,
+        ClusterCredentials? credentials)
     {
         if (coordinatorSupervisor is not null && MainProcess.Name == "MainProcess")
             MainProcess = MpProcess.ForMain(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), "mp-processes");
-        var runtime = new NodeRuntime(system, settings, hostName, supervisor);
+        var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
         lock (Live) Live.Add(runtime);
         return runtime;
     }

@@ -114,6 +114,6 @@ internal static class SpawnHost
         var system = MpActorSystem.Create(Address.Parse(seed).System, config);
         var registry = system.ActorSelection($"{seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
-        return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor);
+        return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials: null);
     }
 }
