@@ -15,11 +15,14 @@ internal sealed partial class RefusedConnectionLog : ReceiveActor
     public const string Name = "mp-refused-connections";
 
     /// <summary>What Akka.Remote logs for a refused inbound connection (its texts: the only signal it gives).</summary>
-    [GeneratedRegex(@"^(?:Rejected incoming connection from \[(?<peer>.+?)\] due to TLS handshake failure|Mutual TLS required but client did not provide a certificate from (?<peer>\S+))")]
+    [GeneratedRegex(@"(?:Rejected incoming connection from \[(?<peer>.+?)\] due to TLS handshake failure|Mutual TLS required but client did not provide a certificate from (?<peer>\S+))")]
     public static partial Regex AkkaRefusal();
 
-    /// <summary>Akka.Remote's other reports of a failed handshake (with stack traces and troubleshooting advice), kept off the console.</summary>
-    [GeneratedRegex(@"^TLS (?:handshake failed|exception) on channel")]
+    /// <summary>
+    /// Akka.Remote's other reports of a failed handshake (with stack traces and troubleshooting
+    /// advice), and of a stranger's plain TCP on a TLS port, kept off the console.
+    /// </summary>
+    [GeneratedRegex(@"TLS (?:handshake failed|exception) on channel|not an SSL/TLS record")]
     public static partial Regex AkkaHandshakeFailure();
 
     private readonly HashSet<IPAddress> _refused = [];
@@ -34,7 +37,8 @@ internal sealed partial class RefusedConnectionLog : ReceiveActor
             var peer = match.Groups["peer"].Value;
             var host = IPEndPoint.TryParse(peer, out var endpoint) ? Normalized(endpoint.Address) : IPAddress.None;
             if (_refused.Add(host))
-                log.Warning("Refused a connection from {0}: it did not prove this cluster's credentials (TLS with the cluster's certificate).", peer);
+                log.Warning("Refused a connection from {0}: it did not prove this cluster's credentials (TLS with the cluster's certificate); " +
+                    "further refusals from this host are not logged.", Equals(host, IPAddress.None) ? peer : host.ToString());
         });
     }
 
