@@ -2,9 +2,9 @@ using Multiprocessing.Bench;
 using Multiprocessing.Bench.Benchmarks;
 
 // The echo benchmark runs this program a second time as its echo server.
-if (args is [RemoteEchoBenchmark.ServerArgument]) return await RemoteEchoBenchmark.RunServerAsync();
+if (args is [RemoteEchoBenchmark.ServerArgument, .. var auth]) return await RemoteEchoBenchmark.RunServerAsync(auth.FirstOrDefault());
 
-IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark(), new QueueThroughputBenchmark(), new PipePingPongBenchmark(), new RemoteEchoBenchmark(), new LockRoundTripBenchmark(), new ValueLockBenchmark(), new PoolBenchmark(), new ManagerBenchmark()];
+IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark(), new QueueThroughputBenchmark(), new PipePingPongBenchmark(), new RemoteEchoBenchmark(), new LockRoundTripBenchmark(), new ValueLockBenchmark(), new PoolBenchmark(), new ManagerBenchmark(), new SecurityCostBenchmark()];
 var names = string.Join(", ", benchmarks.Select(b => b.Name));
 
 var options = BenchOptions.Parse(args, out var error);

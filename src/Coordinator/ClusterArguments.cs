@@ -1,6 +1,6 @@
 namespace Multiprocessing.Coordinator;
 
-/// <summary>The options every coordinator command takes: <c>--workers N</c> and <c>--config FILE</c>.</summary>
+/// <summary>The options every coordinator command takes: <c>--workers N</c>, <c>--config FILE</c> and <c>--auth FILE</c>.</summary>
 internal static class ClusterArguments
 {
     /// <summary>Takes the option at <paramref name="i"/> (and its value) into <paramref name="options"/>; false if it is not one of them or incomplete.</summary>
@@ -14,6 +14,9 @@ internal static class ClusterArguments
                 return true;
             case "--config" when i + 1 < args.Length:
                 options = options with { ConfigFile = args[++i] };
+                return true;
+            case "--auth" when i + 1 < args.Length:
+                options = options with { AuthFile = args[++i] };
                 return true;
             default:
                 return false;

@@ -2,14 +2,30 @@ using Multiprocessing.Coordinator.Demos;
 
 namespace Multiprocessing.Coordinator;
 
-/// <summary>The coordinator's command line: <c>demo [NAME...] [--workers N] [--config FILE]</c>.</summary>
+/// <summary>The coordinator's command line: <c>demo [NAME...] [--workers N] [--config FILE] [--auth FILE]</c>, <c>map</c>, <c>keygen FILE</c>.</summary>
 internal static class CoordinatorCli
 {
     private const string Usage =
-        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE]\n" + PoolMapCommand.Usage;
+        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE] [--auth FILE]\n" +
+        PoolMapCommand.Usage + "\n" + KeygenCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunCommandAsync(args);
+        }
+        catch (MpSecurityException e)
+        {
+            // A setting to fix, named in one line: no stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string[] args)
+    {
+        if (args is ["keygen", .. var keygenArgs]) return KeygenCommand.Run(keygenArgs) ?? Fail("keygen needs one FILE to write.");
         if (args is ["map", .. var mapArgs]) return await PoolMapCommand.RunAsync(mapArgs) ?? Fail("Unknown or incomplete arguments of 'map'.");
         if (args.Length == 0 || args[0] != "demo") return Fail(args.Length == 0 ? "No command given." : $"Unknown command '{args[0]}'.");
 

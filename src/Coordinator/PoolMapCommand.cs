@@ -1,12 +1,12 @@
 namespace Multiprocessing.Coordinator;
 
 /// <summary>
-/// <c>Coordinator map COUNT [--chunksize N] [--workers N] [--config FILE]</c>: a long Map of a
+/// <c>Coordinator map COUNT [--chunksize N] [--workers N] [--config FILE] [--auth FILE]</c>: a long Map of a
 /// CPU-bound function over COUNT ints on the cluster's pool, with its progress on the console.
 /// </summary>
 internal static class PoolMapCommand
 {
-    public const string Usage = "       Coordinator map COUNT [--chunksize N] [--workers N] [--config FILE]";
+    public const string Usage = "       Coordinator map COUNT [--chunksize N] [--workers N] [--config FILE] [--auth FILE]";
 
     /// <returns>The exit code, or null when the arguments are wrong (the caller prints the usage).</returns>
     public static async Task<int?> RunAsync(string[] args)

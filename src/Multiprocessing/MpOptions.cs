@@ -14,4 +14,10 @@ public sealed record MpOptions
 
     /// <summary>The default start method (multiprocessing.start-method).</summary>
     public StartMethod? StartMethod { get; init; }
+
+    /// <summary>
+    /// The cluster's credentials file, made by <c>Coordinator keygen FILE</c> (multiprocessing.security.auth-file):
+    /// needed when remoting binds beyond loopback, and by workers started by hand (<c>WorkerNode --auth FILE</c>).
+    /// </summary>
+    public string? AuthFile { get; init; }
 }

@@ -89,7 +89,7 @@ public sealed class LockRoundTripBenchmark : IBenchmark
         results.Put([pairTime.TotalMilliseconds * 1000 / count, queryTime.TotalMilliseconds * 1000 / count]);
     }
 
-    private static List<(double Pair, double RoundTrip)> Measure(MpContext ctx, int children)
+    internal static List<(double Pair, double RoundTrip)> Measure(MpContext ctx, int children)
     {
         var lk = ctx.Lock();
         var ev = ctx.Event();

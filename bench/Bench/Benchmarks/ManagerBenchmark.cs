@@ -74,7 +74,7 @@ public sealed class ManagerBenchmark : IBenchmark
 
     internal enum Mode { Single, Pipelined, Batched }
 
-    private static (double Write, double Read, double Total) Measure(MpContext mp, MpManager manager, Mode mode, int n)
+    internal static (double Write, double Read, double Total) Measure(MpContext mp, MpManager manager, Mode mode, int n)
     {
         var d = manager.Dict<int, int>();
         var results = mp.Queue<double[]>();

@@ -54,7 +54,7 @@ public sealed class PipePingPongBenchmark : IBenchmark
     }
 
     /// <summary>Mean round trip in microseconds.</summary>
-    private static double Measure(MpContext ctx)
+    internal static double Measure(MpContext ctx)
     {
         var (mine, theirs) = ctx.Pipe<int>();
         var child = ctx.Process(Echo, theirs);

@@ -92,7 +92,7 @@ public sealed class QueueThroughputBenchmark : IBenchmark
     }
 
     /// <summary>One run: items/s for <paramref name="total"/> items from <paramref name="producers"/> processes of <paramref name="ctx"/>.</summary>
-    private static double Measure(MpContext ctx, int producers, int total)
+    internal static double Measure(MpContext ctx, int producers, int total)
     {
         var q = ctx.Queue<int>();
         var processes = new MpProcess[producers];

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 
 namespace Multiprocessing.Bench.Benchmarks;
@@ -48,40 +49,31 @@ public sealed class RemoteEchoBenchmark : IBenchmark
         var perSecond = new List<double>();
         var windowed = new List<double>();
 
-        using var server = StartServer();
+        // Security on, as every node of the cluster runs it: TLS with the cluster's credentials.
+        var auth = Path.Combine(Path.GetTempPath(), $"bench-echo-{Guid.NewGuid():N}.pem");
+        MpCredentials.Generate(auth);
         try
         {
-            var address = await ReadAddressAsync(server);
-            BenchRun.Log($"echo server (pid {server.Id}) at {address}");
-            var system = ActorSystem.Create("echo-client", RemoteConfig("WARNING"));
-            try
+            await using var pair = await EchoPair.StartAsync(auth);
+            await pair.WarmUpAsync();
+            for (var i = 0; i < run.Runs; i++)
             {
-                var echo = await system.ActorSelection($"{address}/user/echo").ResolveOne(StartLimit);
-                await RoundTripsAsync(system, echo, WarmUp, 1);
-                await RoundTripsAsync(system, echo, WarmUp, Window);
-                for (var i = 0; i < run.Runs; i++)
-                {
-                    var sequential = await RoundTripsAsync(system, echo, N, 1);
-                    rtt.Add(sequential.TotalMilliseconds * 1000 / N);
-                    perSecond.Add(N / sequential.TotalSeconds);
-                    var window = await RoundTripsAsync(system, echo, N, Window);
-                    windowed.Add(N / window.TotalSeconds);
-                    BenchRun.Log($"run {i + 1}/{run.Runs}: sequential {rtt[^1]:0.0} us/round trip ({perSecond[^1]:0}/s), " +
-                                 $"{Window} in flight {windowed[^1]:0} msgs/s");
-                }
-            }
-            finally
-            {
-                await system.Terminate().WaitAsync(ExitLimit);
+                var sequential = await pair.RoundTripsAsync(N, 1);
+                rtt.Add(sequential.TotalMilliseconds * 1000 / N);
+                perSecond.Add(N / sequential.TotalSeconds);
+                var window = await pair.RoundTripsAsync(N, Window);
+                windowed.Add(N / window.TotalSeconds);
+                BenchRun.Log($"run {i + 1}/{run.Runs}: sequential {rtt[^1]:0.0} us/round trip ({perSecond[^1]:0}/s), " +
+                             $"{Window} in flight {windowed[^1]:0} msgs/s");
             }
         }
         finally
         {
-            await StopServerAsync(server);
+            File.Delete(auth);
         }
 
         var section = new Section("Remote echo (transport floor)");
-        section.Intro.Add($"Plain Akka.Remote (DotNetty TCP on 127.0.0.1, no cluster, no library code) between this process and a " +
+        section.Intro.Add($"Bare Akka.Remote (DotNetty TCP on 127.0.0.1, TLS with the cluster's settings and fresh credentials, no cluster, no library code) between this process and a " +
                           $"second OS process (`Bench {ServerArgument}`) whose actor `/user/echo` replies x + 1 to an int x. " +
                           $"A client actor sends the next int on each reply: **sequential** is one message in flight, {N} round " +
                           $"trips as `pipe_pingpong.py`; **windowed** keeps {Window} in flight until {N} replies are back. " +
@@ -98,13 +90,80 @@ public sealed class RemoteEchoBenchmark : IBenchmark
         return section;
     }
 
+    /// <summary>Mean sequential round trip in microseconds over <paramref name="pair"/>: what the security section compares.</summary>
+    internal static async Task<double> SequentialRoundTripAsync(EchoPair pair) => (await pair.RoundTripsAsync(N, 1)).TotalMilliseconds * 1000 / N;
+
+    /// <summary>
+    /// This process's client system and an echo server process; with <c>authFile</c>, both run
+    /// Akka.Remote over TLS with those credentials, as the cluster's nodes do.
+    /// </summary>
+    internal sealed class EchoPair : IAsyncDisposable
+    {
+        private readonly Process _server;
+        private readonly ActorSystem _system;
+        private readonly IActorRef _echo;
+
+        private EchoPair(Process server, ActorSystem system, IActorRef echo)
+        {
+            _server = server;
+            _system = system;
+            _echo = echo;
+        }
+
+        public static async Task<EchoPair> StartAsync(string? authFile)
+        {
+            var server = StartServer(authFile);
+            try
+            {
+                var address = await ReadAddressAsync(server);
+                BenchRun.Log($"echo server (pid {server.Id}) at {address}");
+                var system = CreateSystem("echo-client", authFile);
+                var echo = await system.ActorSelection($"{address}/user/echo").ResolveOne(StartLimit);
+                return new EchoPair(server, system, echo);
+            }
+            catch
+            {
+                await StopServerAsync(server);
+                throw;
+            }
+        }
+
+        public async Task WarmUpAsync()
+        {
+            await RoundTripsAsync(WarmUp, 1);
+            await RoundTripsAsync(WarmUp, Window);
+        }
+
+        public Task<TimeSpan> RoundTripsAsync(int count, int window) => RemoteEchoBenchmark.RoundTripsAsync(_system, _echo, count, window);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _system.Terminate().WaitAsync(ExitLimit);
+            }
+            finally
+            {
+                await StopServerAsync(_server);
+            }
+        }
+    }
+
+    private static ActorSystem CreateSystem(string name, string? authFile)
+    {
+        if (authFile is null) return ActorSystem.Create(name, RemoteConfig("WARNING"));
+        var credentials = Security.ClusterCredentials.FromFile(authFile);
+        var bootstrap = BootstrapSetup.Create().WithConfig(Security.ClusterTls.EnableSsl.WithFallback(RemoteConfig("WARNING")));
+        return ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, Security.ClusterTls.Setup(credentials)));
+    }
+
     /// <summary>
     /// The echo server's whole life: an actor system with <c>/user/echo</c>, its address on stdout,
-    /// and an orderly exit when stdin closes (the parent is done or gone).
+    /// and an orderly exit when stdin closes (the parent is done or gone). Given a credentials file, it speaks TLS.
     /// </summary>
-    public static async Task<int> RunServerAsync()
+    public static async Task<int> RunServerAsync(string? authFile)
     {
-        var system = ActorSystem.Create("echo-server", RemoteConfig("WARNING"));
+        var system = CreateSystem("echo-server", authFile);
         system.ActorOf(Props.Create<EchoActor>(), "echo");
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         Console.Out.WriteLine(AddressPrefix + address);
@@ -114,7 +173,7 @@ public sealed class RemoteEchoBenchmark : IBenchmark
         return 0;
     }
 
-    private static Process StartServer()
+    private static Process StartServer(string? authFile)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown.");
         var start = new ProcessStartInfo(self)
@@ -127,6 +186,7 @@ public sealed class RemoteEchoBenchmark : IBenchmark
         if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(typeof(RemoteEchoBenchmark).Assembly.Location);
         start.ArgumentList.Add(ServerArgument);
+        if (authFile is not null) start.ArgumentList.Add(authFile);
         return Process.Start(start) ?? throw new Win32Exception($"{self} did not start");
     }
 

@@ -1,8 +1,10 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Hosting;
 
@@ -39,12 +41,14 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var overrides = new StringBuilder(options.Config).AppendLine();
         if (options.Workers is { } workers) overrides.AppendLine($"multiprocessing.workers = {workers}");
         if (options.StartMethod is { } method) overrides.AppendLine($"multiprocessing.start-method = {method.ToString().ToLowerInvariant()}");
+        if (options.AuthFile is { } authFile) overrides.AppendLine($"{SecuritySettings.AuthFileKey} = {MpConfig.Quote(Path.GetFullPath(authFile))}");
         overrides.AppendLine("akka.cluster.roles = [coordinator]");
         var config = MpConfig.Load(options.ConfigFile, overrides.ToString());
         var settings = MpSettings.From(config);
         if (settings.Workers < 0) throw new ArgumentException("multiprocessing.workers cannot be negative.");
+        var credentials = SecuritySettings.From(config).ForCoordinator(config);
 
-        var system = MpActorSystem.Create("mp", config);
+        var system = MpActorSystem.Create("mp", config, credentials);
         try
         {
             var cluster = Cluster.Get(system);
@@ -54,10 +58,10 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             await up.Task.WaitAsync(settings.WorkerReadyTimeout, cancellationToken);
 
             var seed = cluster.SelfAddress.ToString();
-            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config);
+            if (credentials is null) system.Log.Warning(SecuritySettings.OffWarning(seed));
+            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
-            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null,
-                credentials: Security.ClusterCredentials.Create());
+            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
             var host = new CoordinatorHost(runtime, registry, seed);
             try
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Hosting;
 
@@ -38,10 +39,11 @@ internal sealed class LaunchedHost(string name, HostKind kind, Process os)
 
 /// <summary>
 /// Starts WorkerNode OS processes on this machine: worker nodes and single-use spawn hosts.
-/// Each child's stdin is a pipe from this process that is never written: when this process
-/// dies, even by SIGKILL, the child reads end-of-file and exits.
+/// Each child's stdin is a pipe from this process: it carries the cluster's credentials first
+/// (when security is on), then, to a spawn host, its process; when this process dies, even by
+/// SIGKILL, the child reads end-of-file and exits.
 /// </summary>
-internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile, string? configText)
+internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile, string? configText, ClusterCredentials? credentials)
 {
     private readonly List<LaunchedHost> _hosts = [];
 
@@ -53,6 +55,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         start.ArgumentList.Add("--name");
         start.ArgumentList.Add(name);
         start.ArgumentList.Add("--watch-stdin");
+        if (credentials is not null) start.ArgumentList.Add(CredentialsHandOver.Flag);
         start.ArgumentList.Add("--probe");
         start.ArgumentList.Add(AppContext.BaseDirectory);
         if (kind == HostKind.SpawnHost)
@@ -84,6 +87,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         os.Start();
         var host = new LaunchedHost(name, kind, os);
         lock (_hosts) _hosts.Add(host);
+        if (credentials is not null) HandOver(os, credentials);
         os.ErrorDataReceived += (_, e) => Relay(host, e.Data);
         os.BeginErrorReadLine();
         if (kind == HostKind.Node)
@@ -120,6 +124,18 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         {
             try { host.Os.Kill(entireProcessTree: true); }
             catch (InvalidOperationException) { /* already gone */ }
+        }
+    }
+
+    private static void HandOver(Process os, ClusterCredentials credentials)
+    {
+        try
+        {
+            CredentialsHandOver.Send(os.StandardInput.BaseStream, credentials);
+        }
+        catch (IOException)
+        {
+            // It died at start (a broken pipe): its exit is reported with its output, as any early death.
         }
     }
 

@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Akka.Configuration;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Output;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Hosting;
 
@@ -15,10 +17,16 @@ namespace Multiprocessing.Hosting;
 public static class WorkerHost
 {
     public const string Usage =
-        "usage: WorkerNode --seed akka.tcp://SYSTEM@HOST:PORT [--config FILE] [--assembly DLL ...] [--name NAME]";
+        "usage: WorkerNode --seed akka.ssl.tcp://SYSTEM@HOST:PORT --auth FILE [--config FILE] [--assembly DLL ...] [--name NAME]";
 
     /// <summary>Exit code of a worker whose coordinator disappeared.</summary>
     public const int CoordinatorLostExitCode = 3;
+
+    /// <summary>Exit code of a worker that was not a member of the cluster within multiprocessing.worker-join-timeout.</summary>
+    public const int JoinTimedOutExitCode = 4;
+
+    /// <summary>Exit code of a worker whose credentials the cluster refused (or that refused the cluster's).</summary>
+    public const int CredentialsRefusedExitCode = 5;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -37,36 +45,77 @@ public static class WorkerHost
         AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
         if (arguments.SpawnHost) return await SpawnHost.RunAsync(arguments);
 
-        var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
-            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
+        // Read before anything else: the coordinator wrote them first, and the stdin watch reads what follows.
+        var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(new HostChannel(Console.OpenStandardInput(), Stream.Null)) : null;
+        if (arguments.CredentialsOnStdin && handed is null) return CoordinatorLostExitCode;
+
+        var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() + "akka.cluster.roles = [worker]");
         var settings = MpSettings.From(config);
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
+        ClusterCredentials? credentials;
+        try
+        {
+            credentials = SecuritySettings.From(config).ForWorker(handed is null ? null : ClusterCredentials.FromPem(handed));
+        }
+        catch (MpSecurityException e)
+        {
+            Console.Error.WriteLine($"{name}: {e.Message}");
+            return 2;
+        }
+        var seed = arguments.SeedFor(tls: credentials is not null);
+        config = ConfigurationFactory.ParseString($"akka.cluster.seed-nodes = [{MpConfig.Quote(seed)}]").WithFallback(config);
 
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
 
-        var system = MpActorSystem.Create(Address.Parse(arguments.Seed).System, config);
-        var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
-        var coordinatorSupervisor = system.ActorSelection($"{arguments.Seed}/user/mp-processes");
-        var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials: null);
+        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
+        if (credentials is null && !arguments.WatchStdin) system.Log.Warning(SecuritySettings.OffWarning(Cluster.Get(system).SelfAddress.ToString()));
+        var registry = system.ActorSelection($"{seed}/user/mp-hosts");
+        var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
+        var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);
         var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done")),
-            () => Managers.ManagerRegion.StartOnWorker(system, arguments.Seed)), NodeAgentActor.Name);
+            () => Managers.ManagerRegion.StartOnWorker(system, seed)), NodeAgentActor.Name);
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 
         HostWarmUp.Messages(system);
         HostWarmUp.Processes(runtime.Payloads);
         var register = new RegisterHost(HostKind.Node, name, Environment.ProcessId, agent);
-        Cluster.Get(system).RegisterOnMemberUp(() => registry.Tell(register, agent));
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberUp(() =>
+        {
+            joined.TrySetResult();
+            registry.Tell(register, agent);
+        });
+        ExitUnlessJoined(joined.Task, settings.WorkerJoinTimeout, seed, exit);
 
         var ended = await Task.WhenAny(exit.Task, system.WhenTerminated);
-        if (ended != exit.Task) return 0;
+        if (ended != exit.Task)
+        {
+            if (TlsHandshakeFailure(system) is not { } failure) return 0;
+            Console.Error.WriteLine(joined.Task.IsCompleted
+                ? $"{name}: exiting: {failure}"
+                : $"{name}: the cluster refused this node's credentials ({failure}): give it --auth with the coordinator's credentials file.");
+            return CredentialsRefusedExitCode;
+        }
         var (code, why) = exit.Task.Result;
         if (code != 0) Console.Error.WriteLine($"{name}: exiting: {why}");
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
         return code;
     }
+
+    // Joining retries for ever (a wrong seed, a coordinator that is gone): bounded here instead.
+    private static void ExitUnlessJoined(Task joined, TimeSpan timeout, string seed, TaskCompletionSource<(int Code, string Why)> exit) =>
+        joined.WaitAsync(timeout).ContinueWith(t =>
+        {
+            if (t.IsFaulted) exit.TrySetResult((JoinTimedOutExitCode, $"could not join the cluster at {seed} within {timeout.TotalSeconds:0.#} s (multiprocessing.worker-join-timeout)"));
+        }, TaskScheduler.Default);
+
+    // Akka.Remote ends the actor system when a TLS handshake it started fails: the peer did not
+    // present the cluster's certificate, or refused ours. Its reason says with whom.
+    private static string? TlsHandshakeFailure(ActorSystem system) =>
+        CoordinatedShutdown.Get(system).ShutdownReason is { } reason && reason.GetType().Name == "TlsHandshakeFailureReason" ? reason.ToString() : null;
 
     // The coordinator holds the write end of our stdin and never writes: end-of-file means it died.
     private static void WatchParentPipe()

@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Event;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Runtime;
 
@@ -16,13 +17,21 @@ internal static partial class MpActorSystem
     [GeneratedRegex("Association with remote system .* has failed|Disassociated|Tried to associate with unreachable remote address|Unable to REMOVE channel")]
     private static partial Regex RemotingChurn();
 
-    public static ActorSystem Create(string name, Config config)
+    /// <param name="credentials">The cluster's: remoting runs TLS, pinned to their certificate. Null: plain TCP (multiprocessing.security = off).</param>
+    public static ActorSystem Create(string name, Config config, ClusterCredentials? credentials)
     {
-        var logFilter = new LogFilterBuilder().ExcludeMessageRegex(RemotingChurn()).Build();
+        var logFilter = new LogFilterBuilder()
+            .ExcludeMessageRegex(RemotingChurn())
+            .ExcludeMessageRegex(RefusedConnectionLog.AkkaRefusal())
+            .ExcludeMessageRegex(RefusedConnectionLog.AkkaHandshakeFailure())
+            .Build();
         // Sharding's serializers from the start, though a node starts its region only once a Manager
         // exists: the coordinator's region proxy may reach a worker's shard coordinator before that.
         config = config.WithFallback(ClusterSharding.DefaultConfig()).WithFallback(ClusterSingleton.DefaultConfig());
-        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), logFilter);
-        return ActorSystem.Create(name, setup);
+        Setup[] setups = [BootstrapSetup.Create().WithConfig(credentials is null ? config : ClusterTls.EnableSsl.WithFallback(config)), logFilter];
+        if (credentials is not null) setups = [.. setups, ClusterTls.Setup(credentials)];
+        var system = ActorSystem.Create(name, ActorSystemSetup.Create(setups));
+        if (credentials is not null) system.ActorOf(RefusedConnectionLog.Props(), RefusedConnectionLog.Name);
+        return system;
     }
 }

@@ -62,6 +62,31 @@ internal sealed class ClusterCredentials
         return FromParts(certificate, key);
     }
 
+    /// <summary>Reads the credentials <c>keygen</c> wrote; throws <see cref="MpSecurityException"/> naming the file if it cannot.</summary>
+    public static ClusterCredentials FromFile(string path)
+    {
+        try
+        {
+            return FromPem(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException)
+        {
+            throw new MpSecurityException($"Cannot read cluster credentials from '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Writes <see cref="Pem"/> to a new file that only its owner may read or write (0600 from the
+    /// moment it exists: the private key is never readable by others, even briefly).
+    /// </summary>
+    public void WriteFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var file = new StreamWriter(path, System.Text.Encoding.ASCII, options);
+        file.Write(Pem);
+    }
+
     // Loaded through PKCS#12 so that the key is usable by TLS on every platform.
     private static ClusterCredentials FromParts(byte[] certificate, byte[] privateKeyPkcs8)
     {

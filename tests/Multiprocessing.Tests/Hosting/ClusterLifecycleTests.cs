@@ -113,9 +113,10 @@ public sealed class ClusterLifecycleTests
     [Fact]
     public async Task A_worker_started_by_hand_joins_receives_work_and_leaves_with_the_coordinator()
     {
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 0 });
+        using var auth = new AuthFile();
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 0, AuthFile = auth.Path });
         using var worker = DotnetProgram.Start("WorkerNode",
-            "--seed", mp.Address, "--name", "by-hand", "--assembly", typeof(Targets).Assembly.Location);
+            "--seed", mp.Address, "--auth", auth.Path, "--name", "by-hand", "--assembly", typeof(Targets).Assembly.Location);
         try
         {
             await mp.WaitForWorkersAsync(1, Patience);

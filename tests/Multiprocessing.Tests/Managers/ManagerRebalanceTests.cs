@@ -19,7 +19,8 @@ public sealed class ManagerRebalanceTests
     [Fact]
     public async Task A_worker_joining_while_dicts_are_in_use_takes_shards_and_nothing_acknowledged_is_lost()
     {
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        using var auth = new AuthFile();
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2, AuthFile = auth.Path });
         DotnetProgram? joiner = null;
         try
         {
@@ -28,7 +29,7 @@ public sealed class ManagerRebalanceTests
             var (writer, stop, acknowledged) = StartWriter(mp, dicts);
             var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
 
-            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
+            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--auth", auth.Path, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
             await mp.WaitForWorkersAsync(3, Patience);
             // The joiner gets its share of the shards: their entities hand their states over while the writes go on.
             var moved = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
@@ -48,8 +49,9 @@ public sealed class ManagerRebalanceTests
     [Fact]
     public async Task A_worker_leaving_gracefully_hands_its_objects_over_with_their_state()
     {
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
-        using var leaver = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "leaver", "--assembly", typeof(ManagerTargets).Assembly.Location);
+        using var auth = new AuthFile();
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2, AuthFile = auth.Path });
+        using var leaver = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--auth", auth.Path, "--name", "leaver", "--assembly", typeof(ManagerTargets).Assembly.Location);
         try
         {
             await mp.WaitForWorkersAsync(3, Patience);

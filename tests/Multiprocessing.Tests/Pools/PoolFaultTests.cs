@@ -43,7 +43,8 @@ public sealed class PoolFaultTests
     [Fact]
     public async Task A_worker_started_by_hand_while_a_map_runs_receives_chunks()
     {
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });
+        using var auth = new AuthFile();
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 1, AuthFile = auth.Path });
         DotnetProgram? late = null;
         try
         {
@@ -53,7 +54,7 @@ public sealed class PoolFaultTests
             var seen = mp.Queue<int>();
             var map = Task.Run(() => pool.Map(PoolTargets.PidGatedOn(first, gate, seen), Enumerable.Range(0, 40), chunksize: 1));
 
-            late = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "late", "--assembly", typeof(PoolTargets).Assembly.Location);
+            late = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--auth", auth.Path, "--name", "late", "--assembly", typeof(PoolTargets).Assembly.Location);
             Assert.Equal(late.Process.Id, seen.Get(true, Patience)); // the first worker is stalled: the late one ran a chunk
             gate.Put(1);
 

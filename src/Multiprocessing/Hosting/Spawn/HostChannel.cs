@@ -19,6 +19,8 @@ internal enum FrameKind : byte
     Ack = 6,
     /// <summary>host: still waiting, it has connected to the cluster ahead of its process.</summary>
     Connected = 7,
+    /// <summary>coordinator, first of all when security is on: the cluster's credentials (Text: PEM). Worker nodes read it too.</summary>
+    Credentials = 8,
 }
 
 internal sealed record Frame(FrameKind Kind, Guid Id = default, int Number = 0, string Text = "", byte[]? Bytes = null);

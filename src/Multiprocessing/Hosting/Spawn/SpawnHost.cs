@@ -6,6 +6,7 @@ using Hyperion;
 using Multiprocessing.Output;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Hosting.Spawn;
 
@@ -26,11 +27,15 @@ internal static class SpawnHost
         Console.SetOut(new OutputRouter(Console.Error, isError: false));
         Console.SetError(new OutputRouter(Console.Error, isError: true));
 
+        // The coordinator wrote the cluster's credentials first; they are parsed only if the cluster is needed.
+        var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(channel) : null;
+        if (arguments.CredentialsOnStdin && handed is null) return WorkerHost.CoordinatorLostExitCode;
+
         // Parsing HOCON costs a fresh process tens of milliseconds: only the cluster needs it.
-        var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
+        var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
             "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
-        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments.Seed, config.Value, name));
+        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed));
         NodeRuntime.OnDemand = () => runtime.Value;
         var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
@@ -39,7 +44,7 @@ internal static class SpawnHost
         HostWarmUp.Processes(payloads);
         channel.Write(new Frame(FrameKind.Ready, Number: Environment.ProcessId));
         using var taken = new ManualResetEventSlim();
-        if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments.Seed, idle, taken, channel);
+        if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments, idle, taken, channel);
         var run = channel.Read();
         taken.Set();
         if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
@@ -69,7 +74,7 @@ internal static class SpawnHost
     // A spare that waits long enough starts its actor system, associates with the coordinator
     // and warms its messages; a process that needs the cluster then finds it up, or waits for
     // the start already under way. A spare taken sooner skips all of it.
-    private static void ConnectAheadWhenIdle(Lazy<NodeRuntime> runtime, string seed, TimeSpan idle, ManualResetEventSlim taken, HostChannel channel)
+    private static void ConnectAheadWhenIdle(Lazy<NodeRuntime> runtime, WorkerArguments arguments, TimeSpan idle, ManualResetEventSlim taken, HostChannel channel)
     {
         var thread = new Thread(() =>
         {
@@ -78,6 +83,7 @@ internal static class SpawnHost
             HostWarmUp.Messages(system);
             try
             {
+                var seed = arguments.SeedFor(tls: runtime.Value.Credentials is not null);
                 system.ActorSelection($"{seed}/user/mp-hosts").Ask<ActorIdentity>(new Identify(null), runtime.Value.Settings.AskTimeout).Wait();
                 if (!taken.IsSet) channel.Write(new Frame(FrameKind.Connected));
             }
@@ -108,12 +114,14 @@ internal static class SpawnHost
         return new HyperionSerializer(null!, settings.WithSurrogates([actorReferences, .. settings.Surrogates]));
     }
 
-    private static NodeRuntime JoinCoordinator(string seed, Config config, string name)
+    private static NodeRuntime JoinCoordinator(WorkerArguments arguments, Config config, string name, string? handedCredentials)
     {
         var settings = MpSettings.From(config);
-        var system = MpActorSystem.Create(Address.Parse(seed).System, config);
+        var credentials = SecuritySettings.From(config).ForWorker(handedCredentials is null ? null : ClusterCredentials.FromPem(handedCredentials));
+        var seed = arguments.SeedFor(tls: credentials is not null);
+        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
         var registry = system.ActorSelection($"{seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
-        return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials: null);
+        return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);
     }
 }
