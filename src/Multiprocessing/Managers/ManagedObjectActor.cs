@@ -34,6 +34,10 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     IActorRef ISharedStateHost.Self => Self;
 
+    public Queues.LedgerReaders Ledgers { get; } = new();
+
+    protected override void PostStop() => Ledgers.Dispose();
+
     public void Watch(IActorRef actor)
     {
         if (_watched.Add(actor)) Context.Watch(actor);
@@ -47,6 +51,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         {
             _state = (SharedState)Serializer.FromBinary(restored.State, typeof(object));
             foreach (var actor in _state.Watched) Watch(actor);
+            _state.Resumed(this);
             Become(Active);
             Stash.UnstashAll();
         });

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages;
-using Multiprocessing.Messages.Queues;
 
 namespace Multiprocessing.Runtime;
 
@@ -18,6 +17,7 @@ internal sealed class Correlator
     private sealed record WatchTarget(IActorRef Target);
 
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly Action<IMpMessage> _notices;
     private readonly TimeSpan _settleTimeout;
     private readonly TimeSpan _spin;
     private readonly IActorRef _watcher;
@@ -25,8 +25,10 @@ internal sealed class Correlator
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
     /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
-    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin)
+    /// <param name="notices">Where messages to this node's handles that answer no request go (a queue recalling a lease), on the delivering thread.</param>
+    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin, Action<IMpMessage> notices)
     {
+        _notices = notices;
         _settleTimeout = settleTimeout;
         _spin = spin;
         var provider = ((ExtendedActorSystem)system).Provider;
@@ -118,12 +120,12 @@ internal sealed class Correlator
 
     // Runs on whichever thread delivers the reply (a dispatcher's, remoting's, a direct link's):
     // it only completes a task whose continuations run elsewhere.
-    private void Deliver(ICorrelated reply, IActorRef sender)
+    private void Deliver(ICorrelated reply)
     {
+        // A reply nobody waits for any more is dropped: items it lent stay lent to their handle, and
+        // go back when that handle asks again, gives back, or its process ends.
         if (_pending.TryRemove(reply.RequestId, out var pending))
             pending.Reply.TrySetResult(reply);
-        else if (reply is QueueItems late && !sender.IsNobody())
-            sender.Tell(new QueueUnget(late.Items)); // nobody waits for them any more: give them back
     }
 
     private void Fail(IActorRef target)
@@ -142,7 +144,8 @@ internal sealed class Correlator
 
         protected override void TellInternal(object message, IActorRef sender)
         {
-            if (message is ICorrelated reply) correlator.Deliver(reply, sender);
+            if (message is ICorrelated reply) correlator.Deliver(reply);
+            else if (message is IMpMessage notice) correlator._notices(notice);
         }
     }
 

@@ -32,6 +32,11 @@ internal abstract class SharedState
     {
     }
 
+    /// <summary>This state now runs on a new host (it moved with its Manager object): take up what lives outside it again.</summary>
+    public virtual void Resumed(ISharedStateHost host)
+    {
+    }
+
     /// <summary>The actors to watch again after this state moved to another host.</summary>
     public virtual IEnumerable<IActorRef> Watched => [];
 
@@ -47,4 +52,7 @@ internal interface ISharedStateHost
 
     /// <summary>Calls <see cref="SharedState.Gone"/> when <paramref name="actor"/> terminates.</summary>
     void Watch(IActorRef actor);
+
+    /// <summary>The consumption ledgers of this host's processes that a queue lends items to (mapped while it does).</summary>
+    Queues.LedgerReaders Ledgers { get; }
 }
