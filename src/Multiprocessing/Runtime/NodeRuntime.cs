@@ -25,7 +25,7 @@ internal sealed class NodeRuntime
         HostName = hostName;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking, Notice);
+        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking, Notice, settings.ManagerResendAfter);
         _ledger = new Lazy<ConsumptionLedger?>(() =>
         {
             var ledger = ConsumptionLedger.TryCreate();

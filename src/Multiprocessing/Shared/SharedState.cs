@@ -11,6 +11,9 @@ namespace Multiprocessing.Shared;
 /// </summary>
 internal abstract class SharedState
 {
+    /// <summary>Requests received lately, so that one sent twice runs once (Manager objects: see <see cref="SeenRequests"/>).</summary>
+    public SeenRequests Seen { get; } = new();
+
     /// <summary>Handles one request of <paramref name="caller"/>: answers it now, or parks it and answers later (a blocked acquire).</summary>
     public abstract void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host);
 
