@@ -49,6 +49,7 @@ internal sealed class QueueEnd
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private Identity? _identity;
     private long _leaseId = -1;
+    private long _recalledAhead = -1; // a recall that came before the items of its lease
     private long _consumed = -1;
     private long _told = -1;
     private bool _borrowed;
@@ -124,7 +125,9 @@ internal sealed class QueueEnd
                 _leaseId = items.RequestId;
                 for (var i = 0; i < items.Items.Count; i++) _lent.Enqueue((items.Seqs[i], items.Items[i]));
             }
-            return TryHandOut(out item) ? item : throw new QueueEmptyException();
+            if (!TryHandOut(out item)) throw new QueueEmptyException();
+            if (Interlocked.Read(ref _recalledAhead) == items.RequestId) Recall(items.RequestId);
+            return item;
         }
         finally
         {
@@ -183,7 +186,13 @@ internal sealed class QueueEnd
         QueueBorrower borrower;
         lock (_lent)
         {
-            if (_closed || _leaseId != leaseId || _lent.Count == 0) return; // handed out, or a newer lease already
+            if (_closed) return;
+            if (_leaseId < leaseId) // its items are still on their way here: give them back once they come
+            {
+                Interlocked.Exchange(ref _recalledAhead, leaseId);
+                return;
+            }
+            if (_leaseId != leaseId || _lent.Count == 0) return; // all handed out, or a newer lease already
             _lent.Clear();
             borrower = Borrower();
         }
@@ -191,8 +200,10 @@ internal sealed class QueueEnd
         _ = RequestAsync(id => new QueueReturn(id, borrower, leaseId, ProcessEnding: false), _runtime.Settings.AskTimeout, CancellationToken.None)
             .ContinueWith(returned =>
             {
+                // Not answered (the queue is gone, or did not answer in time): the lease stays with this process and
+                // goes back when the handle asks again, closes, or its process ends or dies. Nothing is lost.
                 if (returned.IsCompletedSuccessfully) Told(borrower.Consumed);
-                // Else the queue is gone or did not answer: the lease stays with this process, and goes back when it ends or dies.
+                else _ = returned.Exception;
             }, TaskScheduler.Default);
     }
 
