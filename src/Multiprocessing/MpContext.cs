@@ -55,8 +55,13 @@ public sealed class MpContext : IAsyncDisposable
     /// <summary>Python's <c>SimpleQueue()</c>.</summary>
     public MpSimpleQueue<T> SimpleQueue<T>() => new(NewQueueActor(0), Runtime);
 
-    /// <summary>Python's <c>JoinableQueue(maxsize)</c>.</summary>
-    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
+    /// <summary>
+    /// Python's <c>JoinableQueue(maxsize)</c>. Beyond Python, with <paramref name="redeliverUnfinished"/> an item whose
+    /// consumer process ends (or dies) after receiving it but before its <c>TaskDone</c> goes back to the queue for
+    /// another consumer, as a broker's unacknowledged message: such an item may be processed twice.
+    /// </summary>
+    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0, bool redeliverUnfinished = false) =>
+        new(NewQueueActor(maxSize, redeliverUnfinished), Math.Max(0, maxSize), Runtime);
 
     /// <summary>Python's <c>Pipe(duplex)</c>: two connected ends; with <paramref name="duplex"/> false, (reader, writer).</summary>
     public (MpConnection<T> First, MpConnection<T> Second) Pipe<T>(bool duplex = true)
@@ -114,7 +119,8 @@ public sealed class MpContext : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Coordinator?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private Shared.SharedObjectAddress NewQueueActor(int maxSize) => new Shared.SharedObjectAddress(Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize))).Bind(Runtime);
+    private Shared.SharedObjectAddress NewQueueActor(int maxSize, bool redeliverUnfinished = false) =>
+        new Shared.SharedObjectAddress(Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize, redeliverUnfinished))).Bind(Runtime);
 
     private MpProcess Create(Delegate target, params object?[] args)
     {

@@ -34,6 +34,10 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     IActorRef ISharedStateHost.Self => Self;
 
+    public Queues.LedgerReaders Ledgers { get; } = new();
+
+    protected override void PostStop() => Ledgers.Dispose();
+
     public void Watch(IActorRef actor)
     {
         if (_watched.Add(actor)) Context.Watch(actor);
@@ -47,6 +51,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         {
             _state = (SharedState)Serializer.FromBinary(restored.State, typeof(object));
             foreach (var actor in _state.Watched) Watch(actor);
+            _state.Resumed(this);
             Become(Active);
             Stash.UnstashAll();
         });
@@ -70,6 +75,9 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                 case ObjectCall { Operation: ObjectChannel.Locate } locate:
                     Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
                     break;
+                // A request sent again (its first copy seemed lost while this object moved) runs once. Calls over
+                // a direct link all carry id 0 (one at a time on their own connection, never sent twice).
+                case ICorrelated request when request.RequestId != 0 && !state.Seen.FirstTime(Sender, request.RequestId): break;
                 case ICorrelated request: state.Handle(request, Sender, this); break;
                 case IMpMessage oneWay: state.HandleOneWay(oneWay, this); break;
                 default: Unhandled(message); break;

@@ -59,8 +59,9 @@ public sealed class MpManager : IAsyncDisposable
     /// <summary>Python's <c>manager.Queue(maxsize)</c>: the same handle as <c>mp.Queue()</c>, its queue hosted by the Manager.</summary>
     public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
 
-    /// <summary>Python's <c>manager.JoinableQueue(maxsize)</c>.</summary>
-    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0) => new(NewObject(new QueueState(Math.Max(0, maxSize))), Math.Max(0, maxSize), _runtime);
+    /// <summary>Python's <c>manager.JoinableQueue(maxsize)</c>; <paramref name="redeliverUnfinished"/> as <see cref="MpContext.JoinableQueue{T}"/>.</summary>
+    public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0, bool redeliverUnfinished = false) =>
+        new(NewObject(new QueueState(Math.Max(0, maxSize), redeliverUnfinished)), Math.Max(0, maxSize), _runtime);
 
     /// <summary>Python's <c>manager.Value(typecode, value)</c>: the same handle as <c>mp.Value()</c>, its state hosted by the Manager.</summary>
     public MpValue<T> Value<T>(T initial, bool @lock = true) where T : unmanaged => new(NewObject(ValueState.Of<T>([initial], @lock)), @lock);

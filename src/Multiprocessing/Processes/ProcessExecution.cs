@@ -51,7 +51,7 @@ internal static class ProcessExecution
         ChildProcesses.FinishAtExitAsync(life, CancellationToken.None).GetAwaiter().GetResult();
         try
         {
-            life.RunExitHooksAsync().GetAwaiter().GetResult();
+            EndAsync(process).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
@@ -61,5 +61,22 @@ internal static class ProcessExecution
         }
         scope.Flush();
         return exitCode;
+    }
+
+    /// <summary>
+    /// The end of a process, whether its code returned or it was terminated while its thread still
+    /// runs: its exit hooks settle what it used (puts land, lent queue items go back, pipe ends return),
+    /// then its tokens end, so that what it still held is released as abandoned. Each part runs once.
+    /// </summary>
+    public static async Task EndAsync(MpProcess process)
+    {
+        try
+        {
+            await ProcessLife.Of(process).RunExitHooksAsync();
+        }
+        finally
+        {
+            await Sync.ProcessToken.End(process);
+        }
     }
 }

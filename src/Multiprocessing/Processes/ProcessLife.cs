@@ -55,7 +55,21 @@ internal sealed class ProcessLife
             hooks = [.. _exitHooks];
             _exitHooks.Clear();
         }
-        foreach (var hook in hooks) await hook();
+        // Every hook runs, whatever the others do: one queue that failed to deliver must not keep another's lease.
+        var failures = new List<Exception>();
+        foreach (var hook in hooks)
+        {
+            try
+            {
+                await hook();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
+        if (failures.Count == 1) throw failures[0];
+        if (failures.Count > 1) throw new AggregateException(failures);
     }
 
     public void AddChild(MpProcess child)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Messages.Processes;
 using Multiprocessing.Runtime;
 
@@ -26,7 +27,14 @@ internal sealed class ProcessRunnerActor : ReceiveActor
         Receive<SignalProcess>(signal =>
         {
             _scope?.Detach();
-            if (_scope is { } scope) _ = Sync.ProcessToken.End(scope.Process); // what it held is abandoned now, not when its thread ends
+            // What it borrowed goes back and what it held is abandoned now, not when its thread ends.
+            if (_scope is { } scope)
+            {
+                var log = Context.GetLogger();
+                _ = ProcessExecution.EndAsync(scope.Process).ContinueWith(
+                    ended => log.Warning(ended.Exception, "{0} was terminated; settling what it used failed", _run.Name),
+                    TaskContinuationOptions.OnlyOnFaulted);
+            }
             _thread?.Interrupt();
             Report(-signal.Signal);
         });

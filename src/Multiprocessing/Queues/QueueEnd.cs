@@ -1,37 +1,64 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
+using Multiprocessing.Sync;
 
 namespace Multiprocessing.Queues;
 
 /// <summary>
 /// A queue handle's local side in one process, kept beside the handle (which travels). Puts to
 /// an unbounded queue go out in batches from a feeder, as Python's feeder thread does, but are
-/// serialized at the call and flushed before the process counts as ended; gets fetch a fair
-/// batch ahead, and whatever is not consumed goes back to the queue. Bounded puts and every
-/// wait are single requests that are settled with the queue when abandoned, so nothing is lost.
+/// serialized at the call and flushed before the process counts as ended. Gets borrow a fair
+/// batch ahead (one request in flight at a time); the queue keeps the batch lent to this handle
+/// until this process's code has received each item, which the handle tells it on its next
+/// request, after a moment otherwise, and at once in its process's consumption ledger. What it
+/// did not hand out goes back when it closes, when its process ends (confirmed before the process
+/// counts as ended), when the queue recalls it for a waiting consumer, or if the process dies.
 /// </summary>
 internal sealed class QueueEnd
 {
     private const int BatchItems = 4096;
     private const int FetchAhead = 256;
+
+    // How long received items may go untold when no request carries the news: it bounds what a
+    // consumer on another host (which has no ledger the queue can read) may receive twice if it dies,
+    // and how long a bounded queue's room waits for a consumer that stopped asking.
+    private static readonly TimeSpan AcknowledgeAfter = TimeSpan.FromMilliseconds(100);
+
     private static readonly ConditionalWeakTable<object, QueueEnd> Ends = new();
 
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
     private readonly NodeRuntime _runtime;
+    private readonly MpProcess _process;
+
+    // Put side.
     private readonly ConcurrentQueue<byte[]> _outbox = new();
-    private readonly Queue<byte[]> _fetched = new();
     private readonly object _feedLock = new();
     private readonly long _batchBytes;
     private Task _feeder = Task.CompletedTask;
     private bool _feeding;
     private Exception? _feedFailure;
+
+    // Get side: the lease in hand, guarded by itself.
+    private readonly Queue<(long Seq, byte[] Bytes)> _lent = new();
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private Identity? _identity;
+    private long _leaseId = -1;
+    private long _recalledAhead = -1; // a recall that came before the items of its lease
+    private long _consumed = -1;
+    private long _told = -1;
+    private bool _borrowed;
+    private Timer? _acknowledge;
+    private bool _acknowledgeArmed;
+
+    /// <summary>Who borrows, made at the first borrow: the process's token, this handle's number on the node, its ledger slot.</summary>
+    private sealed record Identity(Akka.Actor.IActorRef Token, long Fetcher, LedgerSlot? Ledger);
+
     private volatile bool _closed;
     private int _settleRegistered;
 
@@ -40,16 +67,8 @@ internal sealed class QueueEnd
         _queue = queue;
         _maxSize = maxSize;
         _runtime = runtime ?? queue.Runtime;
+        _process = Mp.CurrentProcess();
         _batchBytes = Math.Max(1, _runtime.Payloads.MaximumPayloadSize / 2);
-    }
-
-    // Before the process that uses this handle counts as ended, its puts land and what it fetched
-    // ahead goes back. Held weakly: a handle that is gone has nothing left (a running feeder keeps it).
-    private void SettleAtExit()
-    {
-        if (Interlocked.Exchange(ref _settleRegistered, 1) == 1) return;
-        var self = new WeakReference<QueueEnd>(this);
-        ProcessLife.Of(Mp.CurrentProcess()).OnExit(() => self.TryGetTarget(out var end) ? end.SettleAsync() : Task.CompletedTask);
     }
 
     /// <summary>The local side of <paramref name="handle"/>: bound to <paramref name="runtime"/> where it was created, else (a handle that travelled here) to this process's runtime.</summary>
@@ -80,31 +99,58 @@ internal sealed class QueueEnd
         if (reply is not QueueDone) throw new QueueFullException();
     }
 
+    /// <summary>
+    /// The next item: from this handle's lease, else borrowed from the queue. Only one borrow is in
+    /// flight per handle (as Python's get holds a read lock): a caller that cannot have its turn
+    /// within its timeout, or at once when not blocking, gets <see cref="QueueEmptyException"/>.
+    /// </summary>
     public async Task<byte[]> GetAsync(bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         CheckOpen();
         SettleAtExit();
-        lock (_fetched)
-            if (_fetched.Count > 0) return _fetched.Dequeue();
-        var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block), block ? timeout : null, cancellationToken);
-        if (reply is not QueueItems items) throw new QueueEmptyException();
-        lock (_fetched)
-            foreach (var extra in items.Items.Skip(1)) _fetched.Enqueue(extra);
-        return items.Items[0];
+        if (TryHandOut(out var item)) return item;
+        var deadline = block && timeout is { } t ? Environment.TickCount64 + (long)Math.Max(0, t.TotalMilliseconds) : (long?)null;
+        if (!await _fetching.WaitAsync(block ? Remaining(deadline) ?? Timeout.InfiniteTimeSpan : TimeSpan.Zero, cancellationToken))
+            throw new QueueEmptyException();
+        try
+        {
+            if (TryHandOut(out item)) return item;
+            var borrower = Borrower();
+            _borrowed = true;
+            var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block, borrower), block ? Remaining(deadline) : null, cancellationToken);
+            Told(borrower.Consumed);
+            if (reply is not QueueItems items) throw new QueueEmptyException();
+            lock (_lent)
+            {
+                _leaseId = items.RequestId;
+                for (var i = 0; i < items.Items.Count; i++) _lent.Enqueue((items.Seqs[i], items.Items[i]));
+            }
+            if (!TryHandOut(out item)) throw new QueueEmptyException();
+            if (Interlocked.Read(ref _recalledAhead) == items.RequestId) Recall(items.RequestId);
+            return item;
+        }
+        finally
+        {
+            _fetching.Release();
+        }
     }
 
-    /// <summary>Items in the queue plus those fetched ahead here, after this handle's own puts have landed.</summary>
-    public async Task<(int Count, int Unfinished)> StatusAsync(CancellationToken cancellationToken)
+    /// <summary>Items in the queue, including those lent and not yet received anywhere (this handle's count exactly), after this handle's own puts have landed.</summary>
+    public async Task<QueueStatusReply> StatusAsync(CancellationToken cancellationToken)
     {
         await FlushAsync();
-        var status = (QueueStatusReply)await RequestAsync(id => new QueueStatus(id), null, cancellationToken);
-        lock (_fetched) return (status.Count + _fetched.Count, status.Unfinished);
+        var borrower = _borrowed ? Borrower() : null;
+        var status = (QueueStatusReply)await RequestAsync(id => new QueueStatus(id, borrower), null, cancellationToken);
+        if (borrower is not null) Told(borrower.Consumed);
+        return status;
     }
 
     public async Task TaskDoneAsync(CancellationToken cancellationToken)
     {
         await FlushAsync();
-        var reply = await RequestAsync(id => new QueueTaskDone(id, 1), null, cancellationToken);
+        var borrower = Borrower();
+        var reply = await RequestAsync(id => new QueueTaskDone(id, 1, borrower), null, cancellationToken);
+        Told(borrower.Consumed);
         if (reply is QueueRefused refused) throw new InvalidOperationException(refused.Reason);
     }
 
@@ -131,29 +177,123 @@ internal sealed class QueueEnd
         if (_feedFailure is { } failure) throw Failed(failure);
     }
 
-    /// <summary>No more puts or gets through this handle (Python's close): what it fetched ahead goes back.</summary>
-    public void Close()
+    /// <summary>No more puts or gets through this handle (Python's close): what it holds goes back, confirmed by the queue.</summary>
+    public void Close() => GiveBackAsync(processEnding: false).GetAwaiter().GetResult();
+
+    /// <summary>The queue asks back what this handle holds of lease <paramref name="leaseId"/> and has not handed out: a consumer waits for it.</summary>
+    public void Recall(long leaseId)
     {
-        _closed = true;
-        ReturnFetched();
+        QueueBorrower borrower;
+        lock (_lent)
+        {
+            if (_closed) return;
+            if (_leaseId < leaseId) // its items are still on their way here: give them back once they come
+            {
+                Interlocked.Exchange(ref _recalledAhead, leaseId);
+                return;
+            }
+            if (_leaseId != leaseId || _lent.Count == 0) return; // all handed out, or a newer lease already
+            _lent.Clear();
+            borrower = Borrower();
+        }
+        // Answered like any request, so the return is confirmed; nothing waits for it here.
+        _ = RequestAsync(id => new QueueReturn(id, borrower, leaseId, ProcessEnding: false), _runtime.Settings.AskTimeout, CancellationToken.None)
+            .ContinueWith(returned =>
+            {
+                // Not answered (the queue is gone, or did not answer in time): the lease stays with this process and
+                // goes back when the handle asks again, closes, or its process ends or dies. Nothing is lost.
+                if (returned.IsCompletedSuccessfully) Told(borrower.Consumed);
+                else _ = returned.Exception;
+            }, TaskScheduler.Default);
+    }
+
+    // Before the process that uses this handle counts as ended, its puts land and what it was lent
+    // and did not hand out goes back. Held weakly: a handle that is gone has nothing left (a running
+    // feeder keeps it), and its lease goes back when the process's token ends.
+    private void SettleAtExit()
+    {
+        if (Interlocked.Exchange(ref _settleRegistered, 1) == 1) return;
+        var self = new WeakReference<QueueEnd>(this);
+        ProcessLife.Of(_process).OnExit(() => self.TryGetTarget(out var end) ? end.SettleAsync() : Task.CompletedTask);
     }
 
     private async Task SettleAsync()
     {
         await FlushAsync();
-        ReturnFetched();
+        await GiveBackAsync(processEnding: true);
     }
 
-    private void ReturnFetched()
+    private async Task GiveBackAsync(bool processEnding)
     {
-        byte[][] unused;
-        lock (_fetched)
+        QueueBorrower borrower;
+        lock (_lent)
         {
-            unused = [.. _fetched];
-            _fetched.Clear();
+            if (_closed && !processEnding) return;
+            _closed = true;
+            _lent.Clear();
+            _acknowledge?.Dispose();
+            if (!_borrowed) return;
+            borrower = Borrower();
         }
-        if (unused.Length > 0) _queue.Tell(new QueueUnget(unused));
+        try
+        {
+            await RequestAsync(id => new QueueReturn(id, borrower, LeaseId: -1, processEnding), _runtime.Settings.AskTimeout, CancellationToken.None);
+        }
+        catch (MpRemoteGoneException)
+        {
+            // The queue is gone with its process: there is nothing to give back to.
+        }
     }
+
+    // Takes the next lent item for this process's code, writing first (to the ledger, then for the
+    // queue) that the code has it: from here on it is the code's, even if the process dies.
+    private bool TryHandOut(out byte[] item)
+    {
+        lock (_lent)
+        {
+            CheckOpen();
+            if (!_lent.TryDequeue(out var next))
+            {
+                item = [];
+                return false;
+            }
+            Interlocked.Exchange(ref _consumed, next.Seq);
+            if (_identity!.Ledger is { } slot) _runtime.Ledger!.Record(slot.Index, next.Seq);
+            if (!_acknowledgeArmed)
+            {
+                _acknowledgeArmed = true;
+                (_acknowledge ??= new Timer(_ => AcknowledgeNow())).Change(AcknowledgeAfter, Timeout.InfiniteTimeSpan);
+            }
+            item = next.Bytes;
+            return true;
+        }
+    }
+
+    // No request carried the news for a moment: tell the queue what the code received.
+    private void AcknowledgeNow()
+    {
+        QueueBorrower borrower;
+        lock (_lent)
+        {
+            _acknowledgeArmed = false;
+            if (_closed || _consumed == Interlocked.Read(ref _told)) return;
+            borrower = Borrower();
+        }
+        _queue.Tell(new QueueAck(borrower));
+        Told(borrower.Consumed);
+    }
+
+    private void Told(long consumed) => Interlocked.Exchange(ref _told, consumed);
+
+    private QueueBorrower Borrower()
+    {
+        Identity identity;
+        lock (_lent) identity = _identity ??= new Identity(ProcessToken.Of(_runtime, _process), _runtime.QueueEnds.Register(this), _runtime.Ledger?.Allocate());
+        return new QueueBorrower(identity.Token, identity.Fetcher, Interlocked.Read(ref _consumed), identity.Ledger);
+    }
+
+    private static TimeSpan? Remaining(long? deadline) =>
+        deadline is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - Environment.TickCount64)) : null;
 
     private async Task FeedAsync()
     {

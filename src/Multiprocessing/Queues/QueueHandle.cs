@@ -40,6 +40,9 @@ public abstract class QueueHandle<T>
     /// <summary>True if the queue holds no item (this handle's own puts counted once they landed). Like Python's, a snapshot.</summary>
     public bool Empty() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0;
 
+    /// <summary>How many gets wait at the queue now (what a test needs to know before it kills a waiting consumer).</summary>
+    internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).Waiting;
+
     /// <summary>No more puts or gets through this handle in this process; what was put is still delivered.</summary>
     public void Close() => End.Close();
 }

@@ -6,25 +6,62 @@ using Multiprocessing.Shared;
 namespace Multiprocessing.Queues;
 
 /// <summary>
-/// The queue itself: serialized items in FIFO order, the consumers waiting for them, the
-/// producers waiting for room (bounded queues), and for a JoinableQueue the count of items not
-/// yet marked done. Every request is answered exactly once. Hosted by a plain actor for
-/// <c>mp.Queue()</c>, by a sharded entity for a Manager's queue (it moves with its waiters).
+/// The queue itself: serialized items in FIFO order, the items lent to consumers and not yet
+/// received by their code, the consumers waiting for items, the producers waiting for room
+/// (bounded queues), and for a JoinableQueue the count of items not yet marked done. Every request
+/// is answered exactly once. Hosted by a plain actor for <c>mp.Queue()</c>, by a sharded entity for a
+/// Manager's queue (it moves with its leases and waiters).
 /// </summary>
-internal sealed class QueueState(int maxSize) : SharedState
+/// <remarks>
+/// Nothing a consumer's code has not received is lost: a get lends a batch (a lease) to one handle
+/// of one process, and an item leaves for good only once that process says its code received it
+/// (<see cref="QueueBorrower.Consumed"/>, on its next request or a timer). Whatever a lease still
+/// holds goes back to the front, in the items' original order, when the handle gives it back, asks
+/// again, or its process ends or dies; for a dead process the queue reads the process's
+/// consumption ledger in shared memory when it is on this host, else it trusts the last mark it was told.
+/// With <c>redeliverUnfinished</c>, items a process received go back too if it ends before marking them done.
+/// </remarks>
+internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) : SharedState
 {
-    private sealed record Waiting(IActorRef Sender, long RequestId, int Max = 0, IReadOnlyList<byte[]>? Items = null);
+    /// <summary>An item and its number: items come back to the front in that order.</summary>
+    private readonly record struct Item(long Seq, byte[] Bytes);
+
+    /// <summary>What one handle of one process was lent by its last get, not yet known to be received.</summary>
+    private sealed class Lease(QueueBorrower borrower, IActorRef inbox, long requestId, List<Item> items)
+    {
+        public QueueBorrower Borrower { get; } = borrower;
+        public IActorRef Inbox { get; } = inbox;
+        public long RequestId { get; } = requestId;
+        public List<Item> Items { get; } = items;
+        public bool Recalled { get; set; }
+    }
+
+    /// <summary>Items a process's code received from a JoinableQueue that redelivers unfinished items, and task_done calls it made ahead of them.</summary>
+    private sealed class Unfinished(IActorRef token)
+    {
+        public IActorRef Token { get; } = token;
+        public List<Item> Items { get; } = [];
+        public int DoneAhead { get; set; }
+    }
+
+    private sealed record Waiting(IActorRef Sender, long RequestId, int Max = 0, IReadOnlyList<byte[]>? Items = null, QueueBorrower? Borrower = null);
 
     private readonly int _maxSize = maxSize;
-    // Items from _head on; the consumed front is dropped once it is the larger part.
-    private readonly List<byte[]> _items = [];
+    private readonly bool _redeliverUnfinished = redeliverUnfinished;
+    // Items from _head on, in sequence order; the consumed front is dropped once it is the larger part.
+    private readonly List<Item> _items = [];
     private int _head;
+    private long _nextSeq;
+    private readonly List<Lease> _leases = [];
+    private readonly List<Unfinished> _unfinishedBy = [];
     private readonly List<Waiting> _consumers = [];
     private readonly List<Waiting> _producers = [];
     private readonly List<Waiting> _joiners = [];
     private int _unfinished;
 
-    private int Count => _items.Count - _head;
+    private int Queued => _items.Count - _head;
+
+    private int Lent => _leases.Sum(l => l.Items.Count);
 
     public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
@@ -37,27 +74,48 @@ internal sealed class QueueState(int maxSize) : SharedState
                 Serve(host);
                 break;
             case QueueGet get:
-                if (Count > 0) Deliver(new Waiting(caller, get.RequestId, get.Max), waitingConsumers: _consumers.Count, host);
-                else if (get.Wait) { host.Watch(caller); _consumers.Add(new Waiting(caller, get.RequestId, get.Max)); }
+                Acknowledge(get.Borrower, host);
+                // A handle asks again only once it handed out all it had: the rest of its lease never reached it.
+                GiveBack(FindLease(get.Borrower), host);
+                var consumer = new Waiting(caller, get.RequestId, get.Max, Borrower: get.Borrower);
+                if (Queued > 0) Deliver(consumer, waitingConsumers: _consumers.Count, host);
+                else if (get.Wait)
+                {
+                    host.Watch(get.Borrower.Token);
+                    _consumers.Add(consumer);
+                    RecallIdleLeases(get.Borrower, host);
+                }
                 else caller.Tell(new QueueEmpty(get.RequestId), host.Self);
-                AdmitProducers(host);
+                Serve(host);
+                break;
+            case QueueReturn back:
+                Acknowledge(back.Borrower, host);
+                if (FindLease(back.Borrower) is { } lease && (back.LeaseId < 0 || back.LeaseId == lease.RequestId)) GiveBack(lease, host);
+                if (back.ProcessEnding) GiveBackUnfinished(back.Borrower.Token);
+                caller.Tell(new QueueDone(back.RequestId), host.Self);
+                Serve(host);
                 break;
             case QueueTaskDone done:
+                if (done.Borrower is { } doneBy) Acknowledge(doneBy, host);
                 if (done.Count > _unfinished)
                 {
                     caller.Tell(new QueueRefused(done.RequestId, "task_done() called too many times"), host.Self);
                     return;
                 }
                 _unfinished -= done.Count;
+                if (_redeliverUnfinished && done.Borrower is { } by) CreditDone(by.Token, done.Count);
                 caller.Tell(new QueueDone(done.RequestId), host.Self);
                 ReleaseJoiners(host);
+                Serve(host);
                 break;
             case QueueJoin join:
                 if (_unfinished == 0) caller.Tell(new QueueDone(join.RequestId), host.Self);
                 else { host.Watch(caller); _joiners.Add(new Waiting(caller, join.RequestId)); }
                 break;
             case QueueStatus status:
-                caller.Tell(new QueueStatusReply(status.RequestId, Count, _unfinished), host.Self);
+                if (status.Borrower is { } asker) Acknowledge(asker, host);
+                caller.Tell(new QueueStatusReply(status.RequestId, Queued + Lent, _unfinished, _consumers.Count), host.Self);
+                Serve(host);
                 break;
             default:
                 throw new NotSupportedException($"A queue does not handle {request.GetType().Name}.");
@@ -66,39 +124,61 @@ internal sealed class QueueState(int maxSize) : SharedState
 
     public override void HandleOneWay(IMpMessage message, ISharedStateHost host)
     {
-        if (message is not QueueUnget unget) return;
-        for (var i = unget.Items.Count - 1; i >= 0; i--)
-        {
-            if (_head > 0) _items[--_head] = unget.Items[i];
-            else _items.Insert(0, unget.Items[i]);
-        }
+        if (message is not QueueAck ack) return;
+        Acknowledge(ack.Borrower, host);
         Serve(host);
     }
 
     public override void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
     {
-        // Not found: it was answered already, and that answer settles it.
+        // Not found: it was answered already, and that answer settles it (items lent stay lent).
         if (Remove(_consumers, caller, requestId) || Remove(_producers, caller, requestId) || Remove(_joiners, caller, requestId))
             caller.Tell(new RequestCancelled(requestId), host.Self);
     }
 
-    // A process that died while waiting: nothing may be handed to it any more.
+    /// <summary>
+    /// A process (its token) or a node (a caller's inbox) is gone. Its parked requests are dropped;
+    /// what its leases hold beyond what its code received goes back, and with redeliver-unfinished
+    /// so does what it received and never marked done.
+    /// </summary>
     public override void Gone(IActorRef actor, ISharedStateHost host)
     {
-        _consumers.RemoveAll(w => w.Sender.Equals(actor));
+        _consumers.RemoveAll(w => w.Sender.Equals(actor) || w.Borrower?.Token.Equals(actor) == true);
         _joiners.RemoveAll(w => w.Sender.Equals(actor));
         _producers.RemoveAll(w => w.Sender.Equals(actor));
+        foreach (var lease in _leases.Where(l => l.Borrower.Token.Equals(actor) || l.Inbox.Equals(actor)).ToList())
+        {
+            // The ledger in shared memory is exact (written before Get returned); the last mark told may lag.
+            if (lease.Borrower.Ledger is { } slot && host.Ledgers.Read(slot) is { } consumed)
+                Acknowledge(lease.Borrower with { Consumed = consumed }, host);
+            GiveBack(lease, host);
+        }
+        GiveBackUnfinished(actor);
+        Serve(host);
     }
 
-    public override IEnumerable<IActorRef> Watched => _consumers.Concat(_producers).Concat(_joiners).Select(w => w.Sender).Distinct();
+    /// <summary>A state that moved to another host maps the ledgers of the processes it lends to again.</summary>
+    public override void Resumed(ISharedStateHost host)
+    {
+        foreach (var lease in _leases)
+            if (lease.Borrower.Ledger is { } slot) host.Ledgers.Hold(slot);
+    }
+
+    public override IEnumerable<IActorRef> Watched =>
+        _producers.Concat(_joiners).Select(w => w.Sender)
+            .Concat(_consumers.Select(w => w.Borrower!.Token))
+            .Concat(_leases.Select(l => l.Borrower.Token))
+            .Concat(_unfinishedBy.Select(u => u.Token))
+            .Distinct();
 
     public override IEnumerable<(IActorRef Caller, long RequestId)> ParkedRequests => _consumers.Concat(_producers).Concat(_joiners).Select(w => (w.Sender, w.RequestId));
 
-    private bool HasRoomFor(int count) => _maxSize <= 0 || Count + count <= _maxSize;
+    // Lent items count until received: a bounded queue's room frees when a consumer's code takes an item, as in Python.
+    private bool HasRoomFor(int count) => _maxSize <= 0 || Queued + Lent + count <= _maxSize;
 
     private void Accept(IActorRef sender, long requestId, IReadOnlyList<byte[]> items, ISharedStateHost host)
     {
-        _items.AddRange(items);
+        foreach (var bytes in items) _items.Add(new Item(_nextSeq++, bytes));
         _unfinished += items.Count;
         sender.Tell(new QueueDone(requestId), host.Self);
     }
@@ -106,16 +186,19 @@ internal sealed class QueueState(int maxSize) : SharedState
     // Waiting consumers first, then producers waiting for the room that frees.
     private void Serve(ISharedStateHost host)
     {
-        while (Count > 0 && _consumers.Count > 0)
+        while (true)
         {
-            var consumer = _consumers[0];
-            _consumers.RemoveAt(0);
-            Deliver(consumer, waitingConsumers: _consumers.Count, host);
+            while (Queued > 0 && _consumers.Count > 0)
+            {
+                var consumer = _consumers[0];
+                _consumers.RemoveAt(0);
+                Deliver(consumer, waitingConsumers: _consumers.Count, host);
+            }
+            if (!AdmitProducers(host)) return;
         }
-        AdmitProducers(host);
     }
 
-    private void AdmitProducers(ISharedStateHost host)
+    private bool AdmitProducers(ISharedStateHost host)
     {
         var admitted = false;
         while (_producers.Count > 0 && HasRoomFor(_producers[0].Items!.Count))
@@ -125,23 +208,122 @@ internal sealed class QueueState(int maxSize) : SharedState
             Accept(producer.Sender, producer.RequestId, producer.Items!, host);
             admitted = true;
         }
-        if (admitted) Serve(host);
+        return admitted;
     }
 
     // A consumer may take several items at once (fewer round trips), but leaves a fair share
-    // for the consumers still waiting.
+    // for the consumers still waiting. The batch is lent to its handle until its code receives it.
     private void Deliver(Waiting consumer, int waitingConsumers, ISharedStateHost host)
     {
-        var share = Math.Max(1, Count / (waitingConsumers + 1));
+        var borrower = consumer.Borrower!;
+        var share = Math.Max(1, Queued / (waitingConsumers + 1));
         var count = Math.Min(Math.Max(1, consumer.Max), share);
-        var batch = _items.GetRange(_head, count).ToArray();
+        var batch = _items.GetRange(_head, count);
         _head += count;
         if (_head > 1024 && _head * 2 > _items.Count)
         {
             _items.RemoveRange(0, _head);
             _head = 0;
         }
-        consumer.Sender.Tell(new QueueItems(consumer.RequestId, batch), host.Self);
+        GiveBack(FindLease(borrower), host); // a parked get's handle has nothing left of an older lease
+        _leases.Add(new Lease(borrower, consumer.Sender, consumer.RequestId, batch));
+        host.Watch(borrower.Token);
+        if (borrower.Ledger is { } slot) host.Ledgers.Hold(slot);
+        consumer.Sender.Tell(new QueueItems(consumer.RequestId, [.. batch.Select(i => i.Bytes)], [.. batch.Select(i => i.Seq)]), host.Self);
+    }
+
+    // The borrower's code received every item of its lease up to the one numbered Consumed (items
+    // are handed out in order); a number not in the lease is an older lease's, and says nothing of this one.
+    private void Acknowledge(QueueBorrower borrower, ISharedStateHost host)
+    {
+        if (FindLease(borrower) is not { } lease) return;
+        var received = lease.Items.FindIndex(i => i.Seq == borrower.Consumed) + 1;
+        if (received == 0) return;
+        if (_redeliverUnfinished) Received(borrower.Token, lease.Items.Take(received));
+        lease.Items.RemoveRange(0, received);
+        if (lease.Items.Count == 0) EndLease(lease, host);
+    }
+
+    // Back to the front of the queue, merged in sequence order with what came back before.
+    private void GiveBack(Lease? lease, ISharedStateHost host)
+    {
+        if (lease is null) return;
+        ReturnToFront(lease.Items);
+        lease.Items.Clear();
+        EndLease(lease, host);
+    }
+
+    private void EndLease(Lease lease, ISharedStateHost host)
+    {
+        _leases.Remove(lease);
+        if (lease.Borrower.Ledger is { } slot) host.Ledgers.Release(slot);
+    }
+
+    // Items come back only from the front (the queue lends its oldest first), so every item
+    // never lent has a higher number than every item that comes back: merging keeps the order.
+    private void ReturnToFront(List<Item> back)
+    {
+        if (back.Count == 0) return;
+        back.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        var merged = new List<Item>(back.Count);
+        var front = _head;
+        var i = 0;
+        while (i < back.Count)
+        {
+            if (front < _items.Count && _items[front].Seq < back[i].Seq) merged.Add(_items[front++]);
+            else merged.Add(back[i++]);
+        }
+        _items.RemoveRange(_head, front - _head);
+        _items.InsertRange(_head, merged);
+    }
+
+    // A consumer waits on an empty queue while other handles hold items they have not handed out:
+    // ask them back (once per lease), so that an item never waits in one process while another waits for it.
+    private void RecallIdleLeases(QueueBorrower waiting, ISharedStateHost host)
+    {
+        foreach (var lease in _leases)
+        {
+            if (lease.Recalled || lease.Items.Count == 0 || IsSameHandle(lease.Borrower, waiting)) continue;
+            lease.Recalled = true;
+            lease.Inbox.Tell(new QueueRecall(lease.Borrower.Fetcher, lease.RequestId), host.Self);
+        }
+    }
+
+    private Lease? FindLease(QueueBorrower borrower) => _leases.Find(l => IsSameHandle(l.Borrower, borrower));
+
+    private static bool IsSameHandle(QueueBorrower a, QueueBorrower b) => a.Fetcher == b.Fetcher && a.Token.Equals(b.Token);
+
+    private void Received(IActorRef token, IEnumerable<Item> items)
+    {
+        var unfinished = UnfinishedOf(token);
+        foreach (var item in items)
+        {
+            if (unfinished.DoneAhead > 0) unfinished.DoneAhead--;
+            else unfinished.Items.Add(item);
+        }
+    }
+
+    // task_done() is credited to the calling process's oldest item received and not yet done.
+    private void CreditDone(IActorRef token, int count)
+    {
+        var unfinished = UnfinishedOf(token);
+        var done = Math.Min(count, unfinished.Items.Count);
+        unfinished.Items.RemoveRange(0, done);
+        unfinished.DoneAhead += count - done; // its items were received through a handle that has not said so yet
+    }
+
+    private Unfinished UnfinishedOf(IActorRef token)
+    {
+        var unfinished = _unfinishedBy.Find(u => u.Token.Equals(token));
+        if (unfinished is null) _unfinishedBy.Add(unfinished = new Unfinished(token));
+        return unfinished;
+    }
+
+    private void GiveBackUnfinished(IActorRef token)
+    {
+        if (_unfinishedBy.Find(u => u.Token.Equals(token)) is not { } unfinished) return;
+        _unfinishedBy.Remove(unfinished);
+        ReturnToFront(unfinished.Items);
     }
 
     private void ReleaseJoiners(ISharedStateHost host)
@@ -158,5 +340,5 @@ internal sealed class QueueState(int maxSize) : SharedState
 /// <summary>The actor of a queue made by a context (<c>mp.Queue()</c>): a <see cref="QueueState"/> in the process that made it.</summary>
 internal static class QueueActor
 {
-    public static Props Props(int maxSize) => SharedObjectActor.Props(new QueueState(maxSize));
+    public static Props Props(int maxSize, bool redeliverUnfinished = false) => SharedObjectActor.Props(new QueueState(maxSize, redeliverUnfinished));
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages;
-using Multiprocessing.Messages.Queues;
 
 namespace Multiprocessing.Runtime;
 
@@ -17,7 +16,19 @@ internal sealed class Correlator
     private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target);
     private sealed record WatchTarget(IActorRef Target);
 
+    /// <summary>A routed request, sent again until answered: what to send (the request, or once given up its cancel), and when it last went.</summary>
+    private sealed class Resend(IActorRef target, object message)
+    {
+        public IActorRef Target { get; } = target;
+        public object Message { get; set; } = message;
+        public long SentAt { get; set; } = Environment.TickCount64;
+    }
+
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly ConcurrentDictionary<long, Resend> _resends = new();
+    private readonly TimeSpan _resendAfter;
+    private readonly Timer _resender;
+    private readonly Action<IMpMessage> _notices;
     private readonly TimeSpan _settleTimeout;
     private readonly TimeSpan _spin;
     private readonly IActorRef _watcher;
@@ -25,8 +36,14 @@ internal sealed class Correlator
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
     /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
-    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin)
+    /// <param name="notices">Where messages to this node's handles that answer no request go (a queue recalling a lease), on the delivering thread.</param>
+    /// <param name="resendAfter">How long a routed request waits for its answer before it is sent again (multiprocessing.manager.resend-after).</param>
+    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin, Action<IMpMessage> notices, TimeSpan resendAfter)
     {
+        _notices = notices;
+        _resendAfter = resendAfter;
+        _resender = new Timer(_ => ResendOverdue(), null, resendAfter / 2, resendAfter / 2);
+        system.RegisterOnTermination(_resender.Dispose);
         _settleTimeout = settleTimeout;
         _spin = spin;
         var provider = ((ExtendedActorSystem)system).Provider;
@@ -45,20 +62,40 @@ internal sealed class Correlator
     /// the target says so: the caller sends <see cref="CancelRequest"/> and waits for the answer that
     /// settles it. A late reply that carries items or an accepted put wins over the timeout; a timeout
     /// otherwise returns <see cref="RequestCancelled"/>, a cancellation throws.
-    /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region).
+    /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region). A routed
+    /// request (and its cancel) is sent again every multiprocessing.manager.resend-after until it is
+    /// answered: a shard region drops what it buffered for a shard that is being handed off, and the
+    /// objects behind it run each request once (<see cref="Shared.SeenRequests"/>).
     /// </summary>
     public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken,
-        Func<object, object>? envelope = null)
+        Func<object, object>? envelope = null, bool routed = false)
     {
         envelope ??= message => message;
         var (id, reply) = Send(target, id => envelope(request(id)));
+        if (routed) _resends[id] = new Resend(target, envelope(request(id)));
         try
         {
             return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            return await SettleAsync(target, envelope(new CancelRequest(id)), reply, e);
+            var cancel = envelope(new CancelRequest(id));
+            if (_resends.TryGetValue(id, out var resend)) resend.Message = cancel;
+            return await SettleAsync(target, cancel, reply, e);
+        }
+    }
+
+    private void ResendOverdue()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (id, resend) in _resends)
+        {
+            if (!_pending.ContainsKey(id)) _resends.TryRemove(id, out _); // answered, or its target is gone
+            else if (now - resend.SentAt >= _resendAfter.TotalMilliseconds)
+            {
+                resend.SentAt = now;
+                resend.Target.Tell(resend.Message, Inbox);
+            }
         }
     }
 
@@ -118,12 +155,12 @@ internal sealed class Correlator
 
     // Runs on whichever thread delivers the reply (a dispatcher's, remoting's, a direct link's):
     // it only completes a task whose continuations run elsewhere.
-    private void Deliver(ICorrelated reply, IActorRef sender)
+    private void Deliver(ICorrelated reply)
     {
+        // A reply nobody waits for any more is dropped: items it lent stay lent to their handle, and
+        // go back when that handle asks again, gives back, or its process ends.
         if (_pending.TryRemove(reply.RequestId, out var pending))
             pending.Reply.TrySetResult(reply);
-        else if (reply is QueueItems late && !sender.IsNobody())
-            sender.Tell(new QueueUnget(late.Items)); // nobody waits for them any more: give them back
     }
 
     private void Fail(IActorRef target)
@@ -142,7 +179,8 @@ internal sealed class Correlator
 
         protected override void TellInternal(object message, IActorRef sender)
         {
-            if (message is ICorrelated reply) correlator.Deliver(reply, sender);
+            if (message is ICorrelated reply) correlator.Deliver(reply);
+            else if (message is IMpMessage notice) correlator._notices(notice);
         }
     }
 

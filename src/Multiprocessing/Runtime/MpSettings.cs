@@ -18,7 +18,8 @@ internal sealed record MpSettings(
     string WorkerExecutable,
     long MaximumFrameSize,
     bool DirectLinks,
-    TimeSpan SpinBeforeBlocking)
+    TimeSpan SpinBeforeBlocking,
+    TimeSpan ManagerResendAfter)
 {
     public static MpSettings From(Config config)
     {
@@ -38,6 +39,7 @@ internal sealed record MpSettings(
             WorkerExecutable: mp.GetString("worker.executable", ""),
             MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000,
             DirectLinks: mp.GetBoolean("direct-links", true),
-            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)));
+            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
+            ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"));
     }
 }

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Multiprocessing.Direct;
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
+using Multiprocessing.Queues;
 using Multiprocessing.Security;
 
 namespace Multiprocessing.Runtime;
@@ -22,7 +25,13 @@ internal sealed class NodeRuntime
         HostName = hostName;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking);
+        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking, Notice, settings.ManagerResendAfter);
+        _ledger = new Lazy<ConsumptionLedger?>(() =>
+        {
+            var ledger = ConsumptionLedger.TryCreate();
+            if (ledger is not null) system.RegisterOnTermination(ledger.Dispose);
+            return ledger;
+        });
         var offers = new DirectOffers(system, settings.AskTimeout);
         Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, settings.AskTimeout, settings.DirectLinks);
         DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, settings);
@@ -57,6 +66,14 @@ internal sealed class NodeRuntime
     public PayloadSerializer Payloads { get; }
     public Correlator Correlator { get; }
 
+    /// <summary>The queue handles of this node that borrow items (a queue's recall finds them here).</summary>
+    public QueueEnds QueueEnds { get; } = new();
+
+    /// <summary>This node's consumption ledger in shared memory, made at the first borrow; null where none can be made.</summary>
+    public ConsumptionLedger? Ledger => _ledger.Value;
+
+    private readonly Lazy<ConsumptionLedger?> _ledger;
+
     /// <summary>Direct TCP links to other nodes, for the messages whose latency matters (a pipe's).</summary>
     public DirectChannel Direct { get; }
 
@@ -75,6 +92,12 @@ internal sealed class NodeRuntime
         var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
         lock (Live) Live.Add(runtime);
         return runtime;
+    }
+
+    // Messages to this node's handles that answer no request of theirs.
+    private void Notice(IMpMessage notice)
+    {
+        if (notice is QueueRecall recall) QueueEnds.Recall(recall);
     }
 
     public void Retire()

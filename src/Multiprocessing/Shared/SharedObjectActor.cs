@@ -22,6 +22,10 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
 
     IActorRef ISharedStateHost.Self => Self;
 
+    public Queues.LedgerReaders Ledgers { get; } = new();
+
+    protected override void PostStop() => Ledgers.Dispose();
+
     public void Watch(IActorRef actor)
     {
         if (_watched.Add(actor)) Context.Watch(actor);

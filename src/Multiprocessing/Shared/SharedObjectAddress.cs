@@ -35,8 +35,9 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     /// </summary>
     public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        var reply = Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken,
-            EntityId is null ? null : message => new EntityEnvelope(EntityId, message));
+        var reply = EntityId is null
+            ? Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken)
+            : Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken, message => new EntityEnvelope(EntityId, message), routed: true);
         return EntityId is null ? reply : ThrowFaults(reply);
     }
 

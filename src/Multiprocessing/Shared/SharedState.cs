@@ -11,6 +11,9 @@ namespace Multiprocessing.Shared;
 /// </summary>
 internal abstract class SharedState
 {
+    /// <summary>Requests received lately, so that one sent twice runs once (Manager objects: see <see cref="SeenRequests"/>).</summary>
+    public SeenRequests Seen { get; } = new();
+
     /// <summary>Handles one request of <paramref name="caller"/>: answers it now, or parks it and answers later (a blocked acquire).</summary>
     public abstract void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host);
 
@@ -32,6 +35,11 @@ internal abstract class SharedState
     {
     }
 
+    /// <summary>This state now runs on a new host (it moved with its Manager object): take up what lives outside it again.</summary>
+    public virtual void Resumed(ISharedStateHost host)
+    {
+    }
+
     /// <summary>The actors to watch again after this state moved to another host.</summary>
     public virtual IEnumerable<IActorRef> Watched => [];
 
@@ -47,4 +55,7 @@ internal interface ISharedStateHost
 
     /// <summary>Calls <see cref="SharedState.Gone"/> when <paramref name="actor"/> terminates.</summary>
     void Watch(IActorRef actor);
+
+    /// <summary>The consumption ledgers of this host's processes that a queue lends items to (mapped while it does).</summary>
+    Queues.LedgerReaders Ledgers { get; }
 }

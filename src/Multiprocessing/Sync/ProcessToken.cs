@@ -24,10 +24,10 @@ internal static class ProcessToken
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private static long _counter;
 
-    /// <summary>The token of the current process in <paramref name="runtime"/>'s actor system, created on first use.</summary>
-    public static IActorRef Of(NodeRuntime runtime)
+    /// <summary>The token of <paramref name="process"/> (the current one by default) in <paramref name="runtime"/>'s actor system, created on first use.</summary>
+    public static IActorRef Of(NodeRuntime runtime, MpProcess? process = null)
     {
-        var process = Mp.CurrentProcess();
+        process ??= Mp.CurrentProcess();
         var tokens = Table.GetValue(process, _ => new Tokens());
         lock (tokens)
         {
@@ -35,14 +35,13 @@ internal static class ProcessToken
             if (tokens.BySystem.TryGetValue(runtime.System, out var token)) return token;
             token = runtime.System.ActorOf(Props.Empty, $"mp-process-token-{Interlocked.Increment(ref _counter)}");
             tokens.BySystem[runtime.System] = token;
-            if (!ReferenceEquals(process, NodeRuntime.MainProcess))
-                ProcessLife.Of(process).OnExit(() => End(process));
             return token;
         }
     }
 
     /// <summary>
-    /// The process ended (or was terminated while its thread still runs): what it held is released
+    /// The process ended (or was terminated while its thread still runs), after its exit hooks (what
+    /// they settle, a queue's lease, is settled as the process's own): what it held is released
     /// as abandoned. Completes once the tokens are stopped, so that their end is on its way to the
     /// objects that watch them before a single-use host exits (else they learn it only when the
     /// host is detected unreachable, seconds later).

@@ -137,7 +137,8 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         var keeper = CreateTestProbe();
         var consumer = CreateTestProbe();
         var entity = Restored(keeper, new Multiprocessing.Queues.QueueState(0));
-        entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(1, 1, Wait: true), consumer.Ref); // parked: the queue is empty
+        var borrower = new Multiprocessing.Messages.Queues.QueueBorrower(CreateTestProbe().Ref, 1, -1, null);
+        entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(1, 1, Wait: true, borrower), consumer.Ref); // parked: the queue is empty
         entity.Tell(HandOffObject.Instance);
         var saved = keeper.ExpectMsg<SaveObject>();
         keeper.Reply(new ObjectSaved("m1/1"));
@@ -148,6 +149,36 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         next.Tell(new Multiprocessing.Messages.Queues.QueuePut(2, [[42]], WaitForRoom: true));
         ExpectMsg<Multiprocessing.Messages.Queues.QueueDone>();
         Assert.Equal(42, consumer.ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>(i => i.RequestId == 1).Items[0][0]);
+    }
+
+    [Fact]
+    public void Items_lent_travel_with_the_state_and_come_back_when_their_process_dies()
+    {
+        var keeper = CreateTestProbe();
+        var entity = Restored(keeper, new Multiprocessing.Queues.QueueState(0));
+        entity.Tell(new Multiprocessing.Messages.Queues.QueuePut(1, [[1], [2], [3]], WaitForRoom: true));
+        ExpectMsg<Multiprocessing.Messages.Queues.QueueDone>();
+        var process = CreateTestProbe();
+        entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(2, 2, Wait: true, new(process.Ref, 1, -1, null)));
+        ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>(); // 1 and 2 lent, not received
+        entity.Tell(HandOffObject.Instance);
+        var saved = keeper.ExpectMsg<SaveObject>();
+        keeper.Reply(new ObjectSaved("m1/1"));
+
+        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        next.Tell(new Multiprocessing.Messages.Queues.QueueStatus(3, null));
+        Assert.Equal(3, ExpectMsg<Multiprocessing.Messages.Queues.QueueStatusReply>().Count);
+        Watch(process.Ref);
+        Sys.Stop(process.Ref);
+        ExpectTerminated(process.Ref);
+
+        AwaitAssert(() =>
+        {
+            next.Tell(new Multiprocessing.Messages.Queues.QueueGet(4, 10, Wait: false, new(CreateTestProbe().Ref, 2, -1, null)));
+            Assert.Equal([1, 2, 3], ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>().Items.Select(i => (int)i[0]));
+        });
     }
 
     [Fact]

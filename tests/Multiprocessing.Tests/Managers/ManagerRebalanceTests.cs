@@ -78,6 +78,48 @@ public sealed class ManagerRebalanceTests
         }
     }
 
+    [Fact]
+    public async Task Manager_queues_that_move_to_a_joining_worker_while_processes_put_and_get_lose_and_duplicate_nothing()
+    {
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        DotnetProgram? joiner = null;
+        try
+        {
+            await using var manager = await mp.ManagerAsync();
+            // Queues only: a state saved by a hand-off is a queue's. Number i goes through queue i % 12.
+            var queues = Enumerable.Range(0, Dicts).Select(_ => manager.Queue<int>()).ToArray();
+            var stop = mp.Queue<int>();
+            var produced = mp.Queue<int>();
+            var consumed = mp.Queue<string>();
+            var producer = mp.Process(Multiprocessing.Tests.Queues.QueueTargets.ProduceRoundRobin, queues, stop, produced);
+            var consumer = mp.Process(Multiprocessing.Tests.Queues.QueueTargets.ConsumeRoundRobin, queues, consumed);
+            producer.Start();
+            consumer.Start();
+            Assert.StartsWith("at ", consumed.Get(block: true, Patience)); // items flow
+            var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+
+            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
+            await mp.WaitForWorkersAsync(3, Patience);
+            // Some queues move to the joiner, with their items, leases and waiting gets, while both processes go on.
+            await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
+            // Items keep flowing after the move.
+            var progress = consumed.Get(block: true, Patience);
+            if (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience);
+
+            stop.Put(1);
+            var put = produced.Get(block: true, Patience);
+            while (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience);
+            Assert.Equal($"took {put}", progress);
+            Assert.True(producer.Join(Patience));
+            Assert.True(consumer.Join(Patience));
+        }
+        finally
+        {
+            await mp.DisposeAsync();
+            joiner?.Dispose();
+        }
+    }
+
     private static IActorRef Keeper(MpContext mp) => ManagerHub.Of(mp.Runtime).Keeper;
 
     // Asks the shard coordinator (through the coordinator's region proxy) until it knows this many regions.

@@ -37,4 +37,83 @@ public static class QueueTargets
     }
 
     public static void SimplePut(MpSimpleQueue<string> queue, string value) => queue.Put(value);
+
+    /// <summary>Python's sentinel loop: takes items until -1, reporting each (and marking it done on a JoinableQueue).</summary>
+    public static void ConsumeUntilSentinel(MpQueue<int> queue, MpQueue<int> results)
+    {
+        int item;
+        while ((item = queue.Get()) != -1)
+        {
+            results.Put(item);
+            (queue as MpJoinableQueue<int>)?.TaskDone();
+        }
+        (queue as MpJoinableQueue<int>)?.TaskDone();
+    }
+
+    /// <summary>Takes items until -1, appending each to <paramref name="file"/> (flushed) before it takes the next.</summary>
+    public static void RecordUntilSentinel(MpQueue<int> queue, string file)
+    {
+        using var record = new StreamWriter(file, append: true);
+        int item;
+        while ((item = queue.Get()) != -1)
+        {
+            record.WriteLine(item);
+            record.Flush();
+        }
+    }
+
+    public static void TakeOneAndReport(MpQueue<int> queue, MpQueue<int> results) => results.Put(queue.Get(block: true, TimeSpan.FromMinutes(1)));
+
+    /// <summary>Receives one item, says so, and never marks it done (it waits to be killed).</summary>
+    public static void ReceiveAndHang(MpJoinableQueue<int> queue, MpQueue<int> received)
+    {
+        received.Put(queue.Get());
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    public static void ReceiveReportAndFinish(MpJoinableQueue<int> queue, MpQueue<int> results)
+    {
+        results.Put(queue.Get(block: true, TimeSpan.FromMinutes(1)));
+        queue.TaskDone();
+    }
+
+    /// <summary>Puts 0, 1, 2... on <c>queues[i % n]</c> until told to stop, then -1 on the queue of the next number, and reports how many it put.</summary>
+    public static void ProduceRoundRobin(MpQueue<int>[] queues, MpQueue<int> stop, MpQueue<int> report)
+    {
+        var next = 0;
+        while (true)
+        {
+            for (var i = 0; i < 100; i++, next++) queues[next % queues.Length].Put(next);
+            try
+            {
+                stop.GetNowait();
+                break;
+            }
+            catch (QueueEmptyException)
+            {
+            }
+        }
+        queues[next % queues.Length].Put(-1);
+        report.Put(next);
+    }
+
+    /// <summary>Takes number i from <c>queues[i % n]</c> until -1; reports how many it took, or the first wrong number.</summary>
+    public static void ConsumeRoundRobin(MpQueue<int>[] queues, MpQueue<string> report)
+    {
+        for (var expected = 0; ; expected++)
+        {
+            var item = queues[expected % queues.Length].Get(block: true, TimeSpan.FromMinutes(1));
+            if (item == -1)
+            {
+                report.Put($"took {expected}");
+                return;
+            }
+            if (item != expected)
+            {
+                report.Put($"expected {expected} from queue {expected % queues.Length}, got {item}");
+                return;
+            }
+            if (expected % 1000 == 0) report.Put($"at {expected}");
+        }
+    }
 }

@@ -164,5 +164,7 @@ public sealed class ValueStateSpec : Akka.TestKit.Xunit2.TestKit
         public void Watch(IActorRef actor)
         {
         }
+
+        public Multiprocessing.Queues.LedgerReaders Ledgers { get; } = new();
     }
 }

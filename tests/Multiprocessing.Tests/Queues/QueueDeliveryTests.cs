@@ -1,0 +1,150 @@
+using Multiprocessing.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Multiprocessing.Tests.Queues;
+
+/// <summary>
+/// Nothing a consumer's code has not received is lost: consumers that exit with items fetched
+/// ahead, consumers SIGKILLed while reading or while waiting, a JoinableQueue that redelivers what a
+/// dead consumer never finished. Real spawn processes on the shared cluster.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_a_sentinel_per_consumer_every_consumer_ends_and_every_item_arrives_exactly_once(bool joinable)
+    {
+        const int Items = 20;
+        for (var round = 0; round < 30; round++)
+        {
+            var consumers = 2 + round % 2;
+            var queue = joinable ? Mp.JoinableQueue<int>() : Mp.Queue<int>();
+            var results = Mp.Queue<int>();
+            var processes = Enumerable.Range(0, consumers).Select(_ => Mp.Process(QueueTargets.ConsumeUntilSentinel, queue, results)).ToList();
+            processes.ForEach(p => p.Start());
+            for (var i = 0; i < Items; i++) queue.Put(i);
+            for (var c = 0; c < consumers; c++) queue.Put(-1);
+
+            foreach (var process in processes)
+            {
+                Assert.True(process.Join(Patience), $"round {round}: {process.Name} never got its sentinel ({consumers} consumers)");
+                Assert.Equal(0, process.ExitCode);
+            }
+            var received = Enumerable.Range(0, Items).Select(_ => results.Get(block: true, Patience)).Order();
+            Assert.Equal(Enumerable.Range(0, Items), received);
+            Assert.True(results.Empty());
+            if (queue is MpJoinableQueue<int> tasks) Assert.True(tasks.Join(Patience));
+        }
+    }
+
+    [Fact]
+    public void Items_a_killed_consumer_had_not_received_go_to_the_others_and_none_arrives_twice()
+    {
+        const int Items = 20_000, Kills = 10, Slice = Items / Kills;
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var folder = Directory.CreateTempSubdirectory("mp-kills-").FullName;
+        var queue = Mp.Queue<int>();
+        var live = new List<(MpProcess Process, string Record)>();
+        var records = new List<string>();
+        void StartConsumer()
+        {
+            var record = Path.Combine(folder, $"consumer-{records.Count}.txt");
+            records.Add(record);
+            var process = Mp.Process(QueueTargets.RecordUntilSentinel, queue, record);
+            process.Start();
+            live.Add((process, record));
+        }
+        StartConsumer();
+        StartConsumer();
+
+        for (var kill = 0; kill < Kills; kill++)
+        {
+            for (var i = kill * Slice; i < (kill + 1) * Slice; i++) queue.Put(i);
+            // The victim is killed once it has recorded a random number of items: mid-stream, or waiting if the others took them all.
+            var (victim, record) = live[random.Next(live.Count)];
+            var recorded = random.Next(1, 4000);
+            OsProcesses.WaitUntil(() => File.Exists(record) && new FileInfo(record).Length >= recorded, TimeSpan.FromSeconds(5));
+            victim.Kill();
+            Assert.True(victim.Join(Patience));
+            live.RemoveAll(l => l.Process == victim);
+            StartConsumer();
+        }
+        foreach (var _ in live) queue.Put(-1);
+        foreach (var (process, _) in live)
+        {
+            Assert.True(process.Join(Patience), $"{process.Name} did not end");
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        // What the killed consumers had not received comes back once their deaths are known; this process takes it.
+        var taken = new List<int>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (queue.QSize() > 0 && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var item = queue.Get(block: true, TimeSpan.FromMilliseconds(500));
+                if (item != -1) taken.Add(item);
+            }
+            catch (QueueEmptyException)
+            {
+                // Lent to a dead consumer whose death is not known yet: ask again.
+            }
+        }
+        Assert.Equal(0, queue.QSize());
+
+        var all = records.Where(File.Exists).SelectMany(File.ReadAllLines).Select(int.Parse).Concat(taken).ToList();
+        var twice = all.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"received twice: {string.Join(", ", twice.Take(20))}");
+        var missing = Enumerable.Range(0, Items).Except(all).ToList();
+        output.WriteLine($"{taken.Count} taken back by the test, {missing.Count} received by a killed consumer's code before it could record them");
+        // A kill can land between Get returning and the record being written: at most that one item per kill.
+        Assert.True(missing.Count <= Kills, $"{missing.Count} items lost: {string.Join(", ", missing.Take(20))}");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void An_item_handed_to_a_waiting_consumer_that_was_killed_goes_to_another_consumer()
+    {
+        var queue = Mp.Queue<int>();
+        var results = Mp.Queue<int>();
+        var victim = Mp.Process(QueueTargets.TakeOneAndReport, queue, results);
+        victim.Start();
+        Assert.True(OsProcesses.WaitUntil(() => queue.WaitingConsumersAsync().GetAwaiter().GetResult() == 1, Patience));
+        victim.Kill();
+        Assert.True(victim.Join(Patience));
+
+        queue.Put(42); // before the queue can know the consumer is dead: it is handed to its waiting get
+        var other = Mp.Process(QueueTargets.TakeOneAndReport, queue, results);
+        other.Start();
+
+        Assert.Equal(42, results.Get(block: true, Patience));
+        Assert.True(other.Join(Patience));
+        Assert.Equal(0, queue.QSize());
+    }
+
+    [Fact]
+    public void With_redeliver_unfinished_an_item_whose_consumer_died_before_task_done_goes_to_another_and_join_returns_once_it_is_done()
+    {
+        var queue = Mp.JoinableQueue<int>(redeliverUnfinished: true);
+        var received = Mp.Queue<int>();
+        queue.Put(7);
+        var victim = Mp.Process(QueueTargets.ReceiveAndHang, queue, received);
+        victim.Start();
+        Assert.Equal(7, received.Get(block: true, Patience)); // its code has the item
+        victim.Kill();
+        Assert.True(victim.Join(Patience));
+        Assert.False(queue.Join(TimeSpan.Zero));
+
+        var other = Mp.Process(QueueTargets.ReceiveReportAndFinish, queue, received);
+        other.Start();
+
+        Assert.Equal(7, received.Get(block: true, Patience));
+        Assert.True(other.Join(Patience));
+        Assert.True(queue.Join(Patience));
+    }
+}
