@@ -10,6 +10,20 @@ internal static class CoordinatorCli
 
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunCommandAsync(args);
+        }
+        catch (MpConfigurationException e)
+        {
+            // The user's mistake, named in one line: no stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string[] args)
+    {
         if (args is ["map", .. var mapArgs]) return await PoolMapCommand.RunAsync(mapArgs) ?? Fail("Unknown or incomplete arguments of 'map'.");
         if (args.Length == 0 || args[0] != "demo") return Fail(args.Length == 0 ? "No command given." : $"Unknown command '{args[0]}'.");
 

@@ -37,9 +37,20 @@ public static class WorkerHost
         AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
         if (arguments.SpawnHost) return await SpawnHost.RunAsync(arguments);
 
-        var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
-            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
-        var settings = MpSettings.From(config);
+        Config config;
+        MpSettings settings;
+        try
+        {
+            config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
+                $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
+            settings = MpSettings.From(config);
+        }
+        catch (MpConfigurationException e)
+        {
+            // The user's mistake, named in one line: no stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
 
         OutputRouter.Install();
