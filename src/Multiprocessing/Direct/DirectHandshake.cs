@@ -7,7 +7,7 @@ using Multiprocessing.Security;
 namespace Multiprocessing.Direct;
 
 /// <summary>
-/// What a direct link proves before it carries anything: every message sizes are fixed, so nothing
+/// What a direct link proves before it carries anything. Every handshake message has a fixed size, so nothing
 /// a stranger sends decides how much is read or allocated. Two schemes, chosen by the listener:
 /// <list type="bullet">
 /// <item>Keyed (the cluster has credentials; Python's <c>authkey</c> challenge): the listener sends a fresh

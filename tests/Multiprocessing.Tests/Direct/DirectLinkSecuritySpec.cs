@@ -79,7 +79,7 @@ public sealed class DirectLinkSecuritySpec : Akka.TestKit.Xunit2.TestKit
         var clock = Stopwatch.StartNew();
         Assert.True(ClosedWithin(silent, Patience), "a silent connection was kept past the handshake deadline");
         Assert.True(ClosedWithin(halfway, Patience), "a connection that sent half a hello was kept past the handshake deadline");
-        Assert.InRange(clock.Elapsed, HandshakeTimeout / 2, HandshakeTimeout * 3);
+        Assert.InRange(clock.Elapsed, HandshakeTimeout / 4, HandshakeTimeout * 4); // at the deadline: not at once, not much later
     }
 
     [Fact]
