@@ -150,7 +150,7 @@ internal sealed class DirectListener : IDisposable
         }
         catch (SocketException)
         {
-            received = 0;
+            received = 0; // reset by its sender: as good as closed
         }
         if (received == 0)
         {
