@@ -15,9 +15,9 @@ internal static class CoordinatorCli
         {
             return await RunCommandAsync(args);
         }
-        catch (MpSecurityException e)
+        catch (MpConfigurationException e)
         {
-            // A setting to fix, named in one line: no stack trace.
+            // The user's mistake (a security setting among them), named in one line: no stack trace.
             Console.Error.WriteLine(e.Message);
             return 2;
         }

@@ -14,9 +14,12 @@ public interface IDirectMessage : IMpMessage;
 /// <summary>Where can this node be reached directly?</summary>
 public sealed record DirectLinkQuery : IMpMessage;
 
-/// <summary>Connect to <paramref name="Host"/>:<paramref name="Port"/> and present <paramref name="Cookie"/> first;
-/// a null host: this node offers no direct link.</summary>
-public sealed record DirectLinkOffer(string? Host, int Port, byte[] Cookie) : IMpMessage;
+/// <summary>
+/// Connect to <paramref name="Host"/>:<paramref name="Port"/> and prove the cluster's key; a null host: this node
+/// offers no direct link. <paramref name="Cookie"/> is only given when the cluster runs without credentials
+/// (multiprocessing.security = off): then presenting it is the proof.
+/// </summary>
+public sealed record DirectLinkOffer(string? Host, int Port, byte[]? Cookie) : IMpMessage;
 
 /// <summary>
 /// The answer to a call over a direct link whose recipient was gone (the message went to dead

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Akka.Actor;
 using Multiprocessing.Messages.Direct;
 using Multiprocessing.Runtime;
@@ -13,7 +14,7 @@ namespace Multiprocessing.Direct;
 /// no thread of this process stands between the two. Connections are pooled per node, one per
 /// concurrent caller. The first calls to a node go over Akka while its offer is fetched.
 /// </summary>
-internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, MpSettings settings) : IDisposable
+internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, MpSettings settings) : IDisposable
 {
     // Per node, and apart for blocking and awaiting callers: once a .NET socket has been used
     // asynchronously, its blocking reads go through the runtime's event thread (one more hand-off).
@@ -119,9 +120,9 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         if (offers.TryGet(pool.Node) is not { } offer) return null;
         try
         {
-            return Connection.Open(offer, settings.AskTimeout);
+            return dialer.Dial(offer, DirectFrames.Mode.Calls) is { } link ? new Connection(link, settings.AskTimeout) : null;
         }
-        catch (Exception e) when (e is SocketException or IOException) // refused, unreachable, timed out: go over Akka
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException) // refused, unreachable, timed out, not the cluster's: go over Akka
         {
             return null;
         }
@@ -140,30 +141,18 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
             while (idle.TryTake(out var connection)) connection.Dispose();
     }
 
-    private sealed class Connection(Socket socket) : IDisposable
+    private sealed class Connection : IDisposable
     {
-        private readonly NetworkStream _stream = new(socket, ownsSocket: true);
+        private readonly Socket _socket;
+        private readonly Stream _stream;
 
-        public bool Available => socket.Available > 0;
-
-        public static Connection Open(DirectLinkOffer offer, TimeSpan timeout)
+        public Connection(DirectDialer.Link link, TimeSpan askTimeout)
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = (int)timeout.TotalMilliseconds };
-            try
-            {
-                // A plain blocking connect: a socket that ever went through .NET's async engine (ConnectAsync,
-                // or even Blocking = false) reads 10 us slower for good. The node has just answered over
-                // Akka, so it is reachable; the OS bounds a connect that hangs.
-                socket.Connect(offer.Host!, offer.Port);
-                socket.Send(DirectFrames.EncodeHello(offer.Cookie, DirectFrames.Mode.Calls));
-                return new Connection(socket);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            (_socket, _stream) = link;
+            _socket.ReceiveTimeout = (int)askTimeout.TotalMilliseconds; // a reply later than that times the call out
         }
+
+        public bool Available => _socket.Available > 0;
 
         public bool TryWrite(byte[] frame)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Akka.Actor;
 using Multiprocessing.Messages.Direct;
 using Multiprocessing.Runtime;
@@ -19,16 +20,18 @@ internal sealed class DirectChannel : IDisposable
     private readonly ExtendedActorSystem _system;
     private readonly PayloadSerializer _payloads;
     private readonly DirectOffers _offers;
+    private readonly DirectDialer _dialer;
     private readonly TimeSpan _askTimeout;
     private readonly bool _enabled;
     private readonly ConcurrentDictionary<Address, Link> _links = new();
     private long _sentDirect;
 
-    public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, TimeSpan askTimeout, bool enabled)
+    public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, TimeSpan askTimeout, bool enabled)
     {
         _system = system;
         _payloads = payloads;
         _offers = offers;
+        _dialer = dialer;
         _askTimeout = askTimeout;
         _enabled = enabled;
     }
@@ -60,13 +63,10 @@ internal sealed class DirectChannel : IDisposable
         try
         {
             var offer = await _offers.GetAsync(address) ?? throw new SocketException((int)SocketError.ConnectionRefused);
-            var client = new TcpClient { NoDelay = true };
-            await client.ConnectAsync(offer.Host!, offer.Port).WaitAsync(_askTimeout);
-            var stream = client.GetStream();
-            await stream.WriteAsync(DirectFrames.EncodeHello(offer.Cookie, DirectFrames.Mode.Messages));
-            link.Connected(client, stream);
+            var connected = await _dialer.DialAsync(offer, DirectFrames.Mode.Messages, _askTimeout) ?? throw new SocketException((int)SocketError.ConnectionRefused);
+            link.Connected(connected.Stream);
         }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {
             link.Fail();
         }
@@ -80,16 +80,15 @@ internal sealed class DirectChannel : IDisposable
     private sealed class Link
     {
         private readonly object _gate = new();
-        private TcpClient? _client;
-        private NetworkStream? _stream;
+        private Stream? _stream;
         private bool _failed;
 
-        public void Connected(TcpClient client, NetworkStream stream)
+        public void Connected(Stream stream)
         {
             lock (_gate)
             {
-                if (_failed) client.Dispose();
-                else (_client, _stream) = (client, stream);
+                if (_failed) stream.Dispose();
+                else _stream = stream;
             }
         }
 
@@ -115,8 +114,7 @@ internal sealed class DirectChannel : IDisposable
         private void FailLocked()
         {
             _failed = true;
-            _client?.Dispose();
-            _client = null;
+            _stream?.Dispose();
             _stream = null;
         }
     }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Multiprocessing.Direct;
 
 /// <summary>
-/// The wire format of a direct link: a hello once ([int32 length][cookie][mode]), then one frame
+/// The wire format of a direct link once its handshake is done (<see cref="DirectHandshake"/>): one frame
 /// per message: [int32 length of the rest][int32 length of the path][recipient path, UTF-8][payload].
 /// On a <see cref="Mode.Calls"/> connection each frame is answered by one block back: [int32 length][reply].
 /// </summary>
@@ -27,15 +27,6 @@ internal static class DirectFrames
         BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), pathLength);
         Encoding.UTF8.GetBytes(recipientPath, frame.AsSpan(8));
         payload.CopyTo(frame, 8 + pathLength);
-        return frame;
-    }
-
-    public static byte[] EncodeHello(byte[] cookie, Mode mode)
-    {
-        var frame = new byte[4 + cookie.Length + 1];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, cookie.Length + 1);
-        cookie.CopyTo(frame, 4);
-        frame[^1] = (byte)mode;
         return frame;
     }
 
@@ -97,7 +88,8 @@ internal static class DirectFrames
 
     public static (string Path, byte[] Payload) Decode(byte[] block)
     {
-        var pathLength = BinaryPrimitives.ReadInt32LittleEndian(block);
+        var pathLength = block.Length < 4 ? -1 : BinaryPrimitives.ReadInt32LittleEndian(block);
+        if (pathLength < 0 || pathLength > block.Length - 4) throw new InvalidDataException($"A direct-link frame of {block.Length} bytes names a path of {pathLength}.");
         var path = Encoding.UTF8.GetString(block, 4, pathLength);
         return (path, block[(4 + pathLength)..]);
     }

@@ -45,7 +45,6 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         overrides.AppendLine("akka.cluster.roles = [coordinator]");
         var config = MpConfig.Load(options.ConfigFile, overrides.ToString());
         var settings = MpSettings.From(config);
-        if (settings.Workers < 0) throw new ArgumentException("multiprocessing.workers cannot be negative.");
         var credentials = SecuritySettings.From(config).ForCoordinator(config);
 
         var system = MpActorSystem.Create("mp", config, credentials);

@@ -49,8 +49,19 @@ public static class WorkerHost
         var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(new HostChannel(Console.OpenStandardInput(), Stream.Null)) : null;
         if (arguments.CredentialsOnStdin && handed is null) return CoordinatorLostExitCode;
 
-        var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() + "akka.cluster.roles = [worker]");
-        var settings = MpSettings.From(config);
+        Config config;
+        MpSettings settings;
+        try
+        {
+            config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() + "akka.cluster.roles = [worker]");
+            settings = MpSettings.From(config);
+        }
+        catch (MpConfigurationException e)
+        {
+            // The user's mistake, named in one line: no stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
         ClusterCredentials? credentials;
         try

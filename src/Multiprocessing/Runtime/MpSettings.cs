@@ -18,6 +18,7 @@ internal sealed record MpSettings(
     string WorkerExecutable,
     long MaximumFrameSize,
     bool DirectLinks,
+    TimeSpan DirectLinkHandshakeTimeout,
     TimeSpan SpinBeforeBlocking,
     TimeSpan ManagerResendAfter)
 {
@@ -39,6 +40,7 @@ internal sealed record MpSettings(
             WorkerExecutable: mp.GetString("worker.executable", ""),
             MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000,
             DirectLinks: mp.GetBoolean("direct-links", true),
+            DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
             SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
             ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"));
     }

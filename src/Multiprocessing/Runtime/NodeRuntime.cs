@@ -33,9 +33,10 @@ internal sealed class NodeRuntime
             return ledger;
         });
         var offers = new DirectOffers(system, settings.AskTimeout);
-        Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, settings.AskTimeout, settings.DirectLinks);
-        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, settings);
-        system.ActorOf(DirectLinkActor.Props(Payloads, settings.SpinBeforeBlocking), DirectLinkActor.Name);
+        var dialer = new DirectDialer(credentials, settings.DirectLinkHandshakeTimeout);
+        Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, dialer, settings.AskTimeout, settings.DirectLinks);
+        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, dialer, settings);
+        system.ActorOf(DirectLinkActor.Props(Payloads, settings, credentials), DirectLinkActor.Name);
         system.RegisterOnTermination(Direct.Dispose);
         system.RegisterOnTermination(DirectCalls.Dispose);
         Context = new MpContext(this, settings.StartMethod);

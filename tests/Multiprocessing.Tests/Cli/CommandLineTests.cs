@@ -1,12 +1,33 @@
+using Multiprocessing.Runtime;
 using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Cli;
 
 /// <summary>The two programs, run as a user runs them.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class CommandLineTests
+public sealed class CommandLineTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly ConfigurationMistakes _mistakes = new();
+
+    public void Dispose() => _mistakes.Dispose();
+
+    [Theory]
+    [MemberData(nameof(ConfigurationMistakes.Cases), MemberType = typeof(ConfigurationMistakes))]
+    public void A_configuration_mistake_makes_both_programs_print_the_librarys_one_line_and_exit_2(string mistake, string named)
+    {
+        var file = _mistakes.File(mistake);
+        var expected = Assert.Throws<MpConfigurationException>(() => MpConfig.Load(file)).Message;
+        Assert.Contains(named, expected);
+        // Both at once: each spends most of its life starting the runtime.
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "--config", file);
+        using var worker = DotnetProgram.Start("WorkerNode", "--seed", "akka.tcp://mp@127.0.0.1:9", "--config", file);
+        foreach (var program in new[] { coordinator, worker })
+        {
+            Assert.Equal(2, program.WaitForExit(Patience));
+            Assert.Equal(expected, program.Error.Trim());
+        }
+    }
 
     [Theory]
     [InlineData("demo", "bogus")]

@@ -4,18 +4,20 @@ using Multiprocessing.Direct;
 using Multiprocessing.Messages.Direct;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Tests.Direct;
 
-/// <summary>Two remoting actor systems in this process: this one calls actors of the other over a direct link.</summary>
+/// <summary>Two remoting actor systems in this process, nodes of one cluster: this one calls actors of the other over a direct link.</summary>
 public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
 {
     private readonly ActorSystem _receiver;
+    private readonly ClusterCredentials _credentials = ClusterCredentials.Create();
 
     public DirectCallsSpec() : base(ConfigurationFactory.ParseString(TwoSystems.Remote))
     {
         _receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
-        _receiver.ActorOf(DirectLinkActor.Props(Payloads(_receiver), TimeSpan.Zero), DirectLinkActor.Name);
+        _receiver.ActorOf(DirectLinkActor.Props(Payloads(_receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
     }
 
     protected override void AfterAll()
@@ -27,8 +29,8 @@ public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
     private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system, 1 << 20);
 
     private DirectCalls Calls(string askTimeout = "5s") =>
-        new((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)),
-            MpSettings.From(MpConfig.Load(null, $"multiprocessing.ask-timeout = {askTimeout}")));
+        new((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), new DirectDialer(_credentials, TimeSpan.FromSeconds(5)),
+            TwoSystems.Settings($"multiprocessing.ask-timeout = {askTimeout}"));
 
     // The actor as this system sees it (remote).
     private IActorRef RemoteRef(IActorRef local) =>

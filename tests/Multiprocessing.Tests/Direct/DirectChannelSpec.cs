@@ -4,22 +4,27 @@ using Akka.TestKit;
 using Multiprocessing.Direct;
 using Multiprocessing.Messages.Pipes;
 using Multiprocessing.Runtime;
+using Multiprocessing.Security;
 
 namespace Multiprocessing.Tests.Direct;
 
-/// <summary>Two remoting actor systems in this process: one sends over its direct channel to an actor of the other.</summary>
+/// <summary>Two remoting actor systems in this process, nodes of one cluster: one sends over its direct channel to an actor of the other.</summary>
 public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
 {
+    private readonly ClusterCredentials _credentials = ClusterCredentials.Create();
+
     public DirectChannelSpec() : base(ConfigurationFactory.ParseString(TwoSystems.Remote))
     {
     }
 
     private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system, 1 << 20);
 
+    private DirectDialer Dialer() => new(_credentials, TimeSpan.FromSeconds(5));
+
     private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
-        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TimeSpan.Zero), DirectLinkActor.Name);
+        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
         var recipient = receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
@@ -33,7 +38,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         var (receiver, recipient) = StartReceiver(offersLinks: true);
         try
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(5), enabled: true);
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
             var seen = new HashSet<long>();
             long seq = 0;
             // Keep sending until messages go over the link; every one must arrive (over one route or the other).
@@ -58,7 +63,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         var (receiver, recipient) = StartReceiver(offersLinks: false);
         try
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromMilliseconds(500)), TimeSpan.FromMilliseconds(500), enabled: true);
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromMilliseconds(500)), Dialer(), TimeSpan.FromMilliseconds(500), enabled: true);
             for (var i = 0; i < 20; i++)
             {
                 channel.Send(recipient, new PipeDeliver(i, [(byte)i]));

@@ -1,3 +1,5 @@
+using Multiprocessing.Runtime;
+
 namespace Multiprocessing.Tests.Direct;
 
 /// <summary>The configuration of the remoting actor systems the direct-link specs start in this process.</summary>
@@ -10,4 +12,11 @@ internal static class TwoSystems
         akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
         akka.actor.serialization-bindings { "System.Object" = hyperion }
         """;
+
+    /// <summary><see cref="Remote"/> bound to <paramref name="hostname"/> instead of loopback.</summary>
+    public static string RemoteOn(string hostname) => Remote + $"\nakka.remote.dot-netty.tcp.hostname = {MpConfig.Quote(hostname)}";
+
+    /// <summary>The library's settings (no spinning: the specs share two cores), with <paramref name="overrides"/>.</summary>
+    public static MpSettings Settings(string overrides = "") =>
+        MpSettings.From(MpConfig.Load(null, "multiprocessing.spin-before-blocking-micros = 0\n" + overrides));
 }

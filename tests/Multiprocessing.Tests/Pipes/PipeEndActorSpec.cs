@@ -16,7 +16,8 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
     """)
 {
     // The probes are local: the channel tells them directly.
-    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), new DirectOffers(Sys, TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3), enabled: false);
+    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), new DirectOffers(Sys, TimeSpan.FromSeconds(3)),
+        new DirectDialer(null, TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3), enabled: false);
 
     private IActorRef Endpoint(IActorRef peer, Action? peerGone = null)
     {
