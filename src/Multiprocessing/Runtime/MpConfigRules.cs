@@ -46,7 +46,8 @@ internal static class MpConfigRules
         ("multiprocessing.pool.no-worker-timeout", Timeout),
         ("multiprocessing.pool.worker-role", Name),
         ("multiprocessing.worker.executable", new Rule("a path", value => value.GetString() is not null)),
-        ("akka.remote.dot-netty.tcp.hostname", Name),
+        // Empty is Akka's "this machine's own address" (beyond loopback).
+        ("akka.remote.dot-netty.tcp.hostname", new Rule("a host name or address (empty: this machine's address)", value => value.GetString() is not null)),
         ("akka.remote.dot-netty.tcp.port", Whole("a port number from 0 to 65535 (0: any free port)", 0, 65535)),
         // Akka.Remote refuses frames under 32000 bytes.
         ("akka.remote.dot-netty.tcp.maximum-frame-size", new Rule("a size of at least 32000 bytes, such as 16 MiB", value => value.GetByteSize() >= 32_000)),
