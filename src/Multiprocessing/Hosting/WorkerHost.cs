@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using System.Runtime.InteropServices;
 using Akka.Configuration;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
@@ -37,14 +38,25 @@ public static class WorkerHost
         AssemblyProbe.Install(arguments.Assemblies, arguments.ProbeFolders);
         if (arguments.SpawnHost) return await SpawnHost.RunAsync(arguments);
 
+        // Akka's own exit hook is off: it would leave the cluster on any exit, even when the coordinator
+        // is dead and a leave or a shard hand-off can never complete. Graceful ways out are below.
         var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
-            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]");
+            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]\n" +
+            "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var settings = MpSettings.From(config);
         var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
 
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
+        // Stopped from outside (a worker started by hand, Ctrl+C): leave the cluster, as when told to.
+        void Leave(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            exit.TrySetResult((0, "done"));
+        }
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
 
         var system = MpActorSystem.Create(Address.Parse(arguments.Seed).System, config);
         var registry = system.ActorSelection($"{arguments.Seed}/user/mp-hosts");
@@ -69,6 +81,7 @@ public static class WorkerHost
     }
 
     // The coordinator holds the write end of our stdin and never writes: end-of-file means it died.
+    // Nothing can be left or handed over then: the process ends at once (no exit hook runs Akka's shutdown).
     private static void WatchParentPipe()
     {
         var thread = new Thread(() =>

@@ -30,6 +30,13 @@ public static class OsProcesses
     /// <summary>Waits, polling the OS, until <paramref name="condition"/> holds; false if <paramref name="timeout"/> passed first.</summary>
     public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => SpinWait.SpinUntil(condition, timeout);
 
+    /// <summary>SIGKILL to <paramref name="pid"/>, if it still exists.</summary>
+    public static void Kill(int pid)
+    {
+        try { Process.GetProcessById(pid).Kill(); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { } // already gone
+    }
+
     public static void KillTree(Process process)
     {
         try { process.Kill(entireProcessTree: true); }
