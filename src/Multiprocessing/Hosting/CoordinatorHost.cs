@@ -39,7 +39,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var overrides = new StringBuilder(options.Config).AppendLine();
         if (options.Workers is { } workers) overrides.AppendLine($"multiprocessing.workers = {workers}");
         if (options.StartMethod is { } method) overrides.AppendLine($"multiprocessing.start-method = {method.ToString().ToLowerInvariant()}");
-        overrides.AppendLine("akka.cluster.roles = [coordinator]");
+        overrides.AppendLine($"akka.cluster.roles = [{NodeReachability.CoordinatorRole}]");
         var config = MpConfig.Load(options.ConfigFile, overrides.ToString());
         var settings = MpSettings.From(config);
         if (settings.Workers < 0) throw new ArgumentException("multiprocessing.workers cannot be negative.");

@@ -40,11 +40,12 @@ public static class WorkerHost
 
         // Akka's own exit hook is off: it would leave the cluster on any exit, even when the coordinator
         // is dead and a leave or a shard hand-off can never complete. Graceful ways out are below.
+        var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
         var config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" +
-            $"akka.cluster.roles = [worker]\nakka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]\n" +
+            $"akka.cluster.roles = [worker, {MpConfig.Quote(NodeReachability.NameRole(name))}]\n" +
+            $"akka.cluster.seed-nodes = [{MpConfig.Quote(arguments.Seed)}]\n" +
             "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var settings = MpSettings.From(config);
-        var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
 
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -22,10 +22,11 @@ internal sealed class NodeRuntime
         HostName = hostName;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking);
+        Nodes = new NodeReachability(system);
+        Correlator = new Correlator(system, Nodes, settings.AskTimeout, settings.SpinBeforeBlocking);
         var offers = new DirectOffers(system, settings.AskTimeout);
         Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, settings.AskTimeout, settings.DirectLinks);
-        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, settings);
+        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, settings, Nodes);
         system.ActorOf(DirectLinkActor.Props(Payloads, settings.SpinBeforeBlocking), DirectLinkActor.Name);
         system.RegisterOnTermination(Direct.Dispose);
         system.RegisterOnTermination(DirectCalls.Dispose);
@@ -55,6 +56,9 @@ internal sealed class NodeRuntime
     public string HostName { get; }
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
+
+    /// <summary>Which other cluster members are lost (unreachable or downed), as this node sees them.</summary>
+    public NodeReachability Nodes { get; }
     public Correlator Correlator { get; }
 
     /// <summary>Direct TCP links to other nodes, for the messages whose latency matters (a pipe's).</summary>

@@ -28,7 +28,7 @@ public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
 
     private DirectCalls Calls(string askTimeout = "5s") =>
         new((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)),
-            MpSettings.From(MpConfig.Load(null, $"multiprocessing.ask-timeout = {askTimeout}")));
+            MpSettings.From(MpConfig.Load(null, $"multiprocessing.ask-timeout = {askTimeout}")), new NodeReachability(Sys));
 
     // The actor as this system sees it (remote).
     private IActorRef RemoteRef(IActorRef local) =>
