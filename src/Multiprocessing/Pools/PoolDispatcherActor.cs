@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Multiprocessing.Messages.Pools;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Pools;
 
@@ -177,13 +178,13 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (Context.System is ExtendedActorSystem { Provider: ClusterActorRefProvider })
+        if (NodeAddresses.IsClusterMember(Context.System))
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
     }
 
     protected override void PostStop()
     {
-        if (Context.System is ExtendedActorSystem { Provider: ClusterActorRefProvider }) Cluster.Get(Context.System).Unsubscribe(Self);
+        if (NodeAddresses.IsClusterMember(Context.System)) Cluster.Get(Context.System).Unsubscribe(Self);
     }
 
     private void Answered(long jobId, int chunk, Action<PoolJob> report)

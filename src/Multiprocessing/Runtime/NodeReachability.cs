@@ -40,7 +40,7 @@ internal sealed class NodeReachability
 
     public NodeReachability(ActorSystem system)
     {
-        if (((ExtendedActorSystem)system).Provider is ClusterActorRefProvider)
+        if (NodeAddresses.IsClusterMember(system))
             system.ActorOf(Props.Create(() => new WatcherActor(this)), "mp-node-reachability");
     }
 
@@ -56,10 +56,10 @@ internal sealed class NodeReachability
     /// <summary>Whether some node is lost (a request routed to a node it does not know is worth a check then).</summary>
     public bool AnyLost => _lostNodes > 0;
 
-    public bool IsLost(Address node) => _fates.ContainsKey(node);
+    public bool IsLost(Address node) => AnyLost && _fates.ContainsKey(node);
 
     /// <summary>The exception for <paramref name="what"/> on <paramref name="node"/> when that node is lost; null while it is not.</summary>
-    public MpRemoteGoneException? Gone(Address node, string what) => _fates.TryGetValue(node, out var fate)
+    public MpRemoteGoneException? Gone(Address node, string what) => AnyLost && _fates.TryGetValue(node, out var fate)
         ? new MpRemoteGoneException(fate == Fate.Unreachable
             ? $"{what} is on {Describe(node)}, which is unreachable (the cluster's failure detector lost it: stopped, overloaded or cut off). Calls fail until it is reachable again."
             : $"{what} was on {Describe(node)}, which is down (killed, crashed or cut off, and removed from the cluster without leaving): it is gone.")
