@@ -103,30 +103,9 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.ReachableMember>(e => Reachable(e.Member.Address));
         Receive<NodeReachable>(e => Reachable(e.Node));
 
-        Receive<Terminated>(terminated =>
-        {
-            var worker = _workers.Find(w => w.Actor.Equals(terminated.ActorRef));
-            if (worker is null) return;
-            _workers.Remove(worker);
-            // The chunk running may not be the oldest held (its predecessor's answer can die with the
-            // node), so every chunk held counts the death; each then runs alone on its next worker
-            // (one already given to others while the node was unreachable stays where it went).
-            foreach (var held in worker.Held)
-            {
-                var (job, chunk) = (held.Job, held.Chunk);
-                if (!_jobs.Contains(job) || job.Answered.Contains(chunk)) continue;
-                if (!held.Reassigned) job.Retries.Enqueue((chunk, held.Items));
-                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
-                if (deaths < _settings.MaxChunkAttempts) continue;
-                job.Sink.Failed(new MpPoolException(
-                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {terminated.ActorRef.Path.Address}); " +
-                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
-                Forget(job);
-            }
-            foreach (var job in _jobs) ReorderRetries(job);
-            WatchForNoWorkers();
-            Dispatch();
-        });
+        Receive<Terminated>(terminated => Died(_workers.Where(w => w.Actor.Equals(terminated.ActorRef)).ToList()));
+        // A node marked down is gone (a local worker whose process exited is downed at once): no need to wait for its removal.
+        Receive<ClusterEvent.MemberDowned>(downed => Died(_workers.Where(w => w.Actor.Path.Address.Equals(downed.Member.Address)).ToList()));
 
         Receive<NoWorkerTimedOut>(_ =>
         {
@@ -154,18 +133,46 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 
     private PoolJob? Find(long jobId) => _jobs.Find(j => j.Id == jobId);
 
-    // Not a death (the node may come back, and its death counts only once it is removed): what its
-    // workers held goes to the others as fresh work, and they get nothing new meanwhile.
+    private void Died(List<Worker> dead)
+    {
+        foreach (var worker in dead)
+        {
+            _workers.Remove(worker);
+            // The chunk running may not be the oldest held (its predecessor's answer can die with the
+            // node), so every chunk held counts the death; each then runs alone on its next worker
+            // (one already given to others while the node was unreachable stays where it went).
+            foreach (var held in worker.Held)
+            {
+                var (job, chunk) = (held.Job, held.Chunk);
+                if (!_jobs.Contains(job) || job.Answered.Contains(chunk)) continue;
+                if (!held.Reassigned) job.Retries.Enqueue((chunk, held.Items));
+                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
+                if (deaths < _settings.MaxChunkAttempts) continue;
+                job.Sink.Failed(new MpPoolException(
+                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {worker.Actor.Path.Address}); " +
+                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
+                Forget(job);
+            }
+        }
+        foreach (var job in _jobs) ReorderRetries(job);
+        WatchForNoWorkers();
+        Dispatch();
+    }
+
+    // Not a death (the node may come back, and its death counts only once it is down or removed): what
+    // its workers held goes to the others as fresh work, and they get nothing new meanwhile.
     private void Unreachable(Address node)
     {
-        foreach (var worker in _workers.Where(w => w.Actor.Path.Address.Equals(node)))
+        var unreachable = _workers.Where(w => w.Actor.Path.Address.Equals(node)).ToList();
+        foreach (var worker in unreachable) worker.Unreachable = true;
+        foreach (var held in unreachable.SelectMany(w => w.Held).Where(h => !h.Reassigned && _jobs.Contains(h.Job) && !h.Job.Answered.Contains(h.Chunk)))
         {
-            worker.Unreachable = true;
-            foreach (var held in worker.Held.Where(h => !h.Reassigned && _jobs.Contains(h.Job) && !h.Job.Answered.Contains(h.Chunk)))
-            {
-                held.Reassigned = true;
-                held.Job.Reassigned.Enqueue((held.Chunk, held.Items));
-            }
+            // Each unreachable holder may turn out dead: a chunk is not spread to more workers than
+            // max-chunk-attempts allows to die of it; past that, it waits for the verdict.
+            var suspicions = held.Job.Deaths.GetValueOrDefault(held.Chunk) + _workers.Count(w => w.Unreachable && w.Held.Any(h => h.Job == held.Job && h.Chunk == held.Chunk));
+            if (suspicions >= _settings.MaxChunkAttempts) continue;
+            held.Reassigned = true;
+            held.Job.Reassigned.Enqueue((held.Chunk, held.Items));
         }
         Dispatch();
     }
@@ -179,7 +186,8 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (NodeAddresses.IsClusterMember(Context.System))
-            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.MemberDowned));
     }
 
     protected override void PostStop()

@@ -15,7 +15,7 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal sealed class NodeReachability
 {
-    /// <summary>The cluster role of a node that has to be recognized from others (a worker node's <c>worker</c>).</summary>
+    /// <summary>The coordinator's cluster role (worker nodes have <c>worker</c>).</summary>
     public const string CoordinatorRole = "coordinator";
 
     // A worker node's name travels with its membership, as a role: every member can name it.

@@ -156,6 +156,31 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_chunk_is_not_spread_to_more_workers_than_max_chunk_attempts_allows_to_die_of_it()
+    {
+        using var first = ActorSystem.Create("first");
+        using var second = ActorSystem.Create("second");
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings)); // max-chunk-attempts = 2
+        var sink = new Sink();
+        var a = new TestProbe(first, new Akka.TestKit.Xunit2.XunitAssertions());
+        dispatcher.Tell(new PoolWorkerReady(a.Ref), a.Ref);
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 1, sink)));
+        a.ExpectMsg<RunChunk>();
+        var b = new TestProbe(second, new Akka.TestKit.Xunit2.XunitAssertions());
+        dispatcher.Tell(new PoolWorkerReady(b.Ref), b.Ref);
+
+        dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(a.Ref.Path.Address));
+        b.ExpectMsg<RunChunk>(); // one unreachable holder: it may be alive, the chunk goes on
+        var c = Worker(dispatcher);
+        dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(b.Ref.Path.Address));
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // two: as many as may die of it, it waits for the verdict
+
+        first.Stop(a.Ref);
+        second.Stop(b.Ref);
+        Assert.Contains("lost its worker 2 times", Assert.IsType<MpPoolException>(Settled(sink)).Message);
+    }
+
+    [Fact]
     public void An_answer_that_arrives_after_its_workers_death_counts_once_and_is_not_run_again()
     {
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
