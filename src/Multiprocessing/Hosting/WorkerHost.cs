@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
-using System.Runtime.InteropServices;
 using Akka.Configuration;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
