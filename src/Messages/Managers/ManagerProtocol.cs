@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace Multiprocessing.Messages.Managers;
 
 // A Manager's objects are entities of Akka.Cluster.Sharding on the worker nodes; proxies reach
@@ -29,6 +31,15 @@ public sealed record ObjectRestored(string EntityId, byte[] State) : IMpMessage;
 
 /// <summary>Keeper to entity: there is no state to start from (the object was disposed, or lost with a worker that died).</summary>
 public sealed record ObjectUnavailable(string EntityId, bool Disposed, string Reason) : IMpMessage;
+
+/// <summary>
+/// A caller to the keeper: on which node does the entity of <paramref name="EntityId"/> hold its
+/// state? Asked when a node is lost, by a caller whose request may be stranded there; answered <see cref="ObjectHome"/>.
+/// </summary>
+public sealed record WhereIsObject(long RequestId, string EntityId) : ICorrelated;
+
+/// <summary>The node whose entity holds the object's state, or held it when it was lost; null while none does (not started, moving, disposed).</summary>
+public sealed record ObjectHome(long RequestId, Address? Node) : ICorrelated;
 
 /// <summary>Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>.</summary>
 public sealed record SaveObject(string EntityId, byte[] State) : IMpMessage;

@@ -12,15 +12,40 @@ namespace Multiprocessing.Direct;
 /// one-at-a-time operations, as Python's proxies make them). The calling thread writes the request
 /// on a connection of its own and reads the reply from it, as Python's proxy does on its socket:
 /// no thread of this process stands between the two. Connections are pooled per node, one per
-/// concurrent caller. The first calls to a node go over Akka while its offer is fetched.
+/// concurrent caller. The first calls to a node go over Akka while its offer is fetched. A node
+/// found lost (unreachable or downed) releases the callers waiting on it with <see cref="MpRemoteGoneException"/>:
+/// a cut network leaves a socket open, and its reply would not come before ask-timeout.
 /// </summary>
-internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, MpSettings settings) : IDisposable
+internal sealed class DirectCalls : IDisposable
 {
+    private const string Recipient = "The recipient of this call";
+
+    private readonly ExtendedActorSystem _system;
+    private readonly PayloadSerializer _payloads;
+    private readonly DirectOffers _offers;
+    private readonly DirectDialer _dialer;
+    private readonly MpSettings _settings;
+    private readonly NodeReachability _nodes;
+
     // Per node, and apart for blocking and awaiting callers: once a .NET socket has been used
     // asynchronously, its blocking reads go through the runtime's event thread (one more hand-off).
     private readonly ConcurrentDictionary<(Address Node, bool Awaited), ConcurrentBag<Connection>> _idle = new();
+
+    // Connections with a call on its way (guarded by itself): the ones a lost node releases.
+    private readonly HashSet<Connection> _busy = [];
     private volatile bool _disposed;
     private long _answered;
+
+    public DirectCalls(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, MpSettings settings, NodeReachability nodes)
+    {
+        _system = system;
+        _payloads = payloads;
+        _offers = offers;
+        _dialer = dialer;
+        _settings = settings;
+        _nodes = nodes;
+        nodes.Lost += Release;
+    }
 
     /// <summary>How many calls were answered over a direct link so far.</summary>
     public long Answered => Interlocked.Read(ref _answered);
@@ -29,7 +54,8 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     /// Sends <paramref name="request"/> to <paramref name="recipient"/> and returns its reply; null when
     /// no link is up to that node (nothing was sent: go over Akka); <see cref="DirectCallUndelivered"/>
     /// when the recipient is gone or the link broke before the reply (go the usual way, which knows
-    /// where the recipient went). Throws <see cref="TimeoutException"/> after ask-timeout.
+    /// where the recipient went). Throws <see cref="TimeoutException"/> after ask-timeout, and
+    /// <see cref="MpRemoteGoneException"/> when the recipient's node is lost (before or during the call).
     /// This thread waits for the reply, spinning a moment first.
     /// </summary>
     public object? TryCall(IActorRef recipient, object request, string what)
@@ -38,10 +64,10 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         byte[]? reply;
         try
         {
-            SpinBeforeBlocking.Until(() => connection.Available, settings.SpinBeforeBlocking);
+            SpinBeforeBlocking.Until(() => connection.Available, _settings.SpinBeforeBlocking);
             reply = connection.Read(MaximumReply);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut } && connection.Released is null)
         {
             throw TimedOut(connection, recipient, what);
         }
@@ -57,14 +83,18 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     {
         if (Begin(recipient, request, what, awaited: true) is not var (pool, connection)) return null;
         byte[]? reply;
-        using var timeout = new CancellationTokenSource(settings.AskTimeout);
+        using var timeout = new CancellationTokenSource(_settings.AskTimeout);
         try
         {
             reply = await connection.ReadAsync(MaximumReply, timeout.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (connection.Released is null)
         {
             throw TimedOut(connection, recipient, what);
+        }
+        catch (OperationCanceledException)
+        {
+            reply = null; // released: End says why
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
@@ -77,12 +107,12 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     public void Prepare(IActorRef recipient)
     {
         var address = recipient.Path.Address;
-        if (Linkable(address)) _ = offers.GetAsync(address);
+        if (Linkable(address)) _ = _offers.GetAsync(address);
     }
 
-    private bool Linkable(Address address) => settings.DirectLinks && NodeAddresses.IsOtherNode(system, address);
+    private bool Linkable(Address address) => _settings.DirectLinks && NodeAddresses.IsOtherNode(_system, address);
 
-    private long MaximumReply => payloads.MaximumPayloadSize + 64 * 1024;
+    private long MaximumReply => _payloads.MaximumPayloadSize + 64 * 1024;
 
     // Writes the call on an idle connection to the recipient's node; null when there is none or the write failed (nothing sent).
     private ((Address, bool) Pool, Connection)? Begin(IActorRef recipient, object request, string what, bool awaited)
@@ -91,36 +121,66 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         if (_disposed || !Linkable(address)) return null;
         var pool = (address, awaited);
         if (Take(pool) is not { } connection) return null;
-        var frame = DirectFrames.Encode(recipient.Path.ToString(), payloads.Serialize(request, what));
-        return connection.TryWrite(frame) ? (pool, connection) : null;
+        lock (_busy) _busy.Add(connection);
+        // Checked once busy: a node lost from now on releases this connection (see Release).
+        if (_nodes.Gone(address, Recipient) is { } gone)
+        {
+            Idle(connection);
+            connection.Dispose();
+            throw gone;
+        }
+        var frame = DirectFrames.Encode(recipient.Path.ToString(), _payloads.Serialize(request, what));
+        if (connection.TryWrite(frame)) return (pool, connection);
+        Idle(connection);
+        return null;
     }
 
     private object End((Address, bool) pool, Connection connection, byte[]? reply, string what)
     {
+        Idle(connection);
         if (reply is null)
         {
+            if (connection.Released is { } gone) throw gone;
             connection.Dispose();
             return DirectCallUndelivered.Instance;
         }
-        Give(pool, connection);
-        var answer = payloads.Deserialize(reply, what);
+        if (connection.Released is null) Give(pool, connection);
+        var answer = _payloads.Deserialize(reply, what);
         if (answer is not DirectCallUndelivered) Interlocked.Increment(ref _answered);
         return answer;
     }
 
     private TimeoutException TimedOut(Connection connection, IActorRef recipient, string what)
     {
+        Idle(connection);
         connection.Dispose(); // its late reply must not answer the next call
-        return new TimeoutException($"{recipient.Path} did not answer {what} within {settings.AskTimeout} (multiprocessing.ask-timeout).");
+        return new TimeoutException($"{recipient.Path} did not answer {what} within {_settings.AskTimeout} (multiprocessing.ask-timeout).");
+    }
+
+    private void Idle(Connection connection)
+    {
+        lock (_busy) _busy.Remove(connection);
+    }
+
+    // A node was found lost: calls waiting on it end with the reason, and its idle connections close.
+    private void Release(Address node)
+    {
+        foreach (var awaited in new[] { false, true })
+            if (_idle.TryRemove((node, awaited), out var idle))
+                while (idle.TryTake(out var connection)) connection.Dispose();
+        List<Connection> waiting;
+        lock (_busy) waiting = [.. _busy.Where(c => c.Node.Equals(node))];
+        foreach (var connection in waiting)
+            connection.Release(_nodes.Gone(node, Recipient) ?? new MpRemoteGoneException($"{Recipient} is on {_nodes.Describe(node)}, which was lost."));
     }
 
     private Connection? Take((Address Node, bool Awaited) pool)
     {
         if (_idle.TryGetValue(pool, out var idle) && idle.TryTake(out var pooled)) return pooled;
-        if (offers.TryGet(pool.Node) is not { } offer) return null;
+        if (_offers.TryGet(pool.Node) is not { } offer) return null;
         try
         {
-            return dialer.Dial(offer, DirectFrames.Mode.Calls) is { } link ? new Connection(link, settings.AskTimeout) : null;
+            return _dialer.Dial(offer, DirectFrames.Mode.Calls) is { } link ? new Connection(pool.Node, link, _settings.AskTimeout) : null;
         }
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException) // refused, unreachable, timed out, not the cluster's: go over Akka
         {
@@ -145,14 +205,21 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
     {
         private readonly Socket _socket;
         private readonly Stream _stream;
+        private volatile MpRemoteGoneException? _released;
 
-        public Connection(DirectDialer.Link link, TimeSpan askTimeout)
+        public Connection(Address node, DirectDialer.Link link, TimeSpan askTimeout)
         {
+            Node = node;
             (_socket, _stream) = link;
             _socket.ReceiveTimeout = (int)askTimeout.TotalMilliseconds; // a reply later than that times the call out
         }
 
+        public Address Node { get; }
+
         public bool Available => _socket.Available > 0;
+
+        /// <summary>Why the call on its way was given up (its node is lost); null otherwise.</summary>
+        public MpRemoteGoneException? Released => _released;
 
         public bool TryWrite(byte[] frame)
         {
@@ -164,6 +231,21 @@ internal sealed class DirectCalls(ExtendedActorSystem system, PayloadSerializer 
         public byte[]? Read(long maximum) => DirectFrames.ReadBlock(_stream, maximum);
 
         public Task<byte[]?> ReadAsync(long maximum, CancellationToken cancellationToken) => DirectFrames.ReadBlockAsync(_stream, maximum, cancellationToken);
+
+        /// <summary>Ends the call on its way: the reader wakes (shutting the socket down wakes a blocked receive; closing it alone may not).</summary>
+        public void Release(MpRemoteGoneException why)
+        {
+            _released = why;
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed already: its reader has woken.
+            }
+            Dispose();
+        }
 
         public void Dispose() => _stream.Dispose();
     }

@@ -42,7 +42,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         if (options.Workers is { } workers) overrides.AppendLine($"multiprocessing.workers = {workers}");
         if (options.StartMethod is { } method) overrides.AppendLine($"multiprocessing.start-method = {method.ToString().ToLowerInvariant()}");
         if (options.AuthFile is { } authFile) overrides.AppendLine($"{SecuritySettings.AuthFileKey} = {MpConfig.Quote(Path.GetFullPath(authFile))}");
-        overrides.AppendLine("akka.cluster.roles = [coordinator]");
+        overrides.AppendLine($"akka.cluster.roles = [{NodeReachability.CoordinatorRole}]");
         var config = MpConfig.Load(options.ConfigFile, overrides.ToString());
         var settings = MpSettings.From(config);
         var credentials = SecuritySettings.From(config).ForCoordinator(config);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Hosting;
 
@@ -9,7 +10,7 @@ namespace Multiprocessing.Hosting;
 /// </summary>
 internal sealed class CoordinatorWatchActor : ReceiveActor, IWithTimers
 {
-    private const string CoordinatorRole = "coordinator";
+    private const string CoordinatorRole = NodeReachability.CoordinatorRole;
     private sealed record LostTooLong;
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -49,11 +50,16 @@ public static class WorkerHost
         var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(new HostChannel(Console.OpenStandardInput(), Stream.Null)) : null;
         if (arguments.CredentialsOnStdin && handed is null) return CoordinatorLostExitCode;
 
+        // Akka's own exit hook is off: it would leave the cluster on any exit, even when the coordinator
+        // is dead and a leave or a shard hand-off can never complete. Graceful ways out are below.
+        var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
         Config config;
         MpSettings settings;
         try
         {
-            config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() + "akka.cluster.roles = [worker]");
+            config = MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
+                $"akka.cluster.roles = [worker, {MpConfig.Quote(NodeReachability.NameRole(name))}]\n" +
+                "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
             settings = MpSettings.From(config);
         }
         catch (MpConfigurationException e)
@@ -62,7 +68,6 @@ public static class WorkerHost
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        var name = arguments.Name ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}";
         ClusterCredentials? credentials;
         try
         {
@@ -79,6 +84,14 @@ public static class WorkerHost
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
+        // Stopped from outside (a worker started by hand, Ctrl+C): leave the cluster, as when told to.
+        void Leave(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            exit.TrySetResult((0, "done"));
+        }
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
 
         var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
         if (credentials is null && !arguments.WatchStdin) system.Log.Warning(SecuritySettings.OffWarning(Cluster.Get(system).SelfAddress.ToString()));
@@ -129,6 +142,7 @@ public static class WorkerHost
         CoordinatedShutdown.Get(system).ShutdownReason is { } reason && reason.GetType().Name == "TlsHandshakeFailureReason" ? reason.ToString() : null;
 
     // The coordinator holds the write end of our stdin and never writes: end-of-file means it died.
+    // Nothing can be left or handed over then: the process ends at once (no exit hook runs Akka's shutdown).
     private static void WatchParentPipe()
     {
         var thread = new Thread(() =>

@@ -1,12 +1,15 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Managers;
 
 /// <summary>
 /// The coordinator's record of every Manager object: its initial state until its entity starts,
-/// its saved state while its shard moves between worker nodes, and which objects were disposed.
+/// its saved state while its shard moves between worker nodes, which objects were disposed, and
+/// on which node each entity runs (callers ask when a node is lost: <see cref="HomeOfAsync"/>).
 /// An entity asks here before it serves anything, so sharding can never bring an object back
 /// empty: a disposed one answers ObjectDisposedException, one lost with a crashed worker says so.
 /// </summary>
@@ -39,11 +42,14 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
 
     // Entity id -> its state while no entity holds it, null while an entity runs with it.
     private readonly Dictionary<string, byte[]?> _objects = [];
+
+    // Entity id -> the node of the entity that runs with it (or did, when it was lost).
+    private readonly Dictionary<string, Address> _homes = [];
     private readonly Dictionary<string, Disposal> _disposals = [];
     private readonly List<(int Saved, IActorRef ReplyTo)> _savedWaiters = [];
     private int _saved, _restored;
 
-    public ManagerKeeperActor(IActorRef region, TimeSpan disposeTimeout)
+    public ManagerKeeperActor(IActorRef region, TimeSpan disposeTimeout, NodeReachability nodes)
     {
         Receive<Keep>(keep => _objects[keep.EntityId] = keep.State);
 
@@ -52,21 +58,30 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
             if (!_objects.TryGetValue(restore.EntityId, out var state))
                 Sender.Tell(new ObjectUnavailable(restore.EntityId, Disposed: true, "disposed"));
             else if (state is null)
+            {
+                var held = _homes.TryGetValue(restore.EntityId, out var home) ? $" ({nodes.Describe(home)})" : "";
                 Sender.Tell(new ObjectUnavailable(restore.EntityId, Disposed: false,
-                    "the worker node that held it ended without handing it over (it was killed or crashed)"));
+                    $"the worker node that held it{held} ended without handing it over (it was killed or crashed)"));
+            }
             else
             {
                 _objects[restore.EntityId] = null;
+                _homes[restore.EntityId] = Sender.Path.Address;
                 _restored++;
                 Sender.Tell(new ObjectRestored(restore.EntityId, state));
             }
         });
+
+        Receive<WhereIsObject>(where => Sender.Tell(new ObjectHome(where.RequestId,
+            _objects.TryGetValue(where.EntityId, out var state) && state is null ? _homes.GetValueOrDefault(where.EntityId) : null)));
+        Receive<CancelRequest>(cancel => Sender.Tell(new RequestCancelled(cancel.RequestId))); // answered at once anyway
 
         Receive<SaveObject>(save =>
         {
             if (_objects.ContainsKey(save.EntityId))
             {
                 _objects[save.EntityId] = save.State;
+                _homes.Remove(save.EntityId);
                 _saved++;
             }
             Sender.Tell(new ObjectSaved(save.EntityId));
@@ -86,9 +101,11 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
             var running = new HashSet<string>();
             foreach (var id in ids)
             {
-                // A running entity answers what it has parked; one not running has nothing to answer.
-                if (_objects[id] is null && running.Add(id)) region.Tell(new EntityEnvelope(id, DisposeObject.Instance));
+                // A running entity answers what it has parked; one not running, or lost with its node, has nothing to answer.
+                var lost = _homes.TryGetValue(id, out var home) && nodes.IsLost(home);
+                if (_objects[id] is null && !lost && running.Add(id)) region.Tell(new EntityEnvelope(id, DisposeObject.Instance));
                 _objects.Remove(id);
+                _homes.Remove(id);
             }
             var disposal = new Disposal(Sender, running, ids.Count);
             if (running.Count == 0) disposal.Complete();
@@ -126,5 +143,17 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
 
     private Counts CurrentCounts => new(_saved, _restored, _objects.Count);
 
-    public static Props Props(IActorRef region, TimeSpan disposeTimeout) => Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout));
+    public static Props Props(IActorRef region, TimeSpan disposeTimeout, NodeReachability nodes) =>
+        Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout, nodes));
+
+    /// <summary>
+    /// Asks the keeper beside <paramref name="region"/> (the coordinator's region proxy, which every
+    /// handle of a Manager object carries) on which node the object <paramref name="entityId"/> runs.
+    /// </summary>
+    public static async Task<Address?> HomeOfAsync(NodeRuntime runtime, IActorRef region, string entityId)
+    {
+        var keeper = ((ExtendedActorSystem)runtime.System).Provider.ResolveActorRef(new RootActorPath(region.Path.Address) / "user" / ManagerRegion.KeeperName);
+        return await runtime.Correlator.RequestAsync(keeper, id => new WhereIsObject(id, entityId), runtime.Settings.AskTimeout, CancellationToken.None)
+            is ObjectHome home ? home.Node : null;
+    }
 }

@@ -130,14 +130,30 @@ internal sealed class ObjectChannel
 
     // Straight to the entity once located: over a direct link to its node when there is one (a
     // caller that waits anyway waits on it; an async batch awaits it without holding a thread),
-    // over Akka until then. Through the region when not located, or again when it moved.
+    // over Akka until then. Through the region when not located, or again when it moved, or when
+    // its node is lost: the keeper knows whether the object is still there (lost with it), or moved.
     private async Task<ICorrelated> SendAsync(Func<long, ICorrelated> request, string what, bool callerWaits, CancellationToken cancellationToken)
     {
         var here = Here;
-        if (Volatile.Read(ref here.Direct) is { } direct)
+        var direct = Volatile.Read(ref here.Direct);
+        if (direct is not null && Runtime.Nodes.IsLost(direct.Path.Address))
+        {
+            Forget(here, direct);
+            return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+        }
+        if (direct is not null)
         {
             var call = new EntityEnvelope(Address.EntityId!, request(0));
-            switch (callerWaits ? Runtime.DirectCalls.TryCall(direct, call, what) : await Runtime.DirectCalls.TryCallAsync(direct, call, what))
+            object? directReply;
+            try
+            {
+                directReply = callerWaits ? Runtime.DirectCalls.TryCall(direct, call, what) : await Runtime.DirectCalls.TryCallAsync(direct, call, what);
+            }
+            catch (MpRemoteGoneException)
+            {
+                directReply = DirectCallUndelivered.Instance; // its node is lost: the region's way says what became of the object
+            }
+            switch (directReply)
             {
                 case null: break; // no direct link to its node (yet)
                 case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
@@ -157,7 +173,7 @@ internal sealed class ObjectChannel
             }
             catch (MpRemoteGoneException)
             {
-                // Stopped before it ran the request: the region knows where the object went.
+                // Stopped before it ran the request, or its node is lost: the region's way knows where the object went, or that it is lost.
             }
             Forget(here, direct);
         }

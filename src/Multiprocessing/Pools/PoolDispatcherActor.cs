@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Multiprocessing.Messages.Pools;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Pools;
 
@@ -7,7 +9,9 @@ namespace Multiprocessing.Pools;
 /// The pool's side on the node that created it. The cluster router deploys the workers (and new
 /// ones on nodes that join later); each worker announces itself here, and this actor hands out
 /// chunks round-robin to the workers that have credit (at most chunks-in-flight-per-worker each).
-/// It knows which worker holds which chunk, so the chunks of a worker that dies go to the others.
+/// It knows which worker holds which chunk, so the chunks of a worker that dies go to the others,
+/// and so do those of a worker whose node becomes unreachable (they may then run twice: the first
+/// answer counts), which gets nothing new until its node is reachable again.
 /// </summary>
 internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 {
@@ -15,15 +19,34 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     public sealed record ChunksReady(long JobId);
     public sealed record Cancel(long JobId);
     public sealed record Terminate(string Reason);
+
+    /// <summary>The workers on <paramref name="Node"/> cannot be reached (from the cluster's reachability events).</summary>
+    public sealed record NodeUnreachable(Address Node);
+
+    public sealed record NodeReachable(Address Node);
+
     private sealed record NoWorkerTimedOut;
+
+    private sealed class HeldChunk(PoolJob job, int chunk, byte[] items)
+    {
+        public PoolJob Job { get; } = job;
+        public int Chunk { get; } = chunk;
+        public byte[] Items { get; } = items;
+
+        /// <summary>Given to other workers too, its worker's node being unreachable.</summary>
+        public bool Reassigned { get; set; }
+    }
 
     private sealed class Worker(IActorRef actor)
     {
         public IActorRef Actor { get; } = actor;
-        public LinkedList<(PoolJob Job, int Chunk, byte[] Items)> Held { get; } = new();
+        public LinkedList<HeldChunk> Held { get; } = new();
 
         /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
         public bool Isolating { get; set; }
+
+        /// <summary>Its node is unreachable: it gets no chunk until it is reachable again.</summary>
+        public bool Unreachable { get; set; }
     }
 
     private readonly PoolSettings _settings;
@@ -75,28 +98,14 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             Dispatch();
         });
 
-        Receive<Terminated>(terminated =>
-        {
-            var worker = _workers.Find(w => w.Actor.Equals(terminated.ActorRef));
-            if (worker is null) return;
-            _workers.Remove(worker);
-            // The chunk running may not be the oldest held (its predecessor's answer can die with the
-            // node), so every chunk held counts the death; each then runs alone on its next worker.
-            foreach (var (job, chunk, items) in worker.Held)
-            {
-                if (!_jobs.Contains(job)) continue;
-                job.Retries.Enqueue((chunk, items));
-                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
-                if (deaths < _settings.MaxChunkAttempts) continue;
-                job.Sink.Failed(new MpPoolException(
-                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {terminated.ActorRef.Path.Address}); " +
-                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
-                Forget(job);
-            }
-            foreach (var job in _jobs) ReorderRetries(job);
-            WatchForNoWorkers();
-            Dispatch();
-        });
+        Receive<ClusterEvent.UnreachableMember>(e => Unreachable(e.Member.Address));
+        Receive<NodeUnreachable>(e => Unreachable(e.Node));
+        Receive<ClusterEvent.ReachableMember>(e => Reachable(e.Member.Address));
+        Receive<NodeReachable>(e => Reachable(e.Node));
+
+        Receive<Terminated>(terminated => Died(_workers.Where(w => w.Actor.Equals(terminated.ActorRef)).ToList()));
+        // A node marked down is gone (a local worker whose process exited is downed at once): no need to wait for its removal.
+        Receive<ClusterEvent.MemberDowned>(downed => Died(_workers.Where(w => w.Actor.Path.Address.Equals(downed.Member.Address)).ToList()));
 
         Receive<NoWorkerTimedOut>(_ =>
         {
@@ -123,6 +132,68 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     }
 
     private PoolJob? Find(long jobId) => _jobs.Find(j => j.Id == jobId);
+
+    private void Died(List<Worker> dead)
+    {
+        foreach (var worker in dead)
+        {
+            _workers.Remove(worker);
+            // The chunk running may not be the oldest held (its predecessor's answer can die with the
+            // node), so every chunk held counts the death; each then runs alone on its next worker
+            // (one already given to others while the node was unreachable stays where it went).
+            foreach (var held in worker.Held)
+            {
+                var (job, chunk) = (held.Job, held.Chunk);
+                if (!_jobs.Contains(job) || job.Answered.Contains(chunk)) continue;
+                if (!held.Reassigned) job.Retries.Enqueue((chunk, held.Items));
+                var deaths = job.Deaths[chunk] = job.Deaths.GetValueOrDefault(chunk) + 1;
+                if (deaths < _settings.MaxChunkAttempts) continue;
+                job.Sink.Failed(new MpPoolException(
+                    $"Chunk {chunk} of a pool call lost its worker {deaths} times (last on {worker.Actor.Path.Address}); " +
+                    $"it is not retried again (multiprocessing.pool.max-chunk-attempts = {_settings.MaxChunkAttempts})."));
+                Forget(job);
+            }
+        }
+        foreach (var job in _jobs) ReorderRetries(job);
+        WatchForNoWorkers();
+        Dispatch();
+    }
+
+    // Not a death (the node may come back, and its death counts only once it is down or removed): what
+    // its workers held goes to the others as fresh work, and they get nothing new meanwhile.
+    private void Unreachable(Address node)
+    {
+        var unreachable = _workers.Where(w => w.Actor.Path.Address.Equals(node)).ToList();
+        foreach (var worker in unreachable) worker.Unreachable = true;
+        foreach (var held in unreachable.SelectMany(w => w.Held).Where(h => !h.Reassigned && _jobs.Contains(h.Job) && !h.Job.Answered.Contains(h.Chunk)))
+        {
+            // Each unreachable holder may turn out dead: a chunk is not spread to more workers than
+            // max-chunk-attempts allows to die of it; past that, it waits for the verdict.
+            var suspicions = held.Job.Deaths.GetValueOrDefault(held.Chunk) + _workers.Count(w => w.Unreachable && w.Held.Any(h => h.Job == held.Job && h.Chunk == held.Chunk));
+            if (suspicions >= _settings.MaxChunkAttempts) continue;
+            held.Reassigned = true;
+            held.Job.Reassigned.Enqueue((held.Chunk, held.Items));
+        }
+        Dispatch();
+    }
+
+    private void Reachable(Address node)
+    {
+        foreach (var worker in _workers.Where(w => w.Actor.Path.Address.Equals(node))) worker.Unreachable = false;
+        Dispatch();
+    }
+
+    protected override void PreStart()
+    {
+        if (NodeAddresses.IsClusterMember(Context.System))
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.MemberDowned));
+    }
+
+    protected override void PostStop()
+    {
+        if (NodeAddresses.IsClusterMember(Context.System)) Cluster.Get(Context.System).Unsubscribe(Self);
+    }
 
     private void Answered(long jobId, int chunk, Action<PoolJob> report)
     {
@@ -190,25 +261,26 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         while (progress && _workers.Count > 0)
         {
             progress = false;
+            var reachable = _workers.Count(w => !w.Unreachable);
             for (var i = 0; i < _workers.Count; i++)
             {
                 var worker = _workers[_next++ % _workers.Count];
-                if (worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
+                if (worker.Unreachable || worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
                 // A busy worker is topped up only while there is plenty left: at the tail, a chunk queued
                 // behind a long one would wait while another worker idles. A retry waits for an idle worker.
-                if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count) <= _workers.Count)) continue;
+                if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count + j.Reassigned.Count) <= reachable)) continue;
                 if (NextChunk(idle: worker.Held.Count == 0) is not { } next) continue;
                 var (job, chunk, items, retry) = next;
                 worker.Isolating = retry;
                 var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
-                worker.Held.AddLast((job, chunk, items));
+                worker.Held.AddLast(new HeldChunk(job, chunk, items));
                 worker.Actor.Tell(new RunChunk(job.Id, chunk, target, items), Self);
                 progress = true;
             }
         }
     }
 
-    // Retries first, and only to an idle worker; then fresh chunks in call order.
+    // Retries first, and only to an idle worker; then, in call order, the chunks of unreachable workers and fresh ones.
     private (PoolJob Job, int Chunk, byte[] Items, bool Retry)? NextChunk(bool idle)
     {
         if (idle)
@@ -216,7 +288,11 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
                 while (job.Retries.TryDequeue(out var retry))
                     if (!job.Answered.Contains(retry.Chunk)) return (job, retry.Chunk, retry.Items, true);
         foreach (var job in _jobs)
+        {
+            while (job.Reassigned.TryDequeue(out var reassigned))
+                if (!job.Answered.Contains(reassigned.Chunk)) return (job, reassigned.Chunk, reassigned.Items, false);
             if (job.Ready.TryDequeue(out var ready)) return (job, ready.Chunk, ready.Items, false);
+        }
         return null;
     }
 

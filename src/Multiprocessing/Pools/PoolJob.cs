@@ -43,6 +43,9 @@ internal sealed class PoolJob(long id, byte[] target, IPoolJobSink sink)
 
     // Owned by the dispatcher actor.
     internal Queue<(int Chunk, byte[] Items)> Retries { get; } = new();
+
+    /// <summary>Chunks held by workers whose node became unreachable, to run elsewhere too (not suspects: not run alone).</summary>
+    internal Queue<(int Chunk, byte[] Items)> Reassigned { get; } = new();
     internal Dictionary<int, int> Deaths { get; } = [];
     internal HashSet<IActorRef> WorkersWithTarget { get; } = [];
     internal AnsweredChunks Answered { get; } = new();

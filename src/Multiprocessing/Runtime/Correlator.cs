@@ -9,11 +9,17 @@ namespace Multiprocessing.Runtime;
 /// reply inbox as sender. The inbox is not an actor but a reference registered under /temp (as
 /// Akka's own Ask does): a reply completes the waiting task on the thread that delivers it, with
 /// no mailbox hop. A watcher actor watches every target with a request in flight, so a request to
-/// an actor that dies fails instead of waiting forever.
+/// an actor that dies fails instead of waiting forever; and a request whose node is lost (see
+/// <see cref="NodeReachability"/>) fails as soon as the cluster knows, or at once if it already does.
 /// </summary>
 internal sealed class Correlator
 {
-    private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target);
+    /// <summary>For a request to a target that routes it (a shard region): the node it is routed to (null while unknown), asked only once some node is lost.</summary>
+    public delegate Task<Address?> RouteLookup();
+
+    private const string What = "The object behind this handle";
+
+    private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target, Func<object, object> Envelope, RouteLookup? RoutedTo);
     private sealed record WatchTarget(IActorRef Target);
 
     /// <summary>A routed request, sent again until answered: what to send (the request, or once given up its cancel), and when it last went.</summary>
@@ -27,8 +33,8 @@ internal sealed class Correlator
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly ConcurrentDictionary<long, Resend> _resends = new();
     private readonly TimeSpan _resendAfter;
-    private readonly Timer _resender;
     private readonly Action<IMpMessage> _notices;
+    private readonly NodeReachability _nodes;
     private readonly TimeSpan _settleTimeout;
     private readonly TimeSpan _spin;
     private readonly IActorRef _watcher;
@@ -36,14 +42,15 @@ internal sealed class Correlator
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
     /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
-    /// <param name="notices">Where messages to this node's handles that answer no request go (a queue recalling a lease), on the delivering thread.</param>
     /// <param name="resendAfter">How long a routed request waits for its answer before it is sent again (multiprocessing.manager.resend-after).</param>
-    public Correlator(ActorSystem system, TimeSpan settleTimeout, TimeSpan spin, Action<IMpMessage> notices, TimeSpan resendAfter)
+    /// <param name="notices">Where messages to this node's handles that answer no request go (a queue recalling a lease), on the delivering thread.</param>
+    public Correlator(ActorSystem system, NodeReachability nodes, TimeSpan settleTimeout, TimeSpan spin, TimeSpan resendAfter, Action<IMpMessage> notices)
     {
-        _notices = notices;
+        _nodes = nodes;
         _resendAfter = resendAfter;
-        _resender = new Timer(_ => ResendOverdue(), null, resendAfter / 2, resendAfter / 2);
-        system.RegisterOnTermination(_resender.Dispose);
+        _notices = notices;
+        var resender = new Timer(_ => ResendOverdue(), null, resendAfter / 2, resendAfter / 2);
+        system.RegisterOnTermination(resender.Dispose);
         _settleTimeout = settleTimeout;
         _spin = spin;
         var provider = ((ExtendedActorSystem)system).Provider;
@@ -51,6 +58,7 @@ internal sealed class Correlator
         provider.RegisterTempActor(inbox, inbox.Path);
         Inbox = inbox;
         _watcher = system.ActorOf(Props.Create(() => new WatcherActor(this)), "mp-replies");
+        nodes.Lost += FailRequestsOn;
     }
 
     /// <summary>Where replies are sent.</summary>
@@ -62,17 +70,22 @@ internal sealed class Correlator
     /// the target says so: the caller sends <see cref="CancelRequest"/> and waits for the answer that
     /// settles it. A late reply that carries items or an accepted put wins over the timeout; a timeout
     /// otherwise returns <see cref="RequestCancelled"/>, a cancellation throws.
-    /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region). A routed
-    /// request (and its cancel) is sent again every multiprocessing.manager.resend-after until it is
-    /// answered: a shard region drops what it buffered for a shard that is being handed off, and the
-    /// objects behind it run each request once (<see cref="Shared.SeenRequests"/>).
+    /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region), and
+    /// <paramref name="routedTo"/> finds where it routes to. A request whose node is lost fails with
+    /// <see cref="MpRemoteGoneException"/>: before it is sent if the node is known lost, else when it is.
+    /// A routed request (and its cancel) is sent again every multiprocessing.manager.resend-after until
+    /// it is answered: a shard region drops what it buffered for a shard that is being handed off, and
+    /// the objects behind it run each request once (<see cref="Shared.SeenRequests"/>).
     /// </summary>
     public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken,
-        Func<object, object>? envelope = null, bool routed = false)
+        Func<object, object>? envelope = null, RouteLookup? routedTo = null)
     {
         envelope ??= message => message;
-        var (id, reply) = Send(target, id => envelope(request(id)));
-        if (routed) _resends[id] = new Resend(target, envelope(request(id)));
+        var losses = _nodes.Losses;
+        ThrowIfLost(target);
+        if (routedTo is not null && _nodes.AnyLost && await RoutedToLostAsync(routedTo) is { } gone) throw gone;
+        var (id, reply) = Send(target, id => envelope(request(id)), envelope, routedTo, losses);
+        if (routedTo is not null) _resends[id] = new Resend(target, envelope(request(id)));
         try
         {
             return await reply.WaitAsync(wait ?? Timeout.InfiniteTimeSpan, cancellationToken);
@@ -90,7 +103,7 @@ internal sealed class Correlator
         var now = Environment.TickCount64;
         foreach (var (id, resend) in _resends)
         {
-            if (!_pending.ContainsKey(id)) _resends.TryRemove(id, out _); // answered, or its target is gone
+            if (!_pending.ContainsKey(id)) _resends.TryRemove(id, out _); // answered, failed, or its target is gone
             else if (now - resend.SentAt >= _resendAfter.TotalMilliseconds)
             {
                 resend.SentAt = now;
@@ -105,7 +118,9 @@ internal sealed class Correlator
     /// </summary>
     public ICorrelated Request(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        var (id, reply) = Send(target, request);
+        var losses = _nodes.Losses;
+        ThrowIfLost(target);
+        var (id, reply) = Send(target, request, message => message, routedTo: null, losses);
         try
         {
             bool done;
@@ -143,14 +158,63 @@ internal sealed class Correlator
         return settled;
     }
 
-    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request)
+    private void ThrowIfLost(IActorRef target)
+    {
+        if (_nodes.Gone(target.Path.Address, What) is { } gone) throw gone;
+    }
+
+    /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
+    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request, Func<object, object> envelope, RouteLookup? routedTo, long losses)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target);
+        var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target, envelope, routedTo);
         _pending[id] = pending;
         _watcher.Tell(new WatchTarget(target));
         target.Tell(request(id), Inbox);
+        // A node lost since it was checked may have been announced before this request was pending: look again.
+        Interlocked.MemoryBarrier();
+        if (_nodes.Losses != losses) FailIfLost(id, pending);
         return (id, pending.Reply.Task);
+    }
+
+    // A node was found unreachable or downed: what waits on it fails (on the announcer's thread, so no request slips by).
+    private void FailRequestsOn(Address node)
+    {
+        foreach (var (id, pending) in _pending)
+            if (pending.Target.Path.Address.Equals(node) || pending.RoutedTo is not null)
+                FailIfLost(id, pending);
+    }
+
+    private void FailIfLost(long id, Pending pending)
+    {
+        if (_nodes.Gone(pending.Target.Path.Address, What) is { } gone) FailLost(id, pending, gone);
+        else if (pending.RoutedTo is { } routedTo) _ = FailIfRoutedToLostAsync(id, pending, routedTo);
+    }
+
+    private async Task FailIfRoutedToLostAsync(long id, Pending pending, RouteLookup routedTo)
+    {
+        if (await RoutedToLostAsync(routedTo) is { } gone) FailLost(id, pending, gone);
+    }
+
+    private async Task<MpRemoteGoneException?> RoutedToLostAsync(RouteLookup routedTo)
+    {
+        try
+        {
+            return await routedTo() is { } node ? _nodes.Gone(node, What) : null;
+        }
+        catch (Exception)
+        {
+            // Where it is routed could not be found (who knows is lost too, or slow): the request goes on as it would have.
+            return null;
+        }
+    }
+
+    private void FailLost(long id, Pending pending, MpRemoteGoneException gone)
+    {
+        if (!_pending.TryRemove(id, out _)) return;
+        pending.Reply.TrySetException(gone);
+        // Should the node come back, the target settles the request rather than keep it (a parked get would take an item for nobody).
+        pending.Target.Tell(pending.Envelope(new CancelRequest(id)), Inbox);
     }
 
     // Runs on whichever thread delivers the reply (a dispatcher's, remoting's, a direct link's):
@@ -168,7 +232,7 @@ internal sealed class Correlator
         foreach (var (id, pending) in _pending.Where(p => p.Value.Target.Equals(target)).ToList())
             if (_pending.TryRemove(id, out _))
                 pending.Reply.TrySetException(new MpRemoteGoneException(
-                    $"The actor behind this handle ({target.Path}) is gone: the process that created it has ended."));
+                    $"The actor behind this handle ({target.Path}, on {_nodes.Describe(target.Path.Address)}) is gone: the process that created it has ended."));
     }
 
     private sealed class InboxRef(Correlator correlator, IActorRefProvider provider, ActorPath path) : MinimalActorRef

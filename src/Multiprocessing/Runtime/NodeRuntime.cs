@@ -25,7 +25,8 @@ internal sealed class NodeRuntime
         HostName = hostName;
         Supervisor = supervisor;
         Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
-        Correlator = new Correlator(system, settings.AskTimeout, settings.SpinBeforeBlocking, Notice, settings.ManagerResendAfter);
+        Nodes = new NodeReachability(system);
+        Correlator = new Correlator(system, Nodes, settings.AskTimeout, settings.SpinBeforeBlocking, settings.ManagerResendAfter, Notice);
         _ledger = new Lazy<ConsumptionLedger?>(() =>
         {
             var ledger = ConsumptionLedger.TryCreate();
@@ -35,7 +36,7 @@ internal sealed class NodeRuntime
         var offers = new DirectOffers(system, settings.AskTimeout);
         var dialer = new DirectDialer(credentials, settings.DirectLinkHandshakeTimeout);
         Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, dialer, settings.AskTimeout, settings.DirectLinks);
-        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, dialer, settings);
+        DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, dialer, settings, Nodes);
         system.ActorOf(DirectLinkActor.Props(Payloads, settings, credentials), DirectLinkActor.Name);
         system.RegisterOnTermination(Direct.Dispose);
         system.RegisterOnTermination(DirectCalls.Dispose);
@@ -65,6 +66,9 @@ internal sealed class NodeRuntime
     public string HostName { get; }
     public IActorRef Supervisor { get; }
     public PayloadSerializer Payloads { get; }
+
+    /// <summary>Which other cluster members are lost (unreachable or downed), as this node sees them.</summary>
+    public NodeReachability Nodes { get; }
     public Correlator Correlator { get; }
 
     /// <summary>The queue handles of this node that borrow items (a queue's recall finds them here).</summary>

@@ -19,6 +19,11 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     // Kept beside the address, not in a field: Hyperion ignores [NonSerialized] and a runtime cannot travel.
     private static readonly ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
 
+    // A Manager object's node as its keeper last said, and how many nodes had been lost then: the
+    // answer holds until another node is lost (whether it was this one, or where the object had moved).
+    private sealed record Home(long Losses, Address? Node);
+    private static readonly ConditionalWeakTable<SharedObjectAddress, StrongBox<Home?>> Homes = new();
+
     /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
     public SharedObjectAddress Bind(NodeRuntime runtime)
     {
@@ -32,13 +37,24 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     /// <summary>
     /// Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).
     /// A Manager's entity may answer any request with a fault (its Manager was disposed, its worker died): thrown here.
+    /// Where the region routes it, should a node be lost, the Manager's keeper knows.
     /// </summary>
     public Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        var reply = EntityId is null
-            ? Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken)
-            : Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken, message => new EntityEnvelope(EntityId, message), routed: true);
-        return EntityId is null ? reply : ThrowFaults(reply);
+        if (EntityId is not { } entityId) return Runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken);
+        var runtime = Runtime;
+        return ThrowFaults(runtime.Correlator.RequestAsync(Target, request, wait, cancellationToken,
+            message => new EntityEnvelope(entityId, message), () => HomeAsync(runtime, entityId)));
+    }
+
+    private async Task<Address?> HomeAsync(NodeRuntime runtime, string entityId)
+    {
+        var known = Homes.GetValue(this, _ => new StrongBox<Home?>());
+        var losses = runtime.Nodes.Losses;
+        if (Volatile.Read(ref known.Value) is { } home && home.Losses == losses) return home.Node;
+        var node = await Managers.ManagerKeeperActor.HomeOfAsync(runtime, Target, entityId);
+        Volatile.Write(ref known.Value, new Home(losses, node));
+        return node;
     }
 
     private static async Task<ICorrelated> ThrowFaults(Task<ICorrelated> reply) =>

@@ -30,7 +30,7 @@ public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
 
     private DirectCalls Calls(string askTimeout = "5s") =>
         new((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), new DirectDialer(_credentials, TimeSpan.FromSeconds(5)),
-            TwoSystems.Settings($"multiprocessing.ask-timeout = {askTimeout}"));
+            TwoSystems.Settings($"multiprocessing.ask-timeout = {askTimeout}"), new NodeReachability(Sys));
 
     // The actor as this system sees it (remote).
     private IActorRef RemoteRef(IActorRef local) =>

@@ -166,16 +166,21 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
-    public void Workers_exit_by_themselves_when_the_coordinator_is_killed()
+    public void Every_worker_and_spawn_host_exits_within_2_s_of_a_coordinator_killed_while_a_Manager_and_a_Pool_are_busy()
     {
-        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "processes", "--workers", "2");
-        Assert.True(OsProcesses.WaitUntil(() => OsProcesses.ChildrenOf(coordinator.Process.Id).Count >= 2, Patience),
-            "the coordinator did not start its workers: " + coordinator.Error);
-        var workers = OsProcesses.ChildrenOf(coordinator.Process.Id);
+        using var coordinator = DotnetProgram.Start(typeof(TestPrograms).Assembly.GetName().Name!, TestPrograms.BusyCoordinator);
+        Assert.True(OsProcesses.WaitUntil(() => coordinator.Output.Contains(TestPrograms.Ready), TimeSpan.FromMinutes(2)),
+            $"the coordinator did not get busy. Output:\n{coordinator.Output}\nError:\n{coordinator.Error}");
+        var hosts = OsProcesses.ChildrenOf(coordinator.Process.Id);
+        Assert.True(hosts.Count >= 5, $"expected 2 worker nodes, a busy spawn host and spares, found {hosts.Count}");
 
         coordinator.Process.Kill(); // SIGKILL: no chance to tell anyone
 
-        Assert.True(OsProcesses.WaitUntil(() => workers.All(pid => !OsProcesses.IsAlive(pid)), TimeSpan.FromSeconds(10)),
-            "workers outlived their coordinator by more than 10 s");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var allGone = OsProcesses.WaitUntil(() => hosts.All(pid => !OsProcesses.IsAlive(pid)), TimeSpan.FromSeconds(10));
+        var survivors = hosts.Where(OsProcesses.IsAlive).ToList();
+        foreach (var pid in survivors) OsProcesses.Kill(pid);
+        Assert.True(allGone && watch.Elapsed < TimeSpan.FromSeconds(2),
+            $"hosts outlived their coordinator by {watch.Elapsed.TotalSeconds:0.0} s (still alive after 10 s: {string.Join(", ", survivors)})");
     }
 }

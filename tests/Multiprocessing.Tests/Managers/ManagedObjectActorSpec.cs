@@ -4,6 +4,7 @@ using Multiprocessing.Managers;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 
 namespace Multiprocessing.Tests.Managers;
@@ -223,16 +224,24 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     public void The_keeper_gives_a_state_once_keeps_a_saved_one_and_reports_a_lost_object()
     {
         var region = CreateTestProbe();
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5)));
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys)));
         keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
+        keeper.Tell(new WhereIsObject(1, "m1/1"));
+        Assert.Null(ExpectMsg<ObjectHome>().Node); // not started
 
         keeper.Tell(new RestoreObject("m1/1"));
         Assert.Equal([1], ExpectMsg<ObjectRestored>().State);
+        keeper.Tell(new WhereIsObject(2, "m1/1"));
+        Assert.Equal(TestActor.Path.Address, ExpectMsg<ObjectHome>().Node); // where its entity runs
         keeper.Tell(new RestoreObject("m1/1")); // a second start without a hand-off: its worker died with the state
         Assert.False(ExpectMsg<ObjectUnavailable>().Disposed);
+        keeper.Tell(new WhereIsObject(3, "m1/1"));
+        Assert.Equal(TestActor.Path.Address, ExpectMsg<ObjectHome>().Node); // where it was lost
 
         keeper.Tell(new SaveObject("m1/1", [2]));
         ExpectMsg<ObjectSaved>();
+        keeper.Tell(new WhereIsObject(4, "m1/1"));
+        Assert.Null(ExpectMsg<ObjectHome>().Node); // moving
         keeper.Tell(new RestoreObject("m1/1"));
         Assert.Equal([2], ExpectMsg<ObjectRestored>().State);
 
@@ -244,7 +253,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     public void Disposing_a_manager_completes_once_its_running_entities_acknowledge()
     {
         var region = CreateTestProbe();
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5)));
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys)));
         keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
         keeper.Tell(new ManagerKeeperActor.Keep("m1/2", [1])); // never started: nothing to tell it
         keeper.Tell(new ManagerKeeperActor.Keep("m2/1", [1]));

@@ -116,6 +116,71 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void The_chunks_of_a_worker_on_an_unreachable_node_run_elsewhere_as_fresh_work_and_it_gets_none_until_reachable_again()
+    {
+        using var elsewhere = ActorSystem.Create("elsewhere"); // a worker on another node, as far as addresses go
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
+        var stalled = new TestProbe(elsewhere, new Akka.TestKit.Xunit2.XunitAssertions());
+        dispatcher.Tell(new PoolWorkerReady(stalled.Ref), stalled.Ref);
+        var sink = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 4, sink)));
+        var stalledRuns = new[] { stalled.ExpectMsg<RunChunk>(), stalled.ExpectMsg<RunChunk>() };
+        var other = Worker(dispatcher);
+        var first = other.ExpectMsg<RunChunk>();
+
+        dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(stalled.Ref.Path.Address));
+        var ranByOther = new List<int>();
+        for (var run = first; ; run = other.ExpectMsg<RunChunk>())
+        {
+            ranByOther.Add(run.Chunk);
+            Answer(other, dispatcher, run);
+            if (ranByOther.Count == 4) break;
+        }
+        Assert.Null(Settled(sink));
+        Assert.Equal([0, 1, 2, 3], ranByOther.Order()); // the stalled worker's chunks too
+        other.FishForMessage(m => m is ForgetJob);
+        foreach (var run in stalledRuns) dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items), stalled.Ref); // late: dropped
+        Assert.Equal([0, 1, 2, 3], sink.Done.Order());
+
+        var next = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 2, next)));
+        Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
+        Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
+        Assert.Null(Settled(next));
+        stalled.FishForMessage(m => m is ForgetJob); // job 1's end; nothing of job 2
+        stalled.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        dispatcher.Tell(new PoolDispatcherActor.NodeReachable(stalled.Ref.Path.Address));
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(3, 4, new Sink())));
+        Assert.Equal(3, stalled.ExpectMsg<RunChunk>().JobId);
+    }
+
+    [Fact]
+    public void A_chunk_is_not_spread_to_more_workers_than_max_chunk_attempts_allows_to_die_of_it()
+    {
+        using var first = ActorSystem.Create("first");
+        using var second = ActorSystem.Create("second");
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings)); // max-chunk-attempts = 2
+        var sink = new Sink();
+        var a = new TestProbe(first, new Akka.TestKit.Xunit2.XunitAssertions());
+        dispatcher.Tell(new PoolWorkerReady(a.Ref), a.Ref);
+        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 1, sink)));
+        a.ExpectMsg<RunChunk>();
+        var b = new TestProbe(second, new Akka.TestKit.Xunit2.XunitAssertions());
+        dispatcher.Tell(new PoolWorkerReady(b.Ref), b.Ref);
+
+        dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(a.Ref.Path.Address));
+        b.ExpectMsg<RunChunk>(); // one unreachable holder: it may be alive, the chunk goes on
+        var c = Worker(dispatcher);
+        dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(b.Ref.Path.Address));
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // two: as many as may die of it, it waits for the verdict
+
+        first.Stop(a.Ref);
+        second.Stop(b.Ref);
+        Assert.Contains("lost its worker 2 times", Assert.IsType<MpPoolException>(Settled(sink)).Message);
+    }
+
+    [Fact]
     public void An_answer_that_arrives_after_its_workers_death_counts_once_and_is_not_run_again()
     {
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));

@@ -26,6 +26,31 @@ public sealed class PoolFaultTests
     }
 
     [Fact]
+    public async Task A_worker_node_made_unreachable_in_the_middle_of_a_map_leaves_its_chunks_to_the_others_before_it_is_downed()
+    {
+        // Never downed while the test runs: the map can only finish if unreachability alone moves the chunks.
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2, Config = "akka.cluster.split-brain-resolver.stable-after = 5m" });
+        using var pool = mp.Pool();
+        var victim = OsProcesses.WorkersWith(mp.Address + " --name worker-")[0];
+        var started = mp.Queue<int>();
+        var map = Task.Run(() => pool.Map(PoolTargets.DoubleButHangOn(victim, started), Enumerable.Range(0, 40), chunksize: 1));
+        try
+        {
+            while (started.Get(true, Patience) != victim) { } // the victim holds chunks now
+            OsProcesses.Stop(victim);
+
+            Assert.Equal(Enumerable.Range(0, 40).Select(x => x * 2), await map.WaitAsync(Patience)); // each item once, in order
+            var cluster = Akka.Cluster.Cluster.Get(mp.Runtime.System);
+            Assert.Equal(3, cluster.State.Members.Count); // the coordinator and both workers: nobody was downed
+            Assert.Single(cluster.State.Unreachable);
+        }
+        finally
+        {
+            OsProcesses.Kill(victim);
+        }
+    }
+
+    [Fact]
     public async Task A_task_that_keeps_killing_its_worker_fails_after_the_configured_attempts_and_the_pool_goes_on()
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 3, Config = "multiprocessing.pool.max-chunk-attempts = 2" });

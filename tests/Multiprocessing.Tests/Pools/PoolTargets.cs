@@ -29,6 +29,14 @@ public static class PoolTargets
         return x * 2;
     };
 
+    /// <summary>Reports its worker's pid on <paramref name="started"/>, then waits for an item of <paramref name="gate"/> (a minute at most).</summary>
+    public static Func<int, int> ReportThenWait(MpQueue<int> started, MpQueue<int> gate) => x =>
+    {
+        started.Put(Environment.ProcessId);
+        gate.Get(true, TimeSpan.FromMinutes(1));
+        return x;
+    };
+
     /// <summary>Kills its own worker node at <paramref name="x"/> = 3, as a crashing native library would.</summary>
     public static int KillMyNodeAtThree(int x)
     {

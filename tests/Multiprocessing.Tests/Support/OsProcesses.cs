@@ -30,11 +30,34 @@ public static class OsProcesses
     /// <summary>Waits, polling the OS, until <paramref name="condition"/> holds; false if <paramref name="timeout"/> passed first.</summary>
     public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => SpinWait.SpinUntil(condition, timeout);
 
+    /// <summary>SIGSTOP: the process freezes (its sockets stay open), as a node cut off the network looks to the others.</summary>
+    public static void Stop(int pid) => Signal(pid, SigStop);
+
+    /// <summary>SIGCONT: a stopped process goes on.</summary>
+    public static void Continue(int pid) => Signal(pid, SigCont);
+
+    /// <summary>SIGKILL to <paramref name="pid"/>, if it still exists.</summary>
+    public static void Kill(int pid)
+    {
+        try { Process.GetProcessById(pid).Kill(); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { } // already gone
+    }
+
     public static void KillTree(Process process)
     {
         try { process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { }
     }
+
+    private const int SigCont = 18, SigStop = 19; // Linux
+
+    private static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private static IEnumerable<int> AllPids() =>
         Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(n => int.TryParse(n, out var pid) ? pid : -1).Where(pid => pid > 0);
