@@ -239,9 +239,9 @@ internal sealed class QueueEnd
         {
             await RequestAsync(id => new QueueReturn(id, borrower, LeaseId: -1, processEnding), _runtime.Settings.AskTimeout, CancellationToken.None);
         }
-        catch (MpRemoteGoneException)
+        catch (Exception e) when (e is MpRemoteGoneException or ObjectDisposedException)
         {
-            // The queue is gone with its process: there is nothing to give back to.
+            // The queue is gone with its process, or its Manager was disposed: there is nothing to give back to.
         }
     }
 

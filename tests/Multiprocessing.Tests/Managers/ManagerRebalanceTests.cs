@@ -81,7 +81,8 @@ public sealed class ManagerRebalanceTests
     [Fact]
     public async Task Manager_queues_that_move_to_a_joining_worker_while_processes_put_and_get_lose_and_duplicate_nothing()
     {
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        using var auth = new AuthFile();
+        var mp = await Mp.StartAsync(new MpOptions { Workers = 2, AuthFile = auth.Path });
         DotnetProgram? joiner = null;
         try
         {
@@ -98,7 +99,7 @@ public sealed class ManagerRebalanceTests
             Assert.StartsWith("at ", consumed.Get(block: true, Patience)); // items flow
             var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
 
-            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
+            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--auth", auth.Path, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
             await mp.WaitForWorkersAsync(3, Patience);
             // Some queues move to the joiner, with their items, leases and waiting gets, while both processes go on.
             await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
