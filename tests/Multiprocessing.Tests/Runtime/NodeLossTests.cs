@@ -194,7 +194,7 @@ public sealed class NodeLossTests
 
         private void AssertNamesTheNode(MpRemoteGoneException e, string fate)
         {
-            Assert.Contains($"worker node {Node.Name} (akka.tcp://", e.Message);
+            Assert.Contains($"worker node {Node.Name} (akka.", e.Message);
             Assert.Contains(fate, e.Message);
         }
 

@@ -1,3 +1,4 @@
+using Akka.Event;
 using Multiprocessing.Tests.Managers;
 using Multiprocessing.Tests.Pools;
 
@@ -12,14 +13,26 @@ public static class TestPrograms
 {
     public const string BusyCoordinator = "busy-coordinator";
 
+    /// <summary>Logs <see cref="AkkaWarning"/> through Akka, prints <see cref="Ready"/>, exits.</summary>
+    public const string AkkaWarning = "akka-warning";
+
     /// <summary>What <see cref="BusyCoordinator"/> prints once everything is running.</summary>
     public const string Ready = "ready";
 
     public static async Task<int> Main(string[] args) => args switch
     {
         [BusyCoordinator] => await RunBusyCoordinatorAsync(),
+        [AkkaWarning] => await LogAnAkkaWarningAsync(),
         _ => 2,
     };
+
+    private static async Task<int> LogAnAkkaWarningAsync()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });
+        mp.Runtime.System.Log.Warning(AkkaWarning);
+        Console.WriteLine(Ready);
+        return 0;
+    }
 
     // A Manager with an object on a worker, a Pool whose workers are in the middle of a map, a spawned
     // process connected to the cluster and spare hosts: then it waits to be killed (or its stdin to end).
