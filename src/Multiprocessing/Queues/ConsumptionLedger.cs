@@ -42,8 +42,8 @@ internal sealed unsafe class ConsumptionLedger : IDisposable
     /// <summary>A new ledger for this process; null where no shared memory can be made (queues then rely on the marks they are told).</summary>
     public static ConsumptionLedger? TryCreate()
     {
-        SweepKilledOwners();
-        var path = System.IO.Path.Combine(SharedSegment.Folder, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        ShmFiles.SweepDeadMakers(FilePrefix);
+        var path = ShmFiles.NewPath(FilePrefix);
         try
         {
             using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite))
@@ -58,7 +58,7 @@ internal sealed unsafe class ConsumptionLedger : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(path);
+            ShmFiles.TryDelete(path);
             return null;
         }
     }
@@ -79,7 +79,7 @@ internal sealed unsafe class ConsumptionLedger : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
-        TryDelete(Path);
+        ShmFiles.TryDelete(Path);
     }
 
     /// <summary>Maps another process's ledger to read its slots (on this host only); null if it is gone or not one.</summary>
@@ -115,36 +115,6 @@ internal sealed unsafe class ConsumptionLedger : IDisposable
         {
             view.Dispose();
             file.Dispose();
-        }
-    }
-
-    private static void SweepKilledOwners()
-    {
-        try
-        {
-            foreach (var path in Directory.EnumerateFiles(SharedSegment.Folder, FilePrefix + "*"))
-            {
-                var name = System.IO.Path.GetFileName(path);
-                var dash = name.IndexOf('-', FilePrefix.Length);
-                if (dash > 0 && int.TryParse(name.AsSpan(FilePrefix.Length, dash - FilePrefix.Length), out var owner) && !NativeWait.IsAlive(owner, 0))
-                    TryDelete(path);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing to sweep here.
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Already gone, or not ours to delete.
         }
     }
 }

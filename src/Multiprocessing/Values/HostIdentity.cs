@@ -12,7 +12,7 @@ internal static class HostIdentity
     {
         var boot = TryRead("/proc/sys/kernel/random/boot_id") ?? "";
         var pidNamespace = TryLink("/proc/self/ns/pid") ?? "";
-        return $"{Environment.MachineName}|{boot}|{pidNamespace}|{SharedSegment.Folder}";
+        return $"{Environment.MachineName}|{boot}|{pidNamespace}|{ShmFiles.Folder}";
     }
 
     private static string? TryRead(string path)

@@ -34,7 +34,7 @@ internal sealed unsafe class SharedSegment
 
     static SharedSegment() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
-        foreach (var path in Owned.Keys) TryDelete(path);
+        foreach (var path in Owned.Keys) ShmFiles.TryDelete(path);
     };
 
     // Header offsets.
@@ -71,13 +71,12 @@ internal sealed unsafe class SharedSegment
     private ref int WakePending => ref *(int*)(_base + WakePendingAt);
 
     /// <summary>Where segments are made: /dev/shm (memory) where there is one.</summary>
-    public static string Folder { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
 
     /// <summary>A new segment holding <paramref name="data"/>, mapped here; the caller unlinks it when its owner ends.</summary>
     public static SharedSegment Create(ReadOnlySpan<byte> data)
     {
-        if (Interlocked.Exchange(ref _swept, 1) == 0) SweepDeadCreators();
-        var path = System.IO.Path.Combine(Folder, $"{FilePrefix}{Pid}-{Guid.NewGuid():N}");
+        if (Interlocked.Exchange(ref _swept, 1) == 0) ShmFiles.SweepDeadMakers(FilePrefix); // a killed creator could not remove its files
+        var path = ShmFiles.NewPath(FilePrefix);
         using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             var header = new byte[HeaderSize];
@@ -123,38 +122,7 @@ internal sealed unsafe class SharedSegment
     public void Unlink()
     {
         Owned.TryRemove(Path, out _);
-        TryDelete(Path);
-    }
-
-    // A creator that was killed could not remove its files: the first segment made in a process removes those of dead creators.
-    private static void SweepDeadCreators()
-    {
-        try
-        {
-            foreach (var path in Directory.EnumerateFiles(Folder, FilePrefix + "*"))
-            {
-                var name = System.IO.Path.GetFileName(path);
-                var dash = name.IndexOf('-', FilePrefix.Length);
-                if (dash > 0 && int.TryParse(name.AsSpan(FilePrefix.Length, dash - FilePrefix.Length), out var creator) && !NativeWait.IsAlive(creator, 0))
-                    TryDelete(path);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing to sweep here.
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Already gone, or not ours to delete: either way no one can map it after us.
-        }
+        ShmFiles.TryDelete(Path);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier

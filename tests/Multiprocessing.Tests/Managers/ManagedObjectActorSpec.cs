@@ -26,6 +26,18 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
 
     private ObjectCall Call(long id, string operation, params object[] args) => new(id, operation, [.. args.Select(Bytes)]);
 
+    // The entity hands its state off (as when its shard moves) and a new entity restores it.
+    private IActorRef MovedToANewEntity(IActorRef entity, Akka.TestKit.TestProbe keeper)
+    {
+        entity.Tell(HandOffObject.Instance);
+        var saved = keeper.ExpectMsg<SaveObject>();
+        keeper.Reply(new ObjectSaved("m1/1"));
+        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        return next;
+    }
+
     private IActorRef Restored(Akka.TestKit.TestProbe keeper, SharedState state)
     {
         var entity = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
@@ -106,13 +118,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         };
         entity.Tell(change);
         ExpectMsg<ObjectReturn>();
-        entity.Tell(HandOffObject.Instance);
-        var saved = keeper.ExpectMsg<SaveObject>();
-        keeper.Reply(new ObjectSaved("m1/1"));
-
-        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
-        keeper.ExpectMsg<RestoreObject>();
-        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        var next = MovedToANewEntity(entity, keeper);
         switch (kind)
         {
             case "dict":
@@ -140,13 +146,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         var entity = Restored(keeper, new Multiprocessing.Queues.QueueState(0));
         var borrower = new Multiprocessing.Messages.Queues.QueueBorrower(CreateTestProbe().Ref, 1, -1, null);
         entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(1, 1, Wait: true, borrower), consumer.Ref); // parked: the queue is empty
-        entity.Tell(HandOffObject.Instance);
-        var saved = keeper.ExpectMsg<SaveObject>();
-        keeper.Reply(new ObjectSaved("m1/1"));
-
-        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
-        keeper.ExpectMsg<RestoreObject>();
-        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        var next = MovedToANewEntity(entity, keeper);
         next.Tell(new Multiprocessing.Messages.Queues.QueuePut(2, [[42]], WaitForRoom: true));
         ExpectMsg<Multiprocessing.Messages.Queues.QueueDone>();
         Assert.Equal(42, consumer.ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>(i => i.RequestId == 1).Items[0][0]);
@@ -162,13 +162,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         var process = CreateTestProbe();
         entity.Tell(new Multiprocessing.Messages.Queues.QueueGet(2, 2, Wait: true, new(process.Ref, 1, -1, null)));
         ExpectMsg<Multiprocessing.Messages.Queues.QueueItems>(); // 1 and 2 lent, not received
-        entity.Tell(HandOffObject.Instance);
-        var saved = keeper.ExpectMsg<SaveObject>();
-        keeper.Reply(new ObjectSaved("m1/1"));
-
-        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
-        keeper.ExpectMsg<RestoreObject>();
-        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        var next = MovedToANewEntity(entity, keeper);
         next.Tell(new Multiprocessing.Messages.Queues.QueueStatus(3, null));
         Assert.Equal(3, ExpectMsg<Multiprocessing.Messages.Queues.QueueStatusReply>().Count);
         Watch(process.Ref);

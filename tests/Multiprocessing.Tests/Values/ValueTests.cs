@@ -254,7 +254,7 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         var path = value.Reference.SegmentPath;
         Assert.NotNull(path);
-        Assert.StartsWith(SharedSegment.Folder, path);
+        Assert.StartsWith(ShmFiles.Folder, path);
         Assert.False(File.Exists(path));
         Assert.Throws<MpRemoteGoneException>(() => value.Value);
     }
