@@ -9,6 +9,11 @@ namespace Multiprocessing.Queues;
 /// </summary>
 internal sealed class LedgerReaders : IDisposable
 {
+    // A consumer borrows again as soon as its lease ends: its ledger stays mapped between leases
+    // (mapping a file for every batch of items cost a fifth of a local queue's throughput). Only the
+    // least recently used of the ledgers no lease holds are unmapped, beyond this many.
+    private const int IdleMappingsKept = 16;
+
     private sealed class Mapping(ConsumptionLedger.Reader reader)
     {
         public ConsumptionLedger.Reader Reader { get; } = reader;
@@ -16,11 +21,15 @@ internal sealed class LedgerReaders : IDisposable
     }
 
     private readonly Dictionary<string, Mapping> _mapped = [];
+    private readonly LinkedList<string> _idle = []; // least recently released first
 
     /// <summary>Maps the ledger of <paramref name="slot"/> (once per file) if it is on this host.</summary>
     public void Hold(LedgerSlot slot)
     {
-        if (_mapped.TryGetValue(slot.Path, out var mapping)) mapping.Holds++;
+        if (_mapped.TryGetValue(slot.Path, out var mapping))
+        {
+            if (mapping.Holds++ == 0) _idle.Remove(slot.Path);
+        }
         else if (ConsumptionLedger.Open(slot) is { } reader) _mapped[slot.Path] = new Mapping(reader);
     }
 
@@ -30,13 +39,18 @@ internal sealed class LedgerReaders : IDisposable
     public void Release(LedgerSlot slot)
     {
         if (!_mapped.TryGetValue(slot.Path, out var mapping) || --mapping.Holds > 0) return;
-        _mapped.Remove(slot.Path);
-        mapping.Reader.Dispose();
+        _idle.AddLast(slot.Path);
+        if (_idle.Count <= IdleMappingsKept) return;
+        var oldest = _idle.First!.Value;
+        _idle.RemoveFirst();
+        _mapped.Remove(oldest, out var unmapped);
+        unmapped!.Reader.Dispose();
     }
 
     public void Dispose()
     {
         foreach (var mapping in _mapped.Values) mapping.Reader.Dispose();
         _mapped.Clear();
+        _idle.Clear();
     }
 }
