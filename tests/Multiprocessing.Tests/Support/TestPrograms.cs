@@ -28,7 +28,7 @@ public static class TestPrograms
 
     private static async Task<int> LogAnAkkaWarningAsync()
     {
-        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1 });
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 0 }); // the coordinator's own actor system is enough
         mp.Runtime.System.Log.Warning(AkkaWarning);
         Console.WriteLine(Ready);
         return 0;
