@@ -22,7 +22,10 @@ namespace Multiprocessing.Queues;
 internal sealed class QueueEnd
 {
     private const int BatchItems = 4096;
-    private const int FetchAhead = 256;
+    // Items borrowed per request: each borrow is a round trip the consumer waits for, and what a
+    // lease holds is the queue's until received (it goes back on exit, death or recall), so a long
+    // lease costs nothing in safety; a queue with several waiting consumers shares fairly anyway.
+    private const int FetchAhead = 1024;
 
     // How long received items may go untold when no request carries the news: it bounds what a
     // consumer on another host (which has no ledger the queue can read) may receive twice if it dies,

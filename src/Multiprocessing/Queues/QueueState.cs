@@ -178,7 +178,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
 
     private void Accept(IActorRef sender, long requestId, IReadOnlyList<byte[]> items, ISharedStateHost host)
     {
-        foreach (var bytes in items) _items.Add(new Item(_nextSeq++, bytes));
+        for (var i = 0; i < items.Count; i++) _items.Add(new Item(_nextSeq++, items[i]));
         _unfinished += items.Count;
         sender.Tell(new QueueDone(requestId), host.Self);
     }
@@ -229,7 +229,10 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         _leases.Add(new Lease(borrower, consumer.Sender, consumer.RequestId, batch));
         host.Watch(borrower.Token);
         if (borrower.Ledger is { } slot) host.Ledgers.Hold(slot);
-        consumer.Sender.Tell(new QueueItems(consumer.RequestId, [.. batch.Select(i => i.Bytes)], [.. batch.Select(i => i.Seq)]), host.Self);
+        var items = new byte[count][];
+        var seqs = new long[count];
+        for (var i = 0; i < count; i++) (seqs[i], items[i]) = (batch[i].Seq, batch[i].Bytes);
+        consumer.Sender.Tell(new QueueItems(consumer.RequestId, items, seqs), host.Self);
     }
 
     // The borrower's code received every item of its lease up to the one numbered Consumed (items
