@@ -47,14 +47,20 @@ internal sealed class DirectCalls : IDisposable
         nodes.Lost += Release;
     }
 
+    /// <summary>
+    /// What a call returns when its link broke after the call was written: it may have run. Only a
+    /// caller whose recipient runs each request once (a Manager's object) may send it again.
+    /// </summary>
+    public static readonly object LinkBroke = new();
+
     /// <summary>How many calls were answered over a direct link so far.</summary>
     public long Answered => Interlocked.Read(ref _answered);
 
     /// <summary>
     /// Sends <paramref name="request"/> to <paramref name="recipient"/> and returns its reply; null when
     /// no link is up to that node (nothing was sent: go over Akka); <see cref="DirectCallUndelivered"/>
-    /// when the recipient is gone or the link broke before the reply (go the usual way, which knows
-    /// where the recipient went). Throws <see cref="TimeoutException"/> after ask-timeout, and
+    /// when the recipient is gone (go the usual way, which knows where the recipient went);
+    /// <see cref="LinkBroke"/> when the link broke before the reply. Throws <see cref="TimeoutException"/> after ask-timeout, and
     /// <see cref="MpRemoteGoneException"/> when the recipient's node is lost (before or during the call).
     /// This thread waits for the reply, spinning a moment first.
     /// </summary>
@@ -142,7 +148,7 @@ internal sealed class DirectCalls : IDisposable
         {
             if (connection.Released is { } gone) throw gone;
             connection.Dispose();
-            return DirectCallUndelivered.Instance;
+            return LinkBroke;
         }
         if (connection.Released is null) Give(pool, connection);
         var answer = _payloads.Deserialize(reply, what);

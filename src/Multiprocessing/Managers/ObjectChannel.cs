@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Multiprocessing.Direct;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Direct;
 using Multiprocessing.Messages.Managers;
@@ -153,6 +154,7 @@ internal sealed class ObjectChannel
             {
                 directReply = DirectCallUndelivered.Instance; // its node is lost: the region's way says what became of the object
             }
+            if (ReferenceEquals(directReply, DirectCalls.LinkBroke)) directReply = DirectCallUndelivered.Instance; // the object runs it once: safe to send again
             switch (directReply)
             {
                 case null: break; // no direct link to its node (yet)

@@ -98,6 +98,9 @@ internal sealed class Correlator
         }
     }
 
+    /// <summary>A request id no request of this node had: for a request sent another way (a direct call) to objects that key on it.</summary>
+    public long NewRequestId() => Interlocked.Increment(ref _nextId);
+
     private void ResendOverdue()
     {
         var now = Environment.TickCount64;
@@ -166,7 +169,7 @@ internal sealed class Correlator
     /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
     private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request, Func<object, object> envelope, RouteLookup? routedTo, long losses)
     {
-        var id = Interlocked.Increment(ref _nextId);
+        var id = NewRequestId();
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target, envelope, routedTo);
         _pending[id] = pending;
         _watcher.Tell(new WatchTarget(target));

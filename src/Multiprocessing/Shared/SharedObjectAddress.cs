@@ -47,6 +47,33 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
             message => new EntityEnvelope(entityId, message), () => HomeAsync(runtime, entityId)));
     }
 
+    /// <summary>
+    /// A request the object answers at once (it never parks it). To a plain actor on another node it
+    /// goes over a direct link to that node once one is up: a caller that blocks waits on the link's
+    /// socket, with no Akka hop and (on one host) no TLS record each way. Otherwise, or when the
+    /// recipient is gone, it goes as <see cref="RequestAsync"/> (which says why it failed). Fails with
+    /// <see cref="TimeoutException"/> after ask-timeout, <see cref="MpRemoteGoneException"/> when its node
+    /// is lost or the link broke while the call was on its way (it may have run: it is not sent twice).
+    /// Only for requests the object matches by what they carry, not by who sent them (a direct call's
+    /// reply goes back through its link, not to this node's inbox).
+    /// </summary>
+    /// <param name="callerWaits">The caller blocks on the result anyway: the reply is read on its thread.</param>
+    public async Task<ICorrelated> CallAsync(Func<long, ICorrelated> request, string what, bool callerWaits, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var runtime = Runtime;
+        if (EntityId is null)
+        {
+            var call = request(runtime.Correlator.NewRequestId());
+            var reply = callerWaits ? runtime.DirectCalls.TryCall(Target, call, what) : await runtime.DirectCalls.TryCallAsync(Target, call, what);
+            if (reply is ICorrelated answer) return answer;
+            if (ReferenceEquals(reply, Direct.DirectCalls.LinkBroke))
+                throw new MpRemoteGoneException($"The link to {runtime.Nodes.Describe(Target.Path.Address)} broke while {what} was on its way: whether it ran there is unknown.");
+            if (reply is null) runtime.DirectCalls.Prepare(Target); // no link to its node yet: the next call may have one
+        }
+        return await RequestAsync(request, runtime.Settings.AskTimeout, cancellationToken);
+    }
+
     private async Task<Address?> HomeAsync(NodeRuntime runtime, string entityId)
     {
         var known = Homes.GetValue(this, _ => new StrongBox<Home?>());

@@ -13,10 +13,14 @@ internal sealed class LockClient(SharedObjectAddress address) : IMpLock
 {
     public SharedObjectAddress Address { get; } = address;
 
-    public async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, int thread, int count, CancellationToken cancellationToken)
+    /// <param name="callerWaits">The caller blocks on the result anyway (see <see cref="SharedObjectAddress.CallAsync"/>).</param>
+    public async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, int thread, int count, CancellationToken cancellationToken, bool callerWaits = false)
     {
         var token = ProcessToken.Of(Address.Runtime);
-        var reply = await Address.RequestAsync(id => new LockAcquire(id, token, thread, block, count), SyncCalls.WaitFor(block, timeout), cancellationToken);
+        // A free lock is taken at once, the short way; only a caller that must wait for it is parked by the lock.
+        var reply = await Address.CallAsync(id => new LockAcquire(id, token, thread, Wait: false, count), "a lock acquire", callerWaits, cancellationToken);
+        if (reply is SyncBusy && block && SyncCalls.WaitFor(block, timeout) != TimeSpan.Zero)
+            reply = await Address.RequestAsync(id => new LockAcquire(id, token, thread, Wait: true, count), SyncCalls.WaitFor(block, timeout), cancellationToken);
         return reply switch
         {
             LockGranted { Abandoned: true } => throw new MpAbandonedLockException(
@@ -28,10 +32,10 @@ internal sealed class LockClient(SharedObjectAddress address) : IMpLock
     }
 
     /// <returns>The recursion levels held before and the owner thread (what a Condition's wait restores).</returns>
-    public async Task<(int Count, int Thread)> ReleaseAsync(int thread, bool forWait)
+    public async Task<(int Count, int Thread)> ReleaseAsync(int thread, bool forWait, bool callerWaits = false)
     {
         var token = ProcessToken.Of(Address.Runtime);
-        var reply = await Address.AskAsync(id => new LockRelease(id, token, thread, forWait));
+        var reply = await Address.CallAsync(id => new LockRelease(id, token, thread, forWait), "a lock release", callerWaits, CancellationToken.None);
         return reply switch
         {
             LockReleased released => (released.Count, released.Thread),
@@ -43,22 +47,22 @@ internal sealed class LockClient(SharedObjectAddress address) : IMpLock
     public async Task<bool> IsMineAsync(int thread)
     {
         var token = ProcessToken.Of(Address.Runtime);
-        var reply = await Address.AskAsync(id => new LockIsMine(id, token, thread));
+        var reply = await Address.CallAsync(id => new LockIsMine(id, token, thread), "a lock query", callerWaits: false, CancellationToken.None);
         return reply is SyncFlag { Value: true };
     }
 
     public bool Acquire(bool block = true, TimeSpan? timeout = null) =>
-        AcquireAsync(block, timeout, SyncCalls.CurrentThread, 1, CancellationToken.None).GetAwaiter().GetResult();
+        AcquireAsync(block, timeout, SyncCalls.CurrentThread, 1, CancellationToken.None, callerWaits: true).GetAwaiter().GetResult();
 
     public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         AcquireAsync(true, timeout, SyncCalls.CurrentThread, 1, cancellationToken);
 
-    public void Release() => ReleaseAsync(SyncCalls.CurrentThread, false).GetAwaiter().GetResult();
+    public void Release() => ReleaseAsync(SyncCalls.CurrentThread, false, callerWaits: true).GetAwaiter().GetResult();
 
     public IDisposable Hold()
     {
         var thread = SyncCalls.CurrentThread;
-        AcquireAsync(true, null, thread, 1, CancellationToken.None).GetAwaiter().GetResult();
+        AcquireAsync(true, null, thread, 1, CancellationToken.None, callerWaits: true).GetAwaiter().GetResult();
         return new Releaser(() => ReleaseAsync(thread, false));
     }
 

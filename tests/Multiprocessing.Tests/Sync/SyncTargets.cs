@@ -107,4 +107,11 @@ public static class SyncTargets
             lk.Release();
         }
     }
+
+    /// <summary>Then reports how many of this process's calls were answered over a direct link.</summary>
+    public static void AcquireReleaseManyThenCountDirect(MpLock lk, int times, MpQueue<long> answeredDirectly)
+    {
+        AcquireReleaseMany(lk, times);
+        answeredDirectly.Put(Multiprocessing.Runtime.NodeRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
+    }
 }

@@ -304,6 +304,21 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void A_free_lock_is_taken_and_released_over_the_direct_link_to_its_node()
+    {
+        const int times = 200;
+        var lk = Mp.Lock();
+        var answered = Mp.Queue<long>();
+        var child = Mp.Process(SyncTargets.AcquireReleaseManyThenCountDirect, lk, times, answered);
+        child.Start();
+        JoinAll(child);
+        // The first calls go over Akka while the link's offer is fetched; then every acquire and release goes direct.
+        Assert.InRange(answered.Get(block: true, Patience), times, 2 * times);
+        Assert.True(lk.Acquire(block: false));
+        lk.Release();
+    }
+
+    [Fact]
     public async Task The_async_twins_wait_without_blocking_and_an_RLock_hold_releases_as_the_thread_that_acquired()
     {
         var rlock = Mp.RLock();
