@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Multiprocessing.Bench;
 
-/// <summary>Where things are (repo root, Python anchors) and what machine this is.</summary>
+/// <summary>Where things are (repo root, Python comparison scripts) and what machine this is.</summary>
 public static class BenchEnvironment
 {
     /// <summary>The folder holding Actors.sln, searched upwards from the current directory, then from this program's folder.</summary>
@@ -10,12 +10,8 @@ public static class BenchEnvironment
         FindUpwards(d => File.Exists(Path.Combine(d, "Actors.sln")))
         ?? throw new DirectoryNotFoundException("No folder containing Actors.sln above the current directory or the program: pass --out FILE.");
 
-    /// <summary>The first <c>shared/anchors/python</c> folder found walking up from the current directory or the repo root.</summary>
-    public static string? FindPythonAnchors(string? repoRoot)
-    {
-        var found = FindUpwards(d => Directory.Exists(Path.Combine(d, "shared", "anchors", "python")), repoRoot);
-        return found is null ? null : Path.Combine(found, "shared", "anchors", "python");
-    }
+    /// <summary>The repo's own Python comparison scripts.</summary>
+    public static string PythonScripts(string repoRoot) => Path.Combine(repoRoot, "bench", "python");
 
     public static string Machine()
     {
@@ -52,10 +48,9 @@ public static class BenchEnvironment
         }
     }
 
-    private static string? FindUpwards(Func<string, bool> match, params string?[] extraStarts)
+    private static string? FindUpwards(Func<string, bool> match)
     {
-        IEnumerable<string?> starts = [Directory.GetCurrentDirectory(), .. extraStarts, AppContext.BaseDirectory];
-        foreach (var start in starts.OfType<string>())
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
                 if (match(dir.FullName)) return dir.FullName;

@@ -7,7 +7,7 @@ public sealed record BenchOptions
         "usage: Bench [--runs N] [--out FILE] [--python-anchors DIR] [--only NAME]\n" +
         "  --runs N              repetitions of every measurement, medians reported (default 5)\n" +
         "  --out FILE            the markdown report (default docs/BENCHMARKS.md under the repo root)\n" +
-        "  --python-anchors DIR  folder of the Python anchor scripts (default: shared/anchors/python found upwards)\n" +
+        "  --python-anchors DIR  folder of the Python comparison scripts (default: bench/python under the repo root)\n" +
         "  --only NAME           run one benchmark only: ";
 
     public int Runs { get; init; } = 5;

@@ -30,7 +30,7 @@ repoRoot ??= TryRepoRoot();
 
 BenchRun.Log($"load average: {BenchEnvironment.LoadAverage() ?? "unknown"} on {Environment.ProcessorCount} cores");
 var python = PythonAnchor.Locate(options.PythonAnchors, repoRoot);
-BenchRun.Log(python.Available ? $"Python {python.Version} anchors in {python.Folder}" : $"Python skipped: {python.Problem}");
+BenchRun.Log(python.Available ? $"Python {python.Version}, scripts in {python.Folder}" : $"Python skipped: {python.Problem}");
 
 var report = new Report
 {

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Multiprocessing.Bench;
 
 /// <summary>
-/// Runs one of the Python anchor scripts (process_spawn.py, pipe_pingpong.py, ...) with
+/// Runs one of the Python comparison scripts in bench/python (process_spawn.py, pipe_pingpong.py, ...) with
 /// <c>python3</c> and reads the JSON line it prints last. <see cref="Available"/> is false, with a
 /// <see cref="Problem"/> for the report, when the folder or python3 is missing.
 /// </summary>
@@ -25,14 +25,15 @@ public sealed class PythonAnchor
     public string? Problem { get; }
     public bool Available => Problem is null;
 
-    /// <summary>Checks the folder (the override, or shared/anchors/python found upwards) and python3.</summary>
+    /// <summary>Checks the folder (the override, or the repo's bench/python) and python3.</summary>
     public static PythonAnchor Locate(string? overrideFolder, string? repoRoot)
     {
-        var folder = overrideFolder is not null ? Path.GetFullPath(overrideFolder) : BenchEnvironment.FindPythonAnchors(repoRoot);
+        var folder = overrideFolder is not null ? Path.GetFullPath(overrideFolder)
+            : repoRoot is not null ? BenchEnvironment.PythonScripts(repoRoot) : null;
         if (folder is null)
-            return new PythonAnchor(null, null, "no shared/anchors/python folder found above the current directory (use --python-anchors DIR)");
+            return new PythonAnchor(null, null, "no Actors.sln found above the current directory or the program, so no bench/python (use --python-anchors DIR)");
         if (!Directory.Exists(folder))
-            return new PythonAnchor(folder, null, $"the Python anchors folder '{folder}' does not exist");
+            return new PythonAnchor(folder, null, $"the Python scripts folder '{folder}' does not exist");
         try
         {
             var (code, stdout, stderr) = Run(folder, ["-c", "import sys; print(sys.version.split()[0])"], TimeSpan.FromSeconds(30));

@@ -15,9 +15,9 @@ internal static class CoordinatorCli
         {
             return await RunCommandAsync(args);
         }
-        catch (MpConfigurationException e)
+        catch (Exception e) when (e is MpConfigurationException or MpUnsupportedPlatformException)
         {
-            // The user's mistake (a security setting among them), named in one line: no stack trace.
+            // The user's mistake (a security setting among them) or an OS we do not run on, named in one line: no stack trace.
             Console.Error.WriteLine(e.Message);
             return 2;
         }

@@ -12,6 +12,8 @@ namespace Multiprocessing;
 public static class Mp
 {
     /// <summary>Starts the coordinator (this process is <c>MainProcess</c>) and its local workers, as HOCON and <paramref name="options"/> say.</summary>
+    /// <exception cref="MpUnsupportedPlatformException">This OS is not Linux: nothing is started.</exception>
+    /// <exception cref="MpConfigurationException">The configuration is wrong (one line naming the file, line and key).</exception>
     public static Task<MpContext> StartAsync(MpOptions? options = null, CancellationToken cancellationToken = default) =>
         CoordinatorHost.StartAsync(options ?? new MpOptions(), cancellationToken);
 

@@ -31,6 +31,17 @@ public static class WorkerHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            SupportedPlatform.Ensure();
+        }
+        catch (MpUnsupportedPlatformException e)
+        {
+            // Refused before anything starts, in one line: no stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
         WorkerArguments arguments;
         try
         {
