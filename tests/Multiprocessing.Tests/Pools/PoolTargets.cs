@@ -37,6 +37,9 @@ public static class PoolTargets
         return x;
     };
 
+    /// <summary>Returns x; at 0, only once an int arrives on <paramref name="gate"/> (a minute at most).</summary>
+    public static Func<int, int> HoldZero(MpQueue<int> gate) => x => x == 0 ? gate.Get(true, TimeSpan.FromMinutes(1)) * 0 : x;
+
     /// <summary>Kills its own worker node at <paramref name="x"/> = 3, as a crashing native library would.</summary>
     public static int KillMyNodeAtThree(int x)
     {
