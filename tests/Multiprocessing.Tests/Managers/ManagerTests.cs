@@ -283,6 +283,17 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public async Task A_manager_array_prints_as_pythons_array_after_a_child_wrote_it()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var arr = manager.Array(new double[5]);
+        StartAndJoin(Mp.Process(ManagerTargets.SetFirst, arr));
+        Assert.Equal("array('d', [1.0, 0.0, 0.0, 0.0, 0.0])", arr.ToString()); // the notebook's print(arr)
+        Assert.Equal("array('i', [1, -2])", manager.Array([1, -2]).ToString());
+        Assert.Equal("array('f')", manager.Array<float>(0).ToString());
+    }
+
+    [Fact]
     public async Task A_manager_value_and_array_are_shared_with_their_lock()
     {
         await using var manager = await Mp.ManagerAsync();
