@@ -102,7 +102,11 @@ public sealed class MpContext : IAsyncDisposable
     public MpBarrier Barrier(int parties, Action? action = null, TimeSpan? timeout = null) =>
         new(Sync.SyncCalls.Host(Runtime, new Sync.BarrierState(parties)), parties, action, timeout);
 
-    /// <summary>Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.</summary>
+    /// <summary>
+    /// Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.
+    /// <paramref name="maxTasksPerChild"/> chunks (Python's tasks) after which a pool worker is renewed: a fresh thread and
+    /// <c>PoolWorker-N</c> name, the initializer run again; not the worker node's OS process (see the README).
+    /// </summary>
     public MpPool Pool(int? processes = null, Action? initializer = null, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [], maxTasksPerChild);
 
     /// <summary>A pool whose workers each run <c>initializer(initArg)</c> first.</summary>

@@ -152,6 +152,9 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         dynamic dyn = ns;
         Assert.Equal(42, (int)dyn.x);
         Assert.StartsWith("Process-", ns.Get<string>("name"));
+        // Get<T> returns the value as it was stored (an int), cast to T: object works, another type does not.
+        Assert.Equal(42, Assert.IsType<int>(ns.Get<object?>("x")));
+        Assert.Throws<InvalidCastException>(() => ns.Get<long>("x"));
         Assert.Equal(["name", "x"], ns.Names());
         ns.Delete("x");
         Assert.False(ns.Has("x"));

@@ -63,6 +63,9 @@ public static class PoolTargets
         return name;
     }
 
+    /// <summary>The OS process and the process name (Python's <c>current_process().name</c>) a task runs as.</summary>
+    public static (int Pid, string Name) PidAndName(int _) => (Environment.ProcessId, Mp.CurrentProcess().Name);
+
     public static int Length(byte[] bytes) => bytes.Length;
 
     public static byte[] Allocate(int bytes) => new byte[bytes];
