@@ -118,6 +118,7 @@ public sealed class MpCondition : IMpLock
 
     private async Task<bool> WaitForAsync(int thread, Func<bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // even when the predicate holds already
         var clock = Stopwatch.StartNew();
         var result = predicate();
         while (!result)

@@ -13,6 +13,16 @@ public sealed class CancelledCallTests(ClusterFixture cluster) : ClusterTest(clu
 
     private static Task Refused(Func<CancellationToken, Task> call) => Assert.ThrowsAnyAsync<OperationCanceledException>(() => call(Cancelled));
 
+    // A thread of its own: an RLock is its owner thread's, and a pool thread may be the test's own.
+    private static bool OnNewThread(Func<bool> attempt)
+    {
+        var result = false;
+        var thread = new Thread(() => result = attempt());
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
     [Fact]
     public async Task Events_semaphores_and_barriers_do_nothing_when_cancelled()
     {
@@ -48,7 +58,7 @@ public sealed class CancelledCallTests(ClusterFixture cluster) : ClusterTest(clu
             await Refused(c => lk.AcquireAsync(null, c));
             await Refused(lk.HoldAsync);
             // Free for another thread: nobody holds it.
-            Assert.True(await Task.Run(() =>
+            Assert.True(OnNewThread(() =>
             {
                 if (!lk.Acquire(block: false)) return false;
                 lk.Release();
@@ -62,7 +72,8 @@ public sealed class CancelledCallTests(ClusterFixture cluster) : ClusterTest(clu
             await Refused(c => cond.NotifyAsync(1, c));
             await Refused(cond.NotifyAllAsync);
             await Refused(c => cond.WaitAsync(null, c));
-            Assert.True(await Task.Run(() => !cond.Acquire(block: false))); // still held here
+            await Refused(c => cond.WaitForAsync(() => true, null, c));
+            Assert.False(OnNewThread(() => cond.Acquire(block: false))); // still held here
         }
     }
 
@@ -100,4 +111,7 @@ public sealed class CancelledCallTests(ClusterFixture cluster) : ClusterTest(clu
         Assert.Equal(0, l.Count);
         await Refused(c => Mp.ManagerAsync(c));
     }
+
+    [Fact]
+    public Task A_start_cancelled_before_it_begins_throws() => Refused(c => Multiprocessing.Mp.StartAsync(new MpOptions { Workers = 1 }, c));
 }
