@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multiprocessing.Hosting;
 using Multiprocessing.Runtime;
 
@@ -40,14 +41,28 @@ public sealed class MpContext : IAsyncDisposable
     public MpContext GetContext(StartMethod method) =>
         method == StartMethod ? this : new MpContext(Runtime, method) { Coordinator = Coordinator };
 
-    public MpProcess Process(Action target) => Create(target);
-    public MpProcess Process<T1>(Action<T1> target, T1 arg1) => Create(target, arg1);
-    public MpProcess Process<T1, T2>(Action<T1, T2> target, T1 arg1, T2 arg2) => Create(target, arg1, arg2);
-    public MpProcess Process<T1, T2, T3>(Action<T1, T2, T3> target, T1 arg1, T2 arg2, T3 arg3) => Create(target, arg1, arg2, arg3);
-    public MpProcess Process<T1, T2, T3, T4>(Action<T1, T2, T3, T4> target, T1 arg1, T2 arg2, T3 arg3, T4 arg4) => Create(target, arg1, arg2, arg3, arg4);
-    public MpProcess Process(Func<Task> target) => Create(target);
-    public MpProcess Process<T1>(Func<T1, Task> target, T1 arg1) => Create(target, arg1);
-    public MpProcess Process<T1, T2>(Func<T1, T2, Task> target, T1 arg1, T2 arg2) => Create(target, arg1, arg2);
+    // Python's Process(target=, args=, name=, daemon=): name null keeps Process-N, daemon null inherits the
+    // creating process's flag. Each overload's priority is its argument count: where a method group fits
+    // two of them (Console.WriteLine, "x"), the string stays an argument, as before name existed.
+    /// <summary>Python's <c>Process(target=target, name=name, daemon=daemon)</c>: <paramref name="name"/> and <paramref name="daemon"/> as setting <see cref="MpProcess.Name"/> and <see cref="MpProcess.Daemon"/> before <see cref="MpProcess.Start"/>.</summary>
+    public MpProcess Process(Action target, string? name = null, bool? daemon = null) => Create(target, name, daemon);
+    /// <summary>Python's <c>Process(target=target, args=(arg1,), name=name, daemon=daemon)</c>.</summary>
+    [OverloadResolutionPriority(1)]
+    public MpProcess Process<T1>(Action<T1> target, T1 arg1, string? name = null, bool? daemon = null) => Create(target, name, daemon, arg1);
+    [OverloadResolutionPriority(2)]
+    public MpProcess Process<T1, T2>(Action<T1, T2> target, T1 arg1, T2 arg2, string? name = null, bool? daemon = null) => Create(target, name, daemon, arg1, arg2);
+    [OverloadResolutionPriority(3)]
+    public MpProcess Process<T1, T2, T3>(Action<T1, T2, T3> target, T1 arg1, T2 arg2, T3 arg3, string? name = null, bool? daemon = null) =>
+        Create(target, name, daemon, arg1, arg2, arg3);
+    [OverloadResolutionPriority(4)]
+    public MpProcess Process<T1, T2, T3, T4>(Action<T1, T2, T3, T4> target, T1 arg1, T2 arg2, T3 arg3, T4 arg4, string? name = null, bool? daemon = null) =>
+        Create(target, name, daemon, arg1, arg2, arg3, arg4);
+    /// <summary>An async target: the process ends when its task does.</summary>
+    public MpProcess Process(Func<Task> target, string? name = null, bool? daemon = null) => Create(target, name, daemon);
+    [OverloadResolutionPriority(1)]
+    public MpProcess Process<T1>(Func<T1, Task> target, T1 arg1, string? name = null, bool? daemon = null) => Create(target, name, daemon, arg1);
+    [OverloadResolutionPriority(2)]
+    public MpProcess Process<T1, T2>(Func<T1, T2, Task> target, T1 arg1, T2 arg2, string? name = null, bool? daemon = null) => Create(target, name, daemon, arg1, arg2);
 
     /// <summary>Python's <c>Queue(maxsize)</c>: 0 (or less) for an unbounded queue. It lives in this process.</summary>
     public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
@@ -87,7 +102,11 @@ public sealed class MpContext : IAsyncDisposable
     public MpBarrier Barrier(int parties, Action? action = null, TimeSpan? timeout = null) =>
         new(Sync.SyncCalls.Host(Runtime, new Sync.BarrierState(parties)), parties, action, timeout);
 
-    /// <summary>Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.</summary>
+    /// <summary>
+    /// Python's <c>Pool(processes, initializer, initargs, maxtasksperchild)</c> over the worker nodes; <c>await using var pool = mp.Pool();</c>.
+    /// <paramref name="maxTasksPerChild"/> chunks (Python's tasks) after which a pool worker is renewed: a fresh thread and
+    /// <c>PoolWorker-N</c> name, the initializer run again; not the worker node's OS process (see the README).
+    /// </summary>
     public MpPool Pool(int? processes = null, Action? initializer = null, int? maxTasksPerChild = null) => new(Runtime, processes, initializer, [], maxTasksPerChild);
 
     /// <summary>A pool whose workers each run <c>initializer(initArg)</c> first.</summary>
@@ -122,11 +141,14 @@ public sealed class MpContext : IAsyncDisposable
     private Shared.SharedObjectAddress NewQueueActor(int maxSize, bool redeliverUnfinished = false) =>
         new Shared.SharedObjectAddress(Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize, redeliverUnfinished))).Bind(Runtime);
 
-    private MpProcess Create(Delegate target, params object?[] args)
+    private MpProcess Create(Delegate target, string? name, bool? daemon, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (target.GetInvocationList().Length != 1)
             throw new ArgumentException("A process target must be a single method, not a multicast delegate.", nameof(target));
-        return Bind(new MpProcess(target, args));
+        var process = Bind(new MpProcess(target, args));
+        if (name is not null) process.Name = name;
+        if (daemon is { } flag) process.Daemon = flag;
+        return process;
     }
 }

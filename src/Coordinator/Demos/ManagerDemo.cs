@@ -16,7 +16,7 @@ internal static class ManagerDemo
 
         Console.WriteLine(d);
         Console.WriteLine(l);
-        Console.WriteLine($"array('d', {PyRepr.List(a.ToArray().Cast<object?>())})");
+        Console.WriteLine(a);
     }
 
     private static void F(MpDict<object, object?> d, MpList<int> l, MpArray<double> a)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Multiprocessing.Coordinator.Demos;
 
 /// <summary>Notebook section 4.1: a child writes a shared Value and two shared Arrays; the parent prints them.</summary>
@@ -15,9 +13,10 @@ internal static class SharedDemo
         p.Start();
         p.Join();
 
-        Console.WriteLine(PyFloat(num.Value));
-        Console.WriteLine(PyList(arr.ToArray().Select(PyFloat)));
-        Console.WriteLine(PyList(lst.ToArray().Select(i => i.ToString(CultureInfo.InvariantCulture))));
+        // Python prints the value and arr[:], lst[:]: lists.
+        Console.WriteLine(PyRepr.Of(num.Value));
+        Console.WriteLine(PyRepr.Of(arr.ToArray()));
+        Console.WriteLine(PyRepr.Of(lst.ToArray()));
         return Task.CompletedTask;
     }
 
@@ -26,22 +25,5 @@ internal static class SharedDemo
         num.Value = 3.1415927;
         for (var i = 0; i < arr.Length; i++) arr[i] = -arr[i];
         lst[0] = 10;
-    }
-
-    private static string PyList(IEnumerable<string> items) => $"[{string.Join(", ", items)}]";
-
-    // Python's repr of a float: the shortest round-trip digits, and ".0" on whole numbers ("-0.0", "-1.0").
-    internal static string PyFloat(double value)
-    {
-        if (double.IsNaN(value)) return "nan";
-        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        if (text.Contains('E'))
-        {
-            var (mantissa, exponent) = (text[..text.IndexOf('E')], int.Parse(text[(text.IndexOf('E') + 1)..], CultureInfo.InvariantCulture));
-            return $"{mantissa}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
-        }
-        if (text == "-0") return "-0.0";
-        return text.Contains('.') ? text : text + ".0";
     }
 }

@@ -39,6 +39,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     public static async Task<MpContext> StartAsync(MpOptions options, CancellationToken cancellationToken)
     {
         SupportedPlatform.Ensure();
+        cancellationToken.ThrowIfCancellationRequested(); // rather than start a cluster only to stop it
         var overrides = new StringBuilder(options.Config).AppendLine();
         if (options.Workers is { } workers) overrides.AppendLine($"multiprocessing.workers = {workers}");
         if (options.StartMethod is { } method) overrides.AppendLine($"multiprocessing.start-method = {method.ToString().ToLowerInvariant()}");

@@ -29,7 +29,12 @@ public static class WorkerHost
     /// <summary>Exit code of a worker whose credentials the cluster refused (or that refused the cluster's).</summary>
     public const int CredentialsRefusedExitCode = 5;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// Runs the WorkerNode program with its command line; returns its exit code. Cancelling
+    /// <paramref name="cancellationToken"/> is as SIGTERM: a worker node leaves the cluster and returns 0.
+    /// (A spawn host, which only a coordinator starts, lives as long as its one process.)
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -103,6 +108,7 @@ public static class WorkerHost
         }
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+        using var cancelled = cancellationToken.Register(() => exit.TrySetResult((0, "done")));
 
         var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
         if (credentials is null && !arguments.WatchStdin) system.Log.Warning(SecuritySettings.OffWarning(Cluster.Get(system).SelfAddress.ToString()));

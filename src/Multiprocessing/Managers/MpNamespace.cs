@@ -15,6 +15,11 @@ public sealed class MpNamespace : DynamicObject
 
     internal MpNamespace(SharedObjectAddress address) => _channel = new ObjectChannel(address);
 
+    /// <summary>
+    /// The attribute <paramref name="name"/>: the value as it was stored (its type travels with it), cast to
+    /// <typeparamref name="T"/>. <c>Get&lt;object?&gt;</c> reads anything; another type than the stored one throws
+    /// <see cref="InvalidCastException"/>; a missing name, <see cref="MissingMemberException"/>.
+    /// </summary>
     public T Get<T>(string name) => _channel.Value<T>(_channel.Call(NamespaceOps.GetAttr, Codec.Text(name))[0]);
 
     public void Set<T>(string name, T value) => _channel.Call(NamespaceOps.SetAttr, Codec.Text(name), _channel.Bytes(value));

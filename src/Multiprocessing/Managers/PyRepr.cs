@@ -26,13 +26,36 @@ public static class PyRepr
 
     public static string List(IEnumerable<object?> items) => "[" + string.Join(", ", items.Select(Of)) + "]";
 
-    // Python prints a float with the shortest repr that reads back, and always with a '.': 1.0, 0.25.
+    /// <summary>Python's <c>repr</c> of an <c>array.array</c>: <c>array('d', [1.0, 2.0])</c>, <c>array('d')</c> when empty, <c>array('u', 'text')</c> for chars.</summary>
+    internal static string Array<T>(char typecode, IReadOnlyCollection<T> items) =>
+        items.Count == 0 ? $"array('{typecode}')"
+        : $"array('{typecode}', {(typecode == 'u' ? Of(string.Concat(items)) : List(items.Cast<object?>()))})";
+
+    // Python's float repr: the shortest digits that read back, fixed notation for a decimal point
+    // between 4 places left of them and 16 right (with ".0" when whole), else d.ddde+XX.
+    // .NET's "R" gives the same shortest digits but switches notation elsewhere: only its digits are used.
     private static string Float(double d)
     {
         if (double.IsNaN(d)) return "nan";
         if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
-        var text = d.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('.') || text.Contains('E') ? text.Replace("E+", "e+").Replace("E-", "e-") : text + ".0";
+        var sign = double.IsNegative(d) ? "-" : "";
+        if (d == 0) return sign + "0.0";
+        var text = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E');
+        var mantissa = e < 0 ? text : text[..e];
+        var dot = mantissa.IndexOf('.');
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        // Where the decimal point falls, counted from the first significant digit.
+        var point = (dot < 0 ? mantissa.Length : dot) + (e < 0 ? 0 : int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture));
+        point -= digits.Length - digits.TrimStart('0').Length;
+        digits = digits.Trim('0');
+        if (point is > -4 and <= 16)
+            return sign + (point <= 0 ? "0." + new string('0', -point) + digits
+                : point >= digits.Length ? digits + new string('0', point - digits.Length) + ".0"
+                : digits[..point] + "." + digits[point..]);
+        var exponent = point - 1;
+        return sign + (digits.Length == 1 ? digits : digits[0] + "." + digits[1..]) +
+               (exponent < 0 ? "e-" : "e+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
     }
 
     private static bool IsInteger(object n) => n is sbyte or byte or short or ushort or int or uint or long or ulong or System.Numerics.BigInteger;

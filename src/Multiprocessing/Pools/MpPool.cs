@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
@@ -65,10 +66,14 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     public List<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<MpPoolProgress>? progress = null) =>
         MapAsync(func, iterable, chunksize, progress: progress).Get();
 
-    /// <summary>Python's <c>map_async</c>.</summary>
+    /// <summary>
+    /// Python's <c>map_async</c>. Cancelling <paramref name="cancellationToken"/> sends no more of its chunks (those running
+    /// finish on their workers, their results dropped) and ends the result with <see cref="OperationCanceledException"/>.
+    /// </summary>
     public MpAsyncResult<List<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null,
-        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<MpPoolProgress>? progress = null) =>
-        new(SubmitMap(func, iterable, chunksize, progress), callback, errorCallback);
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<MpPoolProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        new(SubmitMap(func, iterable, chunksize, progress, cancellationToken), callback, errorCallback);
 
     /// <summary>Python's <c>starmap</c>: <c>func(a, b)</c> for every <c>(a, b)</c>, results in input order.</summary>
     public List<TResult> StarMap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null) =>
@@ -78,15 +83,15 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     public List<TResult> StarMap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null) =>
         Map(Spread.Of(func), iterable, chunksize);
 
-    /// <summary>Python's <c>starmap_async</c>.</summary>
+    /// <summary>Python's <c>starmap_async</c>; cancellation as <see cref="MapAsync"/>.</summary>
     public MpAsyncResult<List<TResult>> StarMapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null,
-        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
-        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback);
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default) =>
+        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback, cancellationToken: cancellationToken);
 
     /// <summary>Python's <c>starmap_async</c> with three arguments.</summary>
     public MpAsyncResult<List<TResult>> StarMapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null,
-        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
-        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback);
+        Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default) =>
+        MapAsync(Spread.Of(func), iterable, chunksize, callback, errorCallback, cancellationToken: cancellationToken);
 
     /// <summary>Python's <c>apply</c>: runs <paramref name="func"/> in a worker and returns its result.</summary>
     public TResult Apply<TResult>(Func<TResult> func) => ApplyAsync(func).Get();
@@ -94,13 +99,15 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     /// <summary>Python's <c>apply(func, (arg,))</c>.</summary>
     public TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg) => ApplyAsync(func, arg).Get();
 
-    /// <summary>Python's <c>apply_async</c>.</summary>
-    public MpAsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
-        new(Single(SubmitMap(Spread.Of(func), [(byte)0], 1, null)), callback, errorCallback);
+    /// <summary>Python's <c>apply_async</c>. Cancelling <paramref name="cancellationToken"/> ends the result with <see cref="OperationCanceledException"/>; a task already running finishes on its worker, its result dropped.</summary>
+    public MpAsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null,
+        CancellationToken cancellationToken = default) =>
+        new(Single(SubmitMap(Spread.Of(func), [(byte)0], 1, null, cancellationToken)), callback, errorCallback);
 
-    /// <summary>Python's <c>apply_async(func, (arg,))</c>.</summary>
-    public MpAsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
-        new(Single(SubmitMap(func, [arg], 1, null)), callback, errorCallback);
+    /// <summary>Python's <c>apply_async(func, (arg,))</c>; cancellation as the other overload.</summary>
+    public MpAsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg, Action<TResult>? callback = null, Action<Exception>? errorCallback = null,
+        CancellationToken cancellationToken = default) =>
+        new(Single(SubmitMap(func, [arg], 1, null, cancellationToken)), callback, errorCallback);
 
     /// <summary>
     /// Python's <c>imap</c>: results in input order as they come. The input is read lazily, at most
@@ -108,11 +115,23 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     /// input keeps memory flat. Work starts when the enumeration starts; leaving it early cancels the rest.
     /// </summary>
     public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1) =>
-        Stream(func, iterable, chunksize, ordered: true);
+        Stream(func, iterable, chunksize, ordered: true, CancellationToken.None).ToBlockingEnumerable();
 
     /// <summary>Python's <c>imap_unordered</c>: as <see cref="Imap"/>, results in completion order.</summary>
     public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1) =>
-        Stream(func, iterable, chunksize, ordered: false);
+        Stream(func, iterable, chunksize, ordered: false, CancellationToken.None).ToBlockingEnumerable();
+
+    /// <summary>
+    /// <see cref="Imap"/> for <c>await foreach</c>: results in input order, no thread held while one is awaited.
+    /// Cancelling <paramref name="cancellationToken"/> (or the one given to <c>WithCancellation</c>) stops the wait,
+    /// cancels the chunks not yet run and ends the enumeration with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        Stream(func, iterable, chunksize, ordered: true, cancellationToken);
+
+    /// <summary><see cref="ImapUnordered"/> for <c>await foreach</c>: results in completion order; cancellation as <see cref="ImapAsync"/>.</summary>
+    public IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        Stream(func, iterable, chunksize, ordered: false, cancellationToken);
 
     /// <summary>Python's <c>close</c>: no more work is accepted; what was submitted still runs.</summary>
     public void Close()
@@ -214,7 +233,8 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         return bytes;
     }
 
-    private Task<List<TResult>> SubmitMap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, IProgress<MpPoolProgress>? progress)
+    private Task<List<TResult>> SubmitMap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, IProgress<MpPoolProgress>? progress,
+        CancellationToken cancellationToken)
     {
         CheckRunning();
         ArgumentNullException.ThrowIfNull(iterable);
@@ -232,6 +252,12 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         job.InputEnded(chunks);
         Track(job, sink.Chunks);
         _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
+        // After Submit: the Cancel that Track sends for a cancelled job then reaches the dispatcher after it.
+        if (cancellationToken.CanBeCanceled)
+        {
+            var cancelled = cancellationToken.Register(() => sink.Cancelled(cancellationToken));
+            sink.Chunks.ContinueWith(_ => cancelled.Dispose(), TaskScheduler.Default);
+        }
         return Assemble<TResult>(sink.Chunks, items.Length);
     }
 
@@ -256,33 +282,36 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         }, TaskScheduler.Default);
     }
 
-    private IEnumerable<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize, bool ordered)
+    // Checks the arguments at the call; the work starts when the enumeration does. Imap enumerates it blocking.
+    private IAsyncEnumerable<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int chunksize, bool ordered, CancellationToken cancellationToken)
     {
         CheckRunning();
         ArgumentNullException.ThrowIfNull(iterable);
         if (chunksize < 1) throw new ArgumentOutOfRangeException(nameof(chunksize), "chunksize must be at least 1.");
         var sink = new StreamSink();
         var job = NewJob(func, sink);
-        return Consume<T, TResult>(job, sink, iterable, chunksize, ordered);
+        return Consume<T, TResult>(job, sink, iterable, chunksize, ordered, cancellationToken);
     }
 
-    private IEnumerable<TResult> Consume<T, TResult>(PoolJob job, StreamSink sink, IEnumerable<T> iterable, int chunksize, bool ordered)
+    private async IAsyncEnumerable<TResult> Consume<T, TResult>(PoolJob job, StreamSink sink, IEnumerable<T> iterable, int chunksize, bool ordered,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var window = new SemaphoreSlim(_settings.LazyChunksAhead);
         var stop = new CancellationTokenSource(); // not disposed: the feeder may still look at it
         var enumerating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Track(job, enumerating.Task);
         _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
-        Task.Factory.StartNew(() => Feed(job, iterable, chunksize, window, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _ = Task.Factory.StartNew(() => Feed(job, iterable, chunksize, window, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             var early = new Dictionary<int, (int Chunk, byte[]? Results, ChunkFailed? Failure)>();
             var next = 0;
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // also when the next chunk is here already
                 (int Chunk, byte[]? Results, ChunkFailed? Failure) outcome;
                 if (ordered && early.Remove(next, out var buffered)) outcome = buffered;
-                else if (sink.Take() is { } taken)
+                else if (await sink.TakeAsync(cancellationToken).ConfigureAwait(false) is { } taken)
                 {
                     if (ordered && taken.Chunk != next)
                     {
@@ -295,7 +324,11 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
                 next++;
                 window.Release();
                 if (outcome.Failure is not null) throw RemoteErrors.Rebuild(outcome.Failure);
-                foreach (var result in ChunkCodec<TResult>.Decode(outcome.Results!, _runtime.Payloads, "pool results")) yield return result;
+                foreach (var result in ChunkCodec<TResult>.Decode(outcome.Results!, _runtime.Payloads, "pool results"))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return result;
+                }
             }
             enumerating.TrySetResult();
         }
@@ -374,6 +407,12 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
             _done.TrySetException(error);
         }
 
+        public void Cancelled(CancellationToken cancellationToken)
+        {
+            _failed = true;
+            _done.TrySetCanceled(cancellationToken);
+        }
+
         public void Completed()
         {
             if (_failed) return;
@@ -397,13 +436,13 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         public void Completed() => _outcomes.Writer.TryComplete();
 
         /// <summary>The next chunk's outcome; null at the end; throws the job's own failure (not a task's, which comes in its place).</summary>
-        public (int Chunk, byte[]? Results, ChunkFailed? Failure)? Take()
+        public async ValueTask<(int Chunk, byte[]? Results, ChunkFailed? Failure)?> TakeAsync(CancellationToken cancellationToken)
         {
             var reader = _outcomes.Reader;
             while (true)
             {
                 if (reader.TryRead(out var outcome)) return outcome;
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return null;
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return null;
             }
         }
     }

@@ -10,7 +10,9 @@ namespace Multiprocessing.Pools;
 /// One pool worker (a routee of the pool's cluster router), deployed on a worker node. Chunks are
 /// queued to a dedicated thread that runs the user's code, never a dispatcher thread. The thread
 /// keeps the job targets it was sent; after <c>maxtasksperchild</c> chunks it hands over to a fresh
-/// thread that runs the initializer again (Python replaces the worker process).
+/// thread, a new PoolWorker-N process scope, that runs the initializer again. Python replaces the
+/// worker's OS process; here that process is the worker node, which also hosts other pools, actor-mode
+/// processes and Manager objects, so it stays: static state and native memory are not renewed.
 /// </summary>
 internal sealed class PoolWorkerActor : ReceiveActor
 {

@@ -8,7 +8,7 @@ namespace Multiprocessing;
 
 /// <summary>
 /// Python's <c>multiprocessing.Process</c>: a target and its arguments run in another process.
-/// Create one with <see cref="MpContext.Process(Action)"/> (a method or a lambda whose captures
+/// Create one with <see cref="MpContext.Process(Action, string?, bool?)"/> (a method or a lambda whose captures
 /// serialize), or subclass it and override <see cref="Run"/>. The object itself is serialized
 /// to the host at <see cref="Start"/>, so a subclass's fields travel with it.
 /// </summary>

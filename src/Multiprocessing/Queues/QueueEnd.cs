@@ -84,6 +84,7 @@ internal sealed class QueueEnd
 
     public async Task PutAsync(byte[] item, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // an unbounded put waits for nothing: cancelled, it puts nothing
         CheckOpen();
         SettleAtExit();
         if (_feedFailure is { } failure) throw Failed(failure);
@@ -109,6 +110,7 @@ internal sealed class QueueEnd
     /// </summary>
     public async Task<byte[]> GetAsync(bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // cancelled, it takes nothing (not even an item lent to this handle)
         CheckOpen();
         SettleAtExit();
         if (TryHandOut(out var item)) return item;

@@ -73,6 +73,7 @@ internal sealed class Correlator
     /// <paramref name="envelope"/> wraps what is sent to a target that routes (a shard region), and
     /// <paramref name="routedTo"/> finds where it routes to. A request whose node is lost fails with
     /// <see cref="MpRemoteGoneException"/>: before it is sent if the node is known lost, else when it is.
+    /// A request whose cancellation came before it was sent is not sent.
     /// A routed request (and its cancel) is sent again every multiprocessing.manager.resend-after until
     /// it is answered: a shard region drops what it buffered for a shard that is being handed off, and
     /// the objects behind it run each request once (<see cref="Shared.SeenRequests"/>).
@@ -80,6 +81,7 @@ internal sealed class Correlator
     public async Task<ICorrelated> RequestAsync(IActorRef target, Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken,
         Func<object, object>? envelope = null, RouteLookup? routedTo = null)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         envelope ??= message => message;
         var losses = _nodes.Losses;
         ThrowIfLost(target);

@@ -70,12 +70,12 @@ public sealed class MpBarrier
     /// <summary>Breaks the barrier: current and later waits throw <see cref="BrokenBarrierException"/> until <see cref="Reset"/>.</summary>
     public void Abort() => AbortAsync().GetAwaiter().GetResult();
 
-    public Task AbortAsync() => _address.AskAsync(id => new BarrierAbort(id));
+    public Task AbortAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierAbort(id), cancellationToken);
 
     /// <summary>Back to empty and unbroken; parties waiting now get <see cref="BrokenBarrierException"/>.</summary>
     public void Reset() => ResetAsync().GetAwaiter().GetResult();
 
-    public Task ResetAsync() => _address.AskAsync(id => new BarrierReset(id));
+    public Task ResetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierReset(id), cancellationToken);
 
     private BarrierStatusReply Status() =>
         _address.AskAsync(id => new BarrierStatus(id)).GetAwaiter().GetResult() as BarrierStatusReply

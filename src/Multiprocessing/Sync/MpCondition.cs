@@ -70,15 +70,16 @@ public sealed class MpCondition : IMpLock
     /// <summary>Wakes up to <paramref name="n"/> waiters, oldest first.</summary>
     public void Notify(int n = 1) => NotifyAsync(n).GetAwaiter().GetResult();
 
-    public Task NotifyAsync(int n = 1) => NotifyAsync(SyncThreads.Any, n);
+    public Task NotifyAsync(int n = 1, CancellationToken cancellationToken = default) => NotifyAsync(SyncThreads.Any, n, cancellationToken);
 
     /// <summary>Wakes every waiter.</summary>
     public void NotifyAll() => NotifyAllAsync().GetAwaiter().GetResult();
 
-    public Task NotifyAllAsync() => NotifyAsync(SyncThreads.Any, int.MaxValue);
+    public Task NotifyAllAsync(CancellationToken cancellationToken = default) => NotifyAsync(SyncThreads.Any, int.MaxValue, cancellationToken);
 
     private async Task<bool> WaitAsync(int thread, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // cancelled before it starts: not enlisted, the lock kept
         // On the list of sleepers first, then release: a notify sent once the lock is free finds us.
         var token = ProcessToken.Of(_address.Runtime);
         var ticket = (await _address.AskAsync(id => new ConditionEnlist(id, token))).RequestId;
@@ -94,7 +95,18 @@ public sealed class MpCondition : IMpLock
         }
         try
         {
-            var reply = await _address.RequestAsync(id => new ConditionAwait(id, ticket), SyncCalls.WaitFor(true, timeout), cancellationToken);
+            ICorrelated reply;
+            try
+            {
+                reply = await _address.RequestAsync(id => new ConditionAwait(id, ticket), SyncCalls.WaitFor(true, timeout), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled before the wait was sent, the ticket is still enlisted: a notify would go to nobody.
+                // (A wait that was sent and cancelled is off the list already: then this does nothing.)
+                await _address.AskAsync(id => new ConditionLeave(id, ticket));
+                throw;
+            }
             return reply is SyncFlag { Value: true };
         }
         finally
@@ -106,6 +118,7 @@ public sealed class MpCondition : IMpLock
 
     private async Task<bool> WaitForAsync(int thread, Func<bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // even when the predicate holds already
         var clock = Stopwatch.StartNew();
         var result = predicate();
         while (!result)
@@ -122,11 +135,11 @@ public sealed class MpCondition : IMpLock
         return result;
     }
 
-    private async Task NotifyAsync(int thread, int n)
+    private async Task NotifyAsync(int thread, int n, CancellationToken cancellationToken)
     {
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), "n must be zero or more");
         if (!await _lock.IsMineAsync(thread)) throw new SynchronizationLockException("cannot notify on un-acquired lock");
-        var reply = await _address.AskAsync(id => new ConditionNotify(id, n));
+        var reply = await _address.AskAsync(id => new ConditionNotify(id, n), cancellationToken);
         if (reply is not SyncCount) throw SyncCalls.Unexpected(reply);
     }
 }

@@ -17,16 +17,18 @@ public sealed class MpEvent
 
     public bool IsSet() => IsSetAsync().GetAwaiter().GetResult();
 
-    public async Task<bool> IsSetAsync() => await _address.AskAsync(id => new EventIsSet(id)) is SyncFlag { Value: true };
+    public async Task<bool> IsSetAsync(CancellationToken cancellationToken = default) =>
+        await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
     public void Set() => SetAsync().GetAwaiter().GetResult();
 
-    public Task SetAsync() => _address.AskAsync(id => new EventSet(id));
+    /// <summary><see cref="Set"/>; a cancellation before it is sent sets nothing (<see cref="OperationCanceledException"/>).</summary>
+    public Task SetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventSet(id), cancellationToken);
 
     public void Clear() => ClearAsync().GetAwaiter().GetResult();
 
-    public Task ClearAsync() => _address.AskAsync(id => new EventClear(id));
+    public Task ClearAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventClear(id), cancellationToken);
 
     /// <summary>Waits until the flag is set: true, or false when <paramref name="timeout"/> passed first.</summary>
     public bool Wait(TimeSpan? timeout = null) => WaitAsync(timeout).GetAwaiter().GetResult();

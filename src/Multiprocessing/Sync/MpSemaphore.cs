@@ -27,10 +27,10 @@ public class MpSemaphore
     /// <summary>Gives back <paramref name="n"/> units, waking as many waiters. A bounded semaphore throws <see cref="SemaphoreFullException"/> above its initial value.</summary>
     public void Release(int n = 1) => ReleaseAsync(n).GetAwaiter().GetResult();
 
-    public async Task ReleaseAsync(int n = 1)
+    public async Task ReleaseAsync(int n = 1, CancellationToken cancellationToken = default)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), "n must be one or more");
-        var reply = await _address.AskAsync(id => new SemaphoreRelease(id, n));
+        var reply = await _address.AskAsync(id => new SemaphoreRelease(id, n), cancellationToken);
         if (reply is SyncRefused refused) throw new SemaphoreFullException(refused.Reason);
         if (reply is not SyncDone) throw SyncCalls.Unexpected(reply);
     }

@@ -17,9 +17,12 @@ internal static class SyncCalls
         : timeout < TimeSpan.Zero ? TimeSpan.Zero
         : timeout;
 
-    /// <summary>A request answered at once: it waits only for the reply (and fails if the object is gone).</summary>
-    public static Task<ICorrelated> AskAsync(this SharedObjectAddress address, Func<long, ICorrelated> request) =>
-        address.RequestAsync(request, null, CancellationToken.None);
+    /// <summary>
+    /// A request answered at once: it waits only for the reply (and fails if the object is gone). A cancellation
+    /// before it is sent sends nothing; after, the object's answer (which comes at once) settles it.
+    /// </summary>
+    public static Task<ICorrelated> AskAsync(this SharedObjectAddress address, Func<long, ICorrelated> request, CancellationToken cancellationToken = default) =>
+        address.RequestAsync(request, null, cancellationToken);
 
     public static InvalidOperationException Unexpected(ICorrelated reply) =>
         new($"Unexpected answer {reply.GetType().Name} from a shared object.");

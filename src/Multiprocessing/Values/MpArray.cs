@@ -74,6 +74,12 @@ public sealed class MpArray<T> where T : unmanaged
     /// <summary>The raw object (Python's <c>get_obj()</c>): the same memory, read and written without taking the lock.</summary>
     public MpArray<T> GetObj() => new(_ref.AsRaw());
 
+    /// <summary>
+    /// What Python prints for a Manager's Array (<c>print(arr)</c>): <c>array('d', [1.0, 2.0])</c>, with Python's typecode
+    /// and float repr; the elements are read at once, as <see cref="ToArray"/>.
+    /// </summary>
+    public override string ToString() => PyRepr.Array(Typecodes.Of<T>(), ToArray());
+
     private int Checked(int index) =>
         (uint)index < (uint)Length ? index : throw new IndexOutOfRangeException($"Index {index} is outside the array of {Length} elements.");
 }

@@ -64,6 +64,7 @@ internal sealed class SegmentValueBacking(SharedSegment segment) : IValueBacking
 
     public async Task<bool> AcquireAsync(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // cancelled, it takes nothing, even when the lock is free
         if (segment.Acquire(thread, block: false, null, CancellationToken.None)) return Reported(true, thread);
         if (!block) return false;
         // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.

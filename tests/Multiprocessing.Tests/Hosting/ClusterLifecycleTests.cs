@@ -136,6 +136,21 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task A_worker_hosted_in_a_program_leaves_the_cluster_when_its_token_is_cancelled()
+    {
+        using var auth = new AuthFile();
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 0, AuthFile = auth.Path });
+        using var worker = DotnetProgram.Start(typeof(TestPrograms).Assembly.GetName().Name!, TestPrograms.HostedWorker,
+            "--seed", mp.Address, "--auth", auth.Path, "--name", "hosted");
+        await mp.WaitForWorkersAsync(1, Patience);
+
+        worker.Process.StandardInput.WriteLine(); // cancels its token
+        Assert.Equal(0, worker.WaitForExit(Patience));
+        var cluster = Akka.Cluster.Cluster.Get(mp.Runtime.System);
+        Assert.True(OsProcesses.WaitUntil(() => cluster.State.Members.All(m => !m.HasRole("worker")), Patience), "the worker did not leave");
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_at_start_fails_the_start_naming_it_with_its_output()
     {
         var script = FakeWorker.Script("echo 'fake worker cannot start: marker-4242' >&2\nexit 4\n");

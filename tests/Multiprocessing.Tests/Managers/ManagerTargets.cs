@@ -67,6 +67,8 @@ public static class ManagerTargets
         }
     }
 
+    public static void SetFirst(MpArray<double> a) => a[0] = 1;
+
     public static void SetOnNamespace(MpNamespace ns)
     {
         dynamic dyn = ns;

@@ -152,6 +152,9 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         dynamic dyn = ns;
         Assert.Equal(42, (int)dyn.x);
         Assert.StartsWith("Process-", ns.Get<string>("name"));
+        // Get<T> returns the value as it was stored (an int), cast to T: object works, another type does not.
+        Assert.Equal(42, Assert.IsType<int>(ns.Get<object?>("x")));
+        Assert.Throws<InvalidCastException>(() => ns.Get<long>("x"));
         Assert.Equal(["name", "x"], ns.Names());
         ns.Delete("x");
         Assert.False(ns.Has("x"));
@@ -280,6 +283,17 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => blocked);
         Assert.Throws<ObjectDisposedException>(() => lk.Release());
+    }
+
+    [Fact]
+    public async Task A_manager_array_prints_as_pythons_array_after_a_child_wrote_it()
+    {
+        await using var manager = await Mp.ManagerAsync();
+        var arr = manager.Array(new double[5]);
+        StartAndJoin(Mp.Process(ManagerTargets.SetFirst, arr));
+        Assert.Equal("array('d', [1.0, 0.0, 0.0, 0.0, 0.0])", arr.ToString()); // the notebook's print(arr)
+        Assert.Equal("array('i', [1, -2])", manager.Array([1, -2]).ToString());
+        Assert.Equal("array('f')", manager.Array<float>(0).ToString());
     }
 
     [Fact]

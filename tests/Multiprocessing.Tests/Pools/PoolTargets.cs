@@ -37,6 +37,9 @@ public static class PoolTargets
         return x;
     };
 
+    /// <summary>Returns x; at 0, only once an int arrives on <paramref name="gate"/> (a minute at most).</summary>
+    public static Func<int, int> HoldZero(MpQueue<int> gate) => x => x == 0 ? gate.Get(true, TimeSpan.FromMinutes(1)) * 0 : x;
+
     /// <summary>Kills its own worker node at <paramref name="x"/> = 3, as a crashing native library would.</summary>
     public static int KillMyNodeAtThree(int x)
     {
@@ -59,6 +62,9 @@ public static class PoolTargets
         Console.WriteLine($"{name} says {x}");
         return name;
     }
+
+    /// <summary>The OS process and the process name (Python's <c>current_process().name</c>) a task runs as.</summary>
+    public static (int Pid, string Name) PidAndName(int _) => (Environment.ProcessId, Mp.CurrentProcess().Name);
 
     public static int Length(byte[] bytes) => bytes.Length;
 

@@ -105,6 +105,17 @@ public sealed class PoolTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void Maxtasksperchild_renews_the_pool_worker_process_name_and_thread_not_the_worker_nodes_OS_process()
+    {
+        using var pool = Mp.Pool(2, maxTasksPerChild: 1);
+        var runs = pool.Map(PoolTargets.PidAndName, Enumerable.Range(0, 12), chunksize: 1);
+        Assert.Equal(12, runs.Select(r => r.Name).Distinct().Count()); // a new PoolWorker-N for every chunk
+        Assert.All(runs, r => Assert.Contains(":PoolWorker-", r.Name));
+        var nodes = OsProcesses.WorkersWith(Mp.Address + " --name worker-");
+        Assert.All(runs, r => Assert.Contains(r.Pid, nodes)); // run by the worker nodes' own processes, which stay
+    }
+
+    [Fact]
     public void Imap_over_an_endless_input_reads_only_a_bounded_window_ahead()
     {
         using var pool = Mp.Pool();

@@ -75,6 +75,27 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Fact]
+    public void Name_and_daemon_are_named_arguments_of_Process_as_in_python()
+    {
+        using var console = new ConsoleCapture();
+        var named = Mp.Process(Targets.PrintNameAndDaemon, name: "Ironman", daemon: true);
+        var withArgument = Mp.Process(Targets.ExitWith, 3, name: "Captain");
+        var plain = Mp.Process(Targets.PrintNameAndDaemon);
+        Assert.Equal(("Ironman", true), (named.Name, named.Daemon));
+        Assert.Equal(("Captain", false), (withArgument.Name, withArgument.Daemon)); // daemon inherits: MainProcess is not one
+        Assert.Matches(@"^Process-\d+$", plain.Name);
+        Assert.Equal("Thor", Mp.Process(async (int x) => await Task.Delay(x), 1, name: "Thor").Name);
+        // A method group that fits (target, name) and (target, argument) keeps the string as its argument, as before.
+        Assert.Matches(@"^Process-\d+$", Mp.Process(Console.WriteLine, "hello").Name);
+
+        foreach (var process in new[] { named, withArgument, plain }) process.Start();
+        foreach (var process in new[] { named, withArgument, plain }) Assert.True(process.Join(Patience));
+        Assert.Equal(3, withArgument.ExitCode);
+        Assert.Contains("name=Ironman daemon=True", console.OutLines);
+        Assert.Contains($"name={plain.Name} daemon=False", console.OutLines);
+    }
+
+    [Fact]
     public void Unhandled_exception_gives_exit_code_1_and_the_remote_trace_on_stderr()
     {
         using var console = new ConsoleCapture();

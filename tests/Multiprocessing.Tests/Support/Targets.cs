@@ -25,6 +25,12 @@ public static class Targets
         }
     }
 
+    public static void PrintNameAndDaemon()
+    {
+        var self = Mp.CurrentProcess();
+        Console.WriteLine($"name={self.Name} daemon={self.Daemon}");
+    }
+
     public static void Throw(string message) => throw new InvalidOperationException(message);
 
     public static void ExitWith(int code) => Mp.Exit(code);

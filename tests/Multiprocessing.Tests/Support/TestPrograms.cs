@@ -16,6 +16,9 @@ public static class TestPrograms
     /// <summary>Logs <see cref="AkkaWarning"/> through Akka, prints <see cref="Ready"/>, exits.</summary>
     public const string AkkaWarning = "akka-warning";
 
+    /// <summary>Runs <c>WorkerHost.RunAsync(the arguments that follow)</c> in this program, with a token cancelled when a line comes on stdin.</summary>
+    public const string HostedWorker = "hosted-worker";
+
     /// <summary>What <see cref="BusyCoordinator"/> prints once everything is running.</summary>
     public const string Ready = "ready";
 
@@ -23,8 +26,20 @@ public static class TestPrograms
     {
         [BusyCoordinator] => await RunBusyCoordinatorAsync(),
         [AkkaWarning] => await LogAnAkkaWarningAsync(),
+        [HostedWorker, .. var worker] => await RunHostedWorkerAsync(worker),
         _ => 2,
     };
+
+    private static async Task<int> RunHostedWorkerAsync(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        _ = Task.Run(() =>
+        {
+            Console.In.ReadLine();
+            stop.Cancel();
+        });
+        return await Multiprocessing.Hosting.WorkerHost.RunAsync(args, stop.Token);
+    }
 
     private static async Task<int> LogAnAkkaWarningAsync()
     {

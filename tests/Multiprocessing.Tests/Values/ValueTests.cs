@@ -277,6 +277,24 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void An_array_prints_as_pythons_array_with_the_typecode_of_its_type()
+    {
+        Assert.Equal("array('d', [1.0, -0.5])", Mp.Array([1.0, -0.5]).ToString());
+        Assert.Equal("array('f', [0.5])", Mp.Array([0.5f]).ToString());
+        Assert.Equal("array('i', [1, -2])", Mp.Array([1, -2]).ToString());
+        Assert.Equal("array('q', [1099511627776])", Mp.Array([1L << 40]).ToString());
+        Assert.Equal("array('h', [-3])", Mp.Array([(short)-3]).ToString());
+        Assert.Equal("array('B', [255])", Mp.Array([(byte)255]).ToString());
+        Assert.Equal("array('b', [-1])", Mp.Array([(sbyte)-1]).ToString());
+        Assert.Equal("array('I', [4294967295])", Mp.Array([uint.MaxValue]).ToString());
+        Assert.Equal("array('Q', [18446744073709551615])", Mp.Array([ulong.MaxValue]).ToString());
+        Assert.Equal("array('H', [65535])", Mp.Array([ushort.MaxValue]).ToString());
+        Assert.Equal("array('u', 'hi')", Mp.Array(['h', 'i']).ToString());
+        Assert.Equal("array('?', [True])", Mp.Array([true]).ToString()); // ctypes' c_bool: Python's array module has no '?'
+        Assert.Equal("array('d')", Mp.Array<double>(0, @lock: false).ToString());
+    }
+
+    [Fact]
     public void Only_the_typecode_types_can_be_shared()
     {
         Assert.Throws<NotSupportedException>(() => Mp.Value(1m));
