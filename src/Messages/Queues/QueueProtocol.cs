@@ -30,11 +30,12 @@ public sealed record LedgerSlot(string Host, string Path, int Index);
 public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated;
 
 /// <summary>
-/// Lend up to <paramref name="Max"/> items to <paramref name="Borrower"/>; with <paramref name="Wait"/> the request
+/// Lend up to <paramref name="Max"/> items, and no more than <paramref name="MaxBytes"/> of them (at least one item,
+/// so that the reply fits a frame), to <paramref name="Borrower"/>; with <paramref name="Wait"/> the request
 /// waits for one, else it is answered QueueEmpty. A handle has one get in flight at a time and asks again
 /// only once it has handed out everything it was lent: a new get gives back whatever its last lease still holds.
 /// </summary>
-public sealed record QueueGet(long RequestId, int Max, bool Wait, QueueBorrower Borrower) : ICorrelated;
+public sealed record QueueGet(long RequestId, int Max, bool Wait, QueueBorrower Borrower, long MaxBytes = long.MaxValue) : ICorrelated;
 
 /// <summary>Items lent to the get <paramref name="RequestId"/>, with their sequence numbers.</summary>
 public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items, IReadOnlyList<long> Seqs) : ICorrelated;

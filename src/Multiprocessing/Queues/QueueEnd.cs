@@ -39,10 +39,12 @@ internal sealed class QueueEnd
     private readonly NodeRuntime _runtime;
     private readonly MpProcess _process;
 
+    // The bytes of items one message carries, either way: half a frame leaves room for its envelope.
+    private readonly long _batchBytes;
+
     // Put side.
     private readonly ConcurrentQueue<byte[]> _outbox = new();
     private readonly object _feedLock = new();
-    private readonly long _batchBytes;
     private Task _feeder = Task.CompletedTask;
     private bool _feeding;
     private Exception? _feedFailure;
@@ -122,7 +124,7 @@ internal sealed class QueueEnd
             if (TryHandOut(out item)) return item;
             var borrower = Borrower();
             _borrowed = true;
-            var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block, borrower), block ? Remaining(deadline) : null, cancellationToken);
+            var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes), block ? Remaining(deadline) : null, cancellationToken);
             Told(borrower.Consumed);
             if (reply is not QueueItems items) throw new QueueEmptyException();
             lock (_lent)

@@ -44,7 +44,8 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         public int DoneAhead { get; set; }
     }
 
-    private sealed record Waiting(IActorRef Sender, long RequestId, int Max = 0, IReadOnlyList<byte[]>? Items = null, QueueBorrower? Borrower = null);
+    private sealed record Waiting(IActorRef Sender, long RequestId, int Max = 0, IReadOnlyList<byte[]>? Items = null, QueueBorrower? Borrower = null,
+        long MaxBytes = long.MaxValue);
 
     private readonly int _maxSize = maxSize;
     private readonly bool _redeliverUnfinished = redeliverUnfinished;
@@ -77,7 +78,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
                 Acknowledge(get.Borrower, host);
                 // A handle asks again only once it handed out all it had: the rest of its lease never reached it.
                 GiveBack(FindLease(get.Borrower), host);
-                var consumer = new Waiting(caller, get.RequestId, get.Max, Borrower: get.Borrower);
+                var consumer = new Waiting(caller, get.RequestId, get.Max, Borrower: get.Borrower, MaxBytes: get.MaxBytes);
                 if (Queued > 0) Deliver(consumer, waitingConsumers: _consumers.Count, host);
                 else if (get.Wait)
                 {
@@ -212,12 +213,19 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
     }
 
     // A consumer may take several items at once (fewer round trips), but leaves a fair share
-    // for the consumers still waiting. The batch is lent to its handle until its code receives it.
+    // for the consumers still waiting, and takes no more bytes than fit its reply (one item at
+    // least). The batch is lent to its handle until its code receives it.
     private void Deliver(Waiting consumer, int waitingConsumers, ISharedStateHost host)
     {
         var borrower = consumer.Borrower!;
         var share = Math.Max(1, Queued / (waitingConsumers + 1));
         var count = Math.Min(Math.Max(1, consumer.Max), share);
+        long bytes = _items[_head].Bytes.Length;
+        for (var i = 1; i < count; i++)
+        {
+            bytes += _items[_head + i].Bytes.Length;
+            if (bytes > consumer.MaxBytes) count = i;
+        }
         var batch = _items.GetRange(_head, count);
         _head += count;
         if (_head > 1024 && _head * 2 > _items.Count)

@@ -59,6 +59,18 @@ public sealed class QueueActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_get_takes_no_more_bytes_than_it_asks_for_but_always_one_item()
+    {
+        var queue = Queue();
+        Put(queue, 1, 1, 2, 3, 4);
+
+        queue.Tell(new QueueGet(2, 10, true, NewConsumer().Borrower, MaxBytes: 2));
+        Assert.Equal([1, 2], Values(ExpectMsg<QueueItems>()));
+        queue.Tell(new QueueGet(3, 10, true, NewConsumer(fetcher: 2).Borrower, MaxBytes: 0));
+        Assert.Equal([3], Values(ExpectMsg<QueueItems>()));
+    }
+
+    [Fact]
     public void A_waiting_consumer_gets_the_next_item_and_an_empty_non_blocking_get_is_answered_at_once()
     {
         var queue = Queue();

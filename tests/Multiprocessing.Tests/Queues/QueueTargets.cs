@@ -116,4 +116,12 @@ public static class QueueTargets
             if (expected % 1000 == 0) report.Put($"at {expected}");
         }
     }
+
+    /// <summary>Gets <paramref name="count"/> byte arrays and reports how many bytes came.</summary>
+    public static void CountBytes(MpQueue<byte[]> queue, int count, MpQueue<long> total)
+    {
+        long bytes = 0;
+        for (var i = 0; i < count; i++) bytes += queue.Get().Length;
+        total.Put(bytes);
+    }
 }

@@ -16,6 +16,17 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         }
     }
 
+    [Fact]
+    public void A_consumer_in_another_process_gets_items_that_together_are_far_over_a_frame()
+    {
+        const int items = 300, size = 100_000; // 30 MB queued, over twice the 16 MiB frame: a get must not borrow them all at once
+        var queue = Mp.Queue<byte[]>();
+        for (var i = 0; i < items; i++) queue.Put(new byte[size]);
+        var total = Mp.Queue<long>();
+        StartAndJoin(Mp.Process(QueueTargets.CountBytes, queue, items, total));
+        Assert.Equal((long)items * size, total.Get(block: true, Patience));
+    }
+
     [Theory]
     [InlineData(StartMethod.Spawn)]
     [InlineData(StartMethod.Actor)]
