@@ -27,8 +27,24 @@ public static class OsProcesses
     public static IReadOnlyList<int> ChildrenOf(int parent) =>
         [.. AllPids().Where(pid => ParentOf(pid) == parent && IsAlive(pid))];
 
-    /// <summary>Waits, polling the OS, until <paramref name="condition"/> holds; false if <paramref name="timeout"/> passed first.</summary>
-    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => SpinWait.SpinUntil(condition, timeout);
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, checking it every <see cref="PollInterval"/>;
+    /// false if <paramref name="timeout"/> passed first. What is watched here (/proc, files, another
+    /// process's state) sends no notice; a spinning check (SpinWait.SpinUntil, as before) took one of
+    /// the two cores from the very processes it waited for, and asked some of them as fast as it could.
+    /// </summary>
+    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed >= timeout) return false;
+            Thread.Sleep(PollInterval);
+        }
+        return true;
+    }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>SIGSTOP: the process freezes (its sockets stay open), as a node cut off the network looks to the others.</summary>
     public static void Stop(int pid) => Signal(pid, SigStop);
