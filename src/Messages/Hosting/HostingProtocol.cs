@@ -30,3 +30,10 @@ public sealed record ShutdownHost : IMpMessage
     public static readonly ShutdownHost Instance = new();
     private ShutdownHost() { }
 }
+
+/// <summary>
+/// The coordinator's word that a host process has ended (it saw its local host exit, or a node
+/// leave the cluster): every node takes the actors at <paramref name="Address"/> for dead at once,
+/// instead of waiting for a failure detector that cannot tell a dead host from a busy one.
+/// </summary>
+public sealed record HostGone(string Address) : IMpMessage;

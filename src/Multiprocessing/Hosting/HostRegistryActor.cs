@@ -19,6 +19,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record NodesReady(IReadOnlyList<string> Names);
     public sealed record EnableSpares;
     public sealed record SpareConnected(string Name);
+    public sealed record SpawnHostJoined(string Name, string Address);
     public sealed record AwaitSpares;
     public sealed record SparesReady(int Count);
     public sealed record ShutdownAll(TimeSpan Grace);
@@ -39,6 +40,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _busySpawnHosts = [];
     private readonly SpareTarget _spareTarget;
     private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
+    private readonly Dictionary<string, string> _hostAddresses = [];
     private readonly List<LaunchedHost> _launchedNodes = [];
     private readonly List<ReadinessWaiter> _readinessWaiters = [];
     private int _nextWaiterId;
@@ -92,6 +94,9 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             CheckSpares();
         });
 
+        // A spawn host's agent is its local proxy: its address comes once its actor system is up.
+        Receive<SpawnHostJoined>(joined => _hostAddresses[joined.Name] = joined.Address);
+
         Receive<EnableSpares>(_ =>
         {
             _sparesEnabled = true;
@@ -110,6 +115,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             Context.Watch(register.Agent);
             if (register.Kind == HostKind.Node)
             {
+                _hostAddresses[register.Name] = register.Agent.Path.Address.ToString();
                 _nodes.Add(host);
                 CheckReadiness();
                 return;
@@ -160,6 +166,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
                     $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
             }
             var host = Forget(name);
+            AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
             Lost(name, Signals.ToExitCode(exited.OsExitCode));
             var proxy = Context.Child(name);
@@ -174,7 +181,9 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             var host = _nodes.Concat(_spares).FirstOrDefault(h => h.Agent.Equals(terminated.ActorRef));
             if (host is null) return;
+            var kind = _nodes.Contains(host) ? HostKind.Node : HostKind.SpawnHost;
             Forget(host.Name);
+            AnnounceGone(host.Name, kind);
             Lost(host.Name, -Signals.Kill);
         });
 
@@ -189,6 +198,22 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var replyTo = Sender;
             _launcher.StopAllAsync(shutdown.Grace).PipeTo(replyTo, success: () => new AllStopped());
         });
+    }
+
+    // Hosts hear at once that a host's actors are dead (see HostDeathWatch): the OS told us it
+    // exited, or the cluster removed it, which no failure detector can be sure of so soon. Cluster
+    // members learn of a node's loss from the cluster itself (NodeReachability names it); spawn
+    // hosts are not members, and only this announcement tells anyone of theirs.
+    private void AnnounceGone(string name, HostKind kind)
+    {
+        if (!_hostAddresses.Remove(name, out var address)) return;
+        var gone = new HostGone(address);
+        if (kind == HostKind.SpawnHost)
+        {
+            Context.System.EventStream.Publish(gone);
+            foreach (var node in _nodes) node.Agent.Tell(gone);
+        }
+        foreach (var proxy in Context.GetChildren()) proxy.Tell(gone);
     }
 
     private LaunchedHost Launch(string name, HostKind kind)

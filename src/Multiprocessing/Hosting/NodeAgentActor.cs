@@ -30,6 +30,9 @@ internal sealed class NodeAgentActor : ReceiveActor
         });
 
         Receive<ShutdownHost>(_ => requestExit());
+
+        // The coordinator says a host ended: this node's watchers hear it on the event stream.
+        Receive<HostGone>(gone => Context.System.EventStream.Publish(gone));
     }
 
     public static Props Props(NodeRuntime runtime, Action requestExit, Action startManagerRegion) =>

@@ -2,8 +2,10 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Multiprocessing.Messages;
+using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 
 namespace Multiprocessing.Managers;
@@ -19,7 +21,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 {
     private readonly string _entityId;
     private readonly ICanTell _keeper;
-    private readonly HashSet<IActorRef> _watched = [];
+    private readonly HostDeathWatch _deaths;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SharedState? _state;
 
@@ -27,6 +29,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
     {
         _entityId = entityId;
         _keeper = keeper;
+        _deaths = new HostDeathWatch(Context);
         Become(Restoring);
     }
 
@@ -38,10 +41,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     protected override void PostStop() => Ledgers.Dispose();
 
-    public void Watch(IActorRef actor)
-    {
-        if (_watched.Add(actor)) Context.Watch(actor);
-    }
+    public void Watch(IActorRef actor) => _deaths.Watch(actor);
 
     protected override void PreStart() => _keeper.Tell(new RestoreObject(_entityId), Self);
 
@@ -89,8 +89,12 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
         Receive<Terminated>(t =>
         {
-            _watched.Remove(t.ActorRef);
+            _deaths.Terminated(t.ActorRef);
             state.Gone(t.ActorRef, this);
+        });
+        Receive<HostGone>(host =>
+        {
+            foreach (var actor in _deaths.Gone(host)) state.Gone(actor, this);
         });
         Receive<HandOffObject>(_ =>
         {
@@ -146,6 +150,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         Receive<HandOffObject>(_ => Context.Stop(Self));
         Receive<DisposeObject>(_ => Sender.Tell(new ObjectDisposed(_entityId), Self));
         Receive<Terminated>(_ => { });
+        Receive<HostGone>(_ => { });
     }
 
     private Akka.Serialization.Serializer Serializer => Context.System.Serialization.FindSerializerForType(typeof(object));

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Multiprocessing.Direct;
 using Multiprocessing.Messages;
+using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Pipes;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Pipes;
 
@@ -24,6 +26,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private readonly List<Reader> _readers = [];
     private readonly Action _peerGone;
     private readonly DirectChannel _direct;
+    private readonly HostDeathWatch _deaths;
     private IActorRef _peer = ActorRefs.Nobody;
     private IActorRef _origin = ActorRefs.Nobody;
     private long _nextSendSeq;
@@ -38,6 +41,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     {
         _peerGone = peerGone;
         _direct = direct;
+        _deaths = new HostDeathWatch(Context);
         Become(Pending);
     }
 
@@ -86,13 +90,21 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
         Receive<PipeClose>(_ => _direct.Send(_peer, new PipePeerClosed(_nextSendSeq)));
         Receive<PipePeerClosed>(closed => PeerGone(closed.Sent));
-        Receive<Terminated>(t => t.ActorRef.Equals(_peer), _ => PeerGone(0)); // what did not come is lost with it
+        Receive<Terminated>(t => t.ActorRef.Equals(_peer), t =>
+        {
+            _deaths.Terminated(t.ActorRef);
+            PeerGone(0); // what did not come is lost with it
+        });
+        Receive<HostGone>(host =>
+        {
+            if (_deaths.Gone(host).Contains(_peer)) PeerGone(0);
+        });
 
         Receive<PipePeerMoved>(moved =>
         {
-            Context.Unwatch(_peer);
+            _deaths.Unwatch(_peer);
             _peer = moved.NewEndpoint;
-            Context.Watch(_peer);
+            _deaths.Watch(_peer);
         });
 
         Receive<PipeRelocate>(relocate => HandOver(relocate.NewEndpoint, answer: ActorRefs.Nobody));
@@ -106,19 +118,19 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
     private void Forwarding(IActorRef to)
     {
-        if (IsOrigin) Context.Watch(to);
+        if (IsOrigin) _deaths.Watch(to);
 
         // The end came back (its holder ended): hold it again, and say so to whoever waits for it.
         Receive<PipeHandover>(handover =>
         {
-            Context.Unwatch(to);
+            _deaths.Unwatch(to);
             TakeOver(handover);
             if (!Sender.IsNobody()) Sender.Tell(new PipeReturned());
         });
 
         Receive<PipeOwnerMoved>(moved =>
         {
-            Context.Unwatch(to);
+            _deaths.Unwatch(to);
             Become(() => Forwarding(moved.NewOwner));
         });
 
@@ -126,8 +138,15 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         Receive<ReturnEnd>(_ => Sender.Tell(new PipeReturned()));
 
         // The origin outlived the process that held the end: the end is gone with it.
-        Receive<Terminated>(t => t.ActorRef.Equals(to), _ =>
+        Receive<Terminated>(t => t.ActorRef.Equals(to), t =>
         {
+            _deaths.Terminated(t.ActorRef);
+            Become(Owner);
+            PeerGone(0);
+        });
+        Receive<HostGone>(host =>
+        {
+            if (!_deaths.Gone(host).Contains(to)) return;
             Become(Owner);
             PeerGone(0);
         });
@@ -144,7 +163,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         _peerClosedAfter = handover.PeerClosedAfter;
         foreach (var deliver in handover.Received) _early[deliver.Seq] = deliver.Data;
         Reassemble();
-        Context.Watch(_peer);
+        _deaths.Watch(_peer);
         _peer.Tell(new PipePeerMoved(Self));
         if (!IsOrigin) _origin.Tell(new PipeOwnerMoved(Self));
         if (PeerClosed) _peerGone();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages;
+using Multiprocessing.Messages.Hosting;
 
 namespace Multiprocessing.Runtime;
 
@@ -257,15 +258,16 @@ internal sealed class Correlator
     {
         public WatcherActor(Correlator correlator)
         {
-            var watched = new HashSet<IActorRef>();
-            Receive<WatchTarget>(w =>
-            {
-                if (watched.Add(w.Target)) Context.Watch(w.Target);
-            });
+            var deaths = new HostDeathWatch(Context);
+            Receive<WatchTarget>(w => deaths.Watch(w.Target));
             Receive<Terminated>(t =>
             {
-                watched.Remove(t.ActorRef);
+                deaths.Terminated(t.ActorRef);
                 correlator.Fail(t.ActorRef);
+            });
+            Receive<HostGone>(host =>
+            {
+                foreach (var target in deaths.Gone(host)) correlator.Fail(target);
             });
         }
     }

@@ -136,6 +136,51 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
     }
 
     [Fact]
+    public void Items_a_killed_consumer_borrowed_come_back_as_soon_as_its_host_exits()
+    {
+        // The coordinator sees its spawn host exit and says so to every node: the queue does not
+        // wait for the remote failure detector (15 s pause, so that a busy host is not taken for dead).
+        var queue = Mp.Queue<int>();
+        var received = Mp.Queue<int>();
+        foreach (var item in new[] { 1, 2, 3, 4, 5 }) queue.Put(item);
+        var victim = Mp.Process(QueueTargets.ReceiveOneAndHang, queue, received);
+        victim.Start();
+        Assert.Equal(1, received.Get(block: true, Patience)); // it borrowed 2 to 5 with it
+        victim.Kill();
+        Assert.True(victim.Join(Patience));
+
+        var announced = TimeSpan.FromSeconds(10);
+        Assert.Equal([2, 3, 4, 5], Enumerable.Range(0, 4).Select(_ => queue.Get(block: true, announced)));
+    }
+
+    [Fact]
+    public void A_consumer_frozen_longer_than_a_failure_detector_pause_goes_on_when_it_wakes()
+    {
+        // SIGSTOP is how a host starved of CPU looks to the others: alive to the OS, silent on the
+        // network. With a 4 s pause both sides took the other for dead and the consumer failed.
+        var queue = Mp.Queue<int>();
+        var results = Mp.Queue<int>();
+        var consumer = Mp.Process(QueueTargets.ConsumeUntilSentinel, queue, results);
+        consumer.Start();
+        queue.Put(1);
+        Assert.Equal(1, results.Get(block: true, Patience)); // it waits on the queue now
+        OsProcesses.Stop(consumer.Pid!.Value);
+        try
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(9)); // the length of the freeze (4 s pause + 1 s beats, with margin), not a wait for anything
+        }
+        finally
+        {
+            OsProcesses.Continue(consumer.Pid!.Value);
+        }
+        queue.Put(2);
+        queue.Put(-1);
+        Assert.Equal(2, results.Get(block: true, Patience));
+        Assert.True(consumer.Join(Patience));
+        Assert.Equal(0, consumer.ExitCode);
+    }
+
+    [Fact]
     public void With_redeliver_unfinished_an_item_whose_consumer_died_before_task_done_goes_to_another_and_join_returns_once_it_is_done()
     {
         var queue = Mp.JoinableQueue<int>(redeliverUnfinished: true);

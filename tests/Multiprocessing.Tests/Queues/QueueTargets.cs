@@ -71,6 +71,13 @@ public static class QueueTargets
         Thread.Sleep(Timeout.Infinite);
     }
 
+    /// <summary>Receives one item (borrowing the others with it), says so, and waits to be killed.</summary>
+    public static void ReceiveOneAndHang(MpQueue<int> queue, MpQueue<int> received)
+    {
+        received.Put(queue.Get());
+        Thread.Sleep(Timeout.Infinite);
+    }
+
     public static void ReceiveReportAndFinish(MpJoinableQueue<int> queue, MpQueue<int> results)
     {
         results.Put(queue.Get(block: true, TimeSpan.FromMinutes(1)));

@@ -21,6 +21,10 @@ internal enum FrameKind : byte
     Connected = 7,
     /// <summary>coordinator, first of all when security is on: the cluster's credentials (Text: PEM). Worker nodes read it too.</summary>
     Credentials = 8,
+    /// <summary>host: its actor system is up (Text: its address).</summary>
+    Joined = 9,
+    /// <summary>coordinator, to a host that runs its process: another host ended (Text: its address).</summary>
+    HostGone = 10,
 }
 
 internal sealed record Frame(FrameKind Kind, Guid Id = default, int Number = 0, string Text = "", byte[]? Bytes = null);

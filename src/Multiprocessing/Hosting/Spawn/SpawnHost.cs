@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Serialization;
 using Akka.Util;
 using Hyperion;
+using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Output;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -35,7 +36,7 @@ internal static class SpawnHost
         var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
             "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
-        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed));
+        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed, channel));
         NodeRuntime.OnDemand = () => runtime.Value;
         var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
@@ -49,12 +50,21 @@ internal static class SpawnHost
         taken.Set();
         if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
 
-        // From here on, the end of stdin before an Ack means the coordinator died.
+        // From here on, the end of stdin before an Ack means the coordinator died; until then it
+        // announces the hosts that end, which this host's watchers hear on its event stream.
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = new Thread(() =>
         {
-            if (channel.Read() is { Kind: FrameKind.Ack }) acknowledged.TrySetResult();
-            else Environment.Exit(WorkerHost.CoordinatorLostExitCode);
+            while (channel.Read() is { } frame)
+            {
+                if (frame.Kind == FrameKind.Ack)
+                {
+                    acknowledged.TrySetResult();
+                    return;
+                }
+                if (frame.Kind == FrameKind.HostGone && runtime.IsValueCreated) runtime.Value.System.EventStream.Publish(new HostGone(frame.Text));
+            }
+            Environment.Exit(WorkerHost.CoordinatorLostExitCode);
         }) { IsBackground = true, Name = "parent-watch" };
         watch.Start();
 
@@ -114,12 +124,14 @@ internal static class SpawnHost
         return new HyperionSerializer(null!, settings.WithSurrogates([actorReferences, .. settings.Surrogates]));
     }
 
-    private static NodeRuntime JoinCoordinator(WorkerArguments arguments, Config config, string name, string? handedCredentials)
+    private static NodeRuntime JoinCoordinator(WorkerArguments arguments, Config config, string name, string? handedCredentials, HostChannel channel)
     {
         var settings = MpSettings.From(config);
         var credentials = SecuritySettings.From(config).ForWorker(handedCredentials is null ? null : ClusterCredentials.FromPem(handedCredentials));
         var seed = arguments.SeedFor(tls: credentials is not null);
         var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
+        // The coordinator announces this address to every node when this host ends (see HostDeathWatch).
+        channel.Write(new Frame(FrameKind.Joined, Text: ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString()));
         var registry = system.ActorSelection($"{seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
         return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);

@@ -35,6 +35,9 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
                 case FrameKind.Connected:
                     registry.Tell(new HostRegistryActor.SpareConnected(host.Name));
                     break;
+                case FrameKind.Joined:
+                    registry.Tell(new HostRegistryActor.SpawnHostJoined(host.Name, frame.Text));
+                    break;
                 case FrameKind.Started:
                     supervisor.Tell(new ProcessStarted(frame.Id, frame.Number, host.Name));
                     break;
@@ -59,6 +62,12 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
         });
 
         Receive<ProcessExitAck>(_ => Send(new Frame(FrameKind.Ack)));
+
+        // Only a host that runs its process reads more frames; a spare watches nothing yet.
+        Receive<HostGone>(gone =>
+        {
+            if (_run is not null) Send(new Frame(FrameKind.HostGone, Text: gone.Address));
+        });
 
         Receive<SignalProcess>(signal =>
         {
