@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Runtime;
@@ -153,7 +154,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
             : Path.GetFullPath(settings.WorkerExecutable);
         if (!File.Exists(path))
             throw new FileNotFoundException(
-                $"The worker program '{path}' does not exist: reference the WorkerNode project next to your program, " +
+                $"The worker program '{path}' does not exist: reference the Multiprocessing package (or the WorkerNode project), " +
                 "or set multiprocessing.worker.executable.", path);
         if (!path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             return new ProcessStartInfo(path);
@@ -163,10 +164,12 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
     }
 
     // WorkerNode's build also leaves a ReadyToRun (precompiled) copy of itself and its dependencies
-    // in r2r/: it starts with a fraction of the JIT work. Else the plain WorkerNode.dll next to us.
+    // in r2r/RID/: it starts with a fraction of the JIT work. It is built for the building machine's
+    // runtime identifier (a package's: the packing machine's), so on another one (say arm64) the
+    // plain WorkerNode.dll next to us runs instead.
     private static string DefaultWorker()
     {
-        var precompiled = Path.Combine(AppContext.BaseDirectory, "r2r", "WorkerNode.dll");
+        var precompiled = Path.Combine(AppContext.BaseDirectory, "r2r", RuntimeInformation.RuntimeIdentifier, "WorkerNode.dll");
         return File.Exists(precompiled) ? precompiled : Path.Combine(AppContext.BaseDirectory, "WorkerNode.dll");
     }
 }

@@ -4,7 +4,7 @@ using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Tests.Support;
 
-/// <summary>Runs one of the solution's programs (Coordinator, WorkerNode) as a real OS process from the test folder.</summary>
+/// <summary>Runs one of the solution's programs (Coordinator, WorkerNode) from the test folder, or any dotnet command, as a real OS process.</summary>
 public sealed class DotnetProgram : IDisposable
 {
     private readonly StringBuilder _out = new();
@@ -19,7 +19,11 @@ public sealed class DotnetProgram : IDisposable
     public string Output { get { lock (_out) return _out.ToString(); } }
     public string Error { get { lock (_error) return _error.ToString(); } }
 
-    public static DotnetProgram Start(string program, params string[] args)
+    public static DotnetProgram Start(string program, params string[] args) =>
+        Dotnet([Path.Combine(AppContext.BaseDirectory, program + ".dll"), .. args]);
+
+    /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/>; <paramref name="environment"/> sets variables (null: removes them).</summary>
+    public static DotnetProgram Dotnet(IEnumerable<string> args, string? directory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -27,9 +31,14 @@ public sealed class DotnetProgram : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = directory ?? "",
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         var process = new Process { StartInfo = start };
         process.Start();
         var program_ = new DotnetProgram(process);
