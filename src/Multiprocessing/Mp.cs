@@ -37,7 +37,7 @@ public static class Mp
     /// <summary>Logical CPUs of this machine (Python's <c>os.cpu_count()</c>).</summary>
     public static int CpuCount() => Environment.ProcessorCount;
 
-    /// <summary>Ends the current process with <paramref name="code"/> (Python's <c>sys.exit</c>): it throws <see cref="ProcessExitException"/>.</summary>
+    /// <summary>Ends the current process with <paramref name="code"/> (Python's <c>sys.exit</c>): it throws <see cref="MpProcessExitException"/>.</summary>
     [DoesNotReturn]
-    public static void Exit(int code = 0) => throw new ProcessExitException(code);
+    public static void Exit(int code = 0) => throw new MpProcessExitException(code);
 }

@@ -88,7 +88,7 @@ public sealed class ManagerBenchmark : IBenchmark
             if (d.Count != n) throw new InvalidOperationException($"The dict holds {d.Count} keys, expected {n}.");
             return (n / times[0], n / times[1], 2 * n / (times[0] + times[1]));
         }
-        catch (Exception e) when (e is QueueEmptyException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is MpQueueEmptyException or TimeoutException or InvalidOperationException)
         {
             if (child.IsAlive) child.Kill();
             throw;

@@ -103,5 +103,5 @@ public sealed class MpDict<TKey, TValue> where TKey : notnull
     }
 
     /// <summary>Python's <c>print(d)</c>: <c>{1: '1', '2': 2, 0.25: None}</c>.</summary>
-    public override string ToString() => PyRepr.Dict(Items().Select(p => new KeyValuePair<object?, object?>(p.Key, p.Value)));
+    public override string ToString() => MpRepr.Dict(Items().Select(p => new KeyValuePair<object?, object?>(p.Key, p.Value)));
 }

@@ -70,7 +70,7 @@ public class MpProcess
         }
     }
 
-    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="StartMethod.Actor"/>), null before start.</summary>
+    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="MpStartMethod.Actor"/>), null before start.</summary>
     public int? Pid
     {
         get
@@ -145,7 +145,7 @@ public class MpProcess
             life.IsStarted = true;
             ConnectionEnd.HandedTo(_args, this);
             ProcessLife.Of(parent).AddChild(this);
-            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == StartMethod.Spawn));
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == MpStartMethod.Spawn));
         }
     }
 
@@ -186,7 +186,7 @@ public class MpProcess
         return $"<{GetType().Name} name='{_name}' {state}{(_daemon ? " daemon" : "")}>";
     }
 
-    internal void Bind(MpContext context, StartMethod method)
+    internal void Bind(MpContext context, MpStartMethod method)
     {
         Life.Context = context;
         Life.Method = method;

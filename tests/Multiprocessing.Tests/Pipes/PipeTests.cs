@@ -7,9 +7,9 @@ namespace Multiprocessing.Tests.Pipes;
 public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_duplex_pipe_carries_messages_both_ways_in_order(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_duplex_pipe_carries_messages_both_ways_in_order(MpStartMethod method)
     {
         var (mine, theirs) = Mp.Pipe<int>();
         var echo = Mp.GetContext(method).Process(PipeTargets.Echo, theirs);
@@ -47,9 +47,9 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void The_parent_closing_its_copy_of_the_childs_end_leaves_the_child_its_own_as_in_python(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void The_parent_closing_its_copy_of_the_childs_end_leaves_the_child_its_own_as_in_python(MpStartMethod method)
     {
         // parent_conn, child_conn = Pipe(); Process(target=f, args=(child_conn,)).start(); child_conn.close()
         var (mine, theirs) = Mp.Pipe<string>();
@@ -93,7 +93,7 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         var received = Enumerable.Range(0, sent.Count).Select(_ => results.Get(block: true, Patience)).ToList();
         Assert.Equal(sent.Order(), received.Order());
-        Assert.Throws<QueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]

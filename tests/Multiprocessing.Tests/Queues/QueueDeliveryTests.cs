@@ -94,7 +94,7 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
                 var item = queue.Get(block: true, TimeSpan.FromMilliseconds(500));
                 if (item != -1) taken.Add(item);
             }
-            catch (QueueEmptyException)
+            catch (MpQueueEmptyException)
             {
                 // Lent to a dead consumer whose death is not known yet: ask again.
             }

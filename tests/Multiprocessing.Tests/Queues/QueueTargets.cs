@@ -89,7 +89,7 @@ public static class QueueTargets
                 stop.GetNowait();
                 break;
             }
-            catch (QueueEmptyException)
+            catch (MpQueueEmptyException)
             {
             }
         }

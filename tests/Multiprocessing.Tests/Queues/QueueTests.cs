@@ -28,9 +28,9 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void Items_from_many_producer_processes_arrive_exactly_once_in_order_per_producer(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void Items_from_many_producer_processes_arrive_exactly_once_in_order_per_producer(MpStartMethod method)
     {
         var queue = Mp.Queue<string>();
         var context = Mp.GetContext(method);
@@ -63,15 +63,15 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)).ToList();
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"item-{i}").Order(), got.Select(g => g.Split('|')[1]).Order());
-        Assert.Throws<QueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
     public async Task A_consumer_that_times_out_or_is_cancelled_swallows_nothing()
     {
         var queue = Mp.Queue<string>();
-        Assert.Throws<QueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(100)));
-        Assert.Throws<QueueEmptyException>(() => queue.GetNowait());
+        Assert.Throws<MpQueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Throws<MpQueueEmptyException>(() => queue.GetNowait());
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.GetAsync(cancel.Token));
 
@@ -88,8 +88,8 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         bounded.PutNowait(1);
         bounded.Put(2);
         Assert.True(bounded.Full());
-        Assert.Throws<QueueFullException>(() => bounded.PutNowait(3));
-        Assert.Throws<QueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Throws<MpQueueFullException>(() => bounded.PutNowait(3));
+        Assert.Throws<MpQueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
         Assert.Equal(2, bounded.QSize());
 
         // A producer process blocks on the full queue and goes on as room frees.

@@ -114,7 +114,7 @@ public sealed class NodeLossTests
         public static async Task<Objects> CreateAsync(MpContext mp, MpManager manager)
         {
             var handoff = mp.Queue<HeldQueue>();
-            var holder = mp.GetContext(StartMethod.Actor).Process(NodeLossTargets.HoldAQueue, handoff);
+            var holder = mp.GetContext(MpStartMethod.Actor).Process(NodeLossTargets.HoldAQueue, handoff);
             holder.Start();
             var held = handoff.Get(true, Patience);
             var dicts = Enumerable.Range(0, 8).Select(_ => manager.Dict<int, int>()).ToArray();

@@ -88,7 +88,7 @@ public static class SyncTargets
         {
             results.Put(barrier.Wait().ToString());
         }
-        catch (BrokenBarrierException)
+        catch (MpBrokenBarrierException)
         {
             results.Put("broken");
         }

@@ -29,7 +29,7 @@ internal static class SpawnHost
 
         // The coordinator wrote the cluster's credentials first; they are parsed only if the cluster is needed.
         var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(channel) : null;
-        if (arguments.CredentialsOnStdin && handed is null) return WorkerHost.CoordinatorLostExitCode;
+        if (arguments.CredentialsOnStdin && handed is null) return MpWorkerHost.CoordinatorLostExitCode;
 
         // Parsing HOCON costs a fresh process tens of milliseconds: only the cluster needs it.
         var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
@@ -47,14 +47,14 @@ internal static class SpawnHost
         if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments, idle, taken, channel);
         var run = channel.Read();
         taken.Set();
-        if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
+        if (run is not { Kind: FrameKind.Run }) return MpWorkerHost.CoordinatorLostExitCode;
 
         // From here on, the end of stdin before an Ack means the coordinator died.
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = new Thread(() =>
         {
             if (channel.Read() is { Kind: FrameKind.Ack }) acknowledged.TrySetResult();
-            else Environment.Exit(WorkerHost.CoordinatorLostExitCode);
+            else Environment.Exit(MpWorkerHost.CoordinatorLostExitCode);
         }) { IsBackground = true, Name = "parent-watch" };
         watch.Start();
 

@@ -7,12 +7,12 @@ namespace Multiprocessing.Queues;
 /// What every queue handle is: the queue's address (an actor, or a Manager's entity) (so a handle is a value that can be
 /// passed to a process or sent through another queue) and the calls all of Python's queues have.
 /// </summary>
-public abstract class QueueHandle<T>
+public abstract class MpQueueHandle<T>
 {
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
 
-    private protected QueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
+    private protected MpQueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
     {
         _queue = queue;
         _maxSize = maxSize;
