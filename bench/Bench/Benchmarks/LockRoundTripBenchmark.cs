@@ -100,7 +100,7 @@ public sealed class LockRoundTripBenchmark : IBenchmark
         {
             foreach (var p in processes)
                 if (!p.Join(WaitLimit) || p.ExitCode != 0) throw new InvalidOperationException($"{p} did not end well within {WaitLimit}.");
-            return [.. Enumerable.Range(0, children).Select(_ => results.Get(block: true, WaitLimit)).Select(r => (r[0], r[1]))];
+            return [.. Enumerable.Range(0, children).Select(_ => results.Get(block: true, WaitLimit)!).Select(r => (r[0], r[1]))];
         }
         finally
         {

@@ -82,7 +82,7 @@ public sealed class ManagerBenchmark : IBenchmark
         child.Start();
         try
         {
-            var times = results.Get(block: true, WaitLimit);
+            var times = results.Get(block: true, WaitLimit)!;
             if (!child.Join(WaitLimit)) throw new TimeoutException($"{child} did not end within {WaitLimit}.");
             if (child.ExitCode != 0) throw new InvalidOperationException($"{child} exited with {child.ExitCode}.");
             if (d.Count != n) throw new InvalidOperationException($"The dict holds {d.Count} keys, expected {n}.");

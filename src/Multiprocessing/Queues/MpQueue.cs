@@ -25,10 +25,10 @@ public class MpQueue<T> : MpQueueHandle<T>
     public void PutNowait(T item) => Put(item, block: false);
 
     /// <summary>Python's <c>get(block, timeout)</c>: throws <see cref="MpQueueEmptyException"/> when nothing came in time; a get that gives up takes nothing.</summary>
-    public T Get(bool block, TimeSpan? timeout = null) =>
+    public T? Get(bool block, TimeSpan? timeout = null) =>
         End.Deserialize<T>(End.GetAsync(block, timeout, CancellationToken.None).GetAwaiter().GetResult());
 
-    public T GetNowait() => Get(block: false);
+    public T? GetNowait() => Get(block: false);
 
     /// <summary>Approximate number of items, as Python's.</summary>
     public int QSize() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count;

@@ -6,8 +6,9 @@ namespace Multiprocessing.Queues;
 /// <summary>
 /// What every queue handle is: the queue's address (an actor, or a Manager's entity) (so a handle is a value that can be
 /// passed to a process or sent through another queue) and the calls all of Python's queues have.
+/// Disposing is <see cref="Close"/>. A get returns what was put: null where a null was put (Python's None).
 /// </summary>
-public abstract class MpQueueHandle<T>
+public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
 {
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
@@ -31,10 +32,10 @@ public abstract class MpQueueHandle<T>
         End.PutAsync(End.Serialize(item), true, null, cancellationToken);
 
     /// <summary>Removes and returns the next item, waiting for one.</summary>
-    public T Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
+    public T? Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>Removes and returns the next item, waiting until cancelled (<see cref="OperationCanceledException"/>, nothing taken).</summary>
-    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
+    public async Task<T?> GetAsync(CancellationToken cancellationToken = default) =>
         End.Deserialize<T>(await End.GetAsync(true, null, cancellationToken));
 
     /// <summary>True if the queue holds no item (this handle's own puts counted once they landed). Like Python's, a snapshot.</summary>
@@ -43,6 +44,15 @@ public abstract class MpQueueHandle<T>
     /// <summary>How many gets wait at the queue now (what a test needs to know before it kills a waiting consumer).</summary>
     internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).Waiting;
 
-    /// <summary>No more puts or gets through this handle in this process; what was put is still delivered.</summary>
-    public void Close() => End.Close();
+    /// <summary>
+    /// No more puts or gets through this handle in this process (they throw <see cref="InvalidOperationException"/>);
+    /// what was put is still delivered, and what it was lent and did not hand out goes back to the queue. Idempotent.
+    /// </summary>
+    public void Close() => End.CloseAsync().GetAwaiter().GetResult();
+
+    /// <summary><see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary><see cref="Close"/>, without holding a thread while the queue confirms what went back.</summary>
+    public ValueTask DisposeAsync() => new(End.CloseAsync());
 }

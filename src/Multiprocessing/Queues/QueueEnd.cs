@@ -82,7 +82,7 @@ internal sealed class QueueEnd
 
     public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "queue item");
 
-    public T Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)_runtime.Payloads.Deserialize(bytes, "queue item");
+    public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "queue item");
 
     public async Task PutAsync(byte[] item, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -185,7 +185,7 @@ internal sealed class QueueEnd
     }
 
     /// <summary>No more puts or gets through this handle (Python's close): what it holds goes back, confirmed by the queue.</summary>
-    public void Close() => GiveBackAsync(processEnding: false).GetAwaiter().GetResult();
+    public Task CloseAsync() => GiveBackAsync(processEnding: false);
 
     /// <summary>The queue asks back what this handle holds of lease <paramref name="leaseId"/> and has not handed out: a consumer waits for it.</summary>
     public void Recall(long leaseId)

@@ -53,7 +53,7 @@ public sealed class DirectLinkFloodTests(ClusterFixture cluster) : ClusterTest(c
         var answer = Mp.Queue<string>();
         var probe = Mp.GetContext(MpStartMethod.Actor).Process(TellNode, answer);
         probe.Start();
-        var told = answer.Get(block: true, Patience).Split(' ');
+        var told = answer.Get(block: true, Patience)!.Split(' ');
         Assert.True(probe.Join(Patience));
         return (int.Parse(told[0]), told[1]);
     }

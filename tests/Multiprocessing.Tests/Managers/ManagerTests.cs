@@ -116,7 +116,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         string[] kinds = [nameof(KeyNotFoundException), nameof(ArgumentOutOfRangeException), nameof(InvalidOperationException),
             nameof(MissingMemberException), nameof(CounterException)];
-        var reported = Enumerable.Range(0, kinds.Length).Select(_ => results.Get(block: true, Patience)).ToList();
+        var reported = Enumerable.Range(0, kinds.Length).Select(_ => results.Get(block: true, Patience)!).ToList();
         Assert.Equal(kinds, reported.Select(r => r.Split(':')[0]));
         Assert.Contains("boom", reported[^1]);
     }
@@ -203,7 +203,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         var producers = Enumerable.Range(0, 2).Select(_ => context.Process(ManagerTargets.ProduceOnManagerQueue, queue, 500)).ToArray();
         StartAndJoin(producers);
 
-        var received = Enumerable.Range(0, 1000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        var received = Enumerable.Range(0, 1000).Select(_ => queue.Get(block: true, Patience)!).ToList();
         foreach (var producer in producers)
             Assert.Equal(Enumerable.Range(0, 500).Select(i => $"{producer.Name}:{i}"), received.Where(r => r.StartsWith(producer.Name + ":")));
         Assert.Throws<MpQueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(200)));

@@ -40,10 +40,28 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
         var (mine, theirs) = Mp.Pipe<string>();
         var sender = Mp.Process(PipeTargets.SendThenClose, theirs, 3);
         sender.Start();
-        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv(), mine.Recv(), mine.Recv() });
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
         Assert.Throws<EndOfStreamException>(() => mine.Recv());
         Assert.True(mine.Poll(), "poll is true at end of stream, as in Python");
         Assert.True(sender.Join(Patience));
+    }
+
+    [Fact]
+    public void A_disposed_end_is_closed_the_other_end_reads_what_was_sent_then_end_of_stream()
+    {
+        var (mine, theirs) = Mp.Pipe<string>();
+        var sawEnd = Mp.Event();
+        var sender = Mp.Process(PipeTargets.SendThenDisposeThenWait, theirs, 3, sawEnd);
+        sender.Start();
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
+        Assert.Throws<EndOfStreamException>(() => mine.Recv()); // while the sender still runs
+        sawEnd.Set();
+        Assert.True(sender.Join(Patience));
+        Assert.Equal(0, sender.ExitCode);
+
+        using (mine) { }
+        Assert.Throws<InvalidOperationException>(() => mine.Send("x"));
+        mine.Dispose(); // again: nothing
     }
 
     [Theory]
@@ -58,7 +76,7 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
         theirs.Close();
         Assert.Throws<InvalidOperationException>(() => theirs.Send("closed here"));
 
-        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv(), mine.Recv(), mine.Recv() });
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
         // The child never closed its copy: the end closes when it exits, as every copy is then closed.
         Assert.Throws<EndOfStreamException>(() => mine.Recv());
         Assert.True(sender.Join(Patience));

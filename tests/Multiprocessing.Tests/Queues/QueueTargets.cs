@@ -18,8 +18,23 @@ public static class QueueTargets
     /// <summary>Receives a queue through another queue and answers on it.</summary>
     public static void AnswerOnTheQueueReceived(MpQueue<MpQueue<string>> mailbox)
     {
-        var replyTo = mailbox.Get();
+        var replyTo = mailbox.Get()!;
         replyTo.Put($"hello from {Mp.CurrentProcess().Name}");
+    }
+
+    /// <summary>Takes an item through this process's own copy of the handle, disposes it, and tries to put through it.</summary>
+    public static async Task TakeThenDisposeThenPut(MpQueue<int> queue, MpQueue<string> results)
+    {
+        await using (queue) results.Put($"got {await queue.GetAsync()}");
+        try
+        {
+            queue.Put(2);
+            results.Put("put accepted");
+        }
+        catch (InvalidOperationException)
+        {
+            results.Put("put refused");
+        }
     }
 
     public static void PutThenFill(MpQueue<int> bounded, int count)
@@ -121,7 +136,7 @@ public static class QueueTargets
     public static void CountBytes(MpQueue<byte[]> queue, int count, MpQueue<long> total)
     {
         long bytes = 0;
-        for (var i = 0; i < count; i++) bytes += queue.Get().Length;
+        for (var i = 0; i < count; i++) bytes += queue.Get()!.Length;
         total.Put(bytes);
     }
 }

@@ -37,7 +37,7 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         var producers = Enumerable.Range(0, 3).Select(p => context.Process(QueueTargets.Produce, $"p{p}", 2000, queue)).ToArray();
         producers.ToList().ForEach(p => p.Start());
 
-        var received = Enumerable.Range(0, 6000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        var received = Enumerable.Range(0, 6000).Select(_ => queue.Get(block: true, Patience)!).ToList();
         producers.ToList().ForEach(p => Assert.True(p.Join(Patience)));
 
         Assert.Equal(6000, received.Distinct().Count());
@@ -61,7 +61,7 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         queue.Put("stop");
         consumers.ToList().ForEach(c => Assert.True(c.Join(Patience)));
 
-        var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)).ToList();
+        var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)!).ToList();
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"item-{i}").Order(), got.Select(g => g.Split('|')[1]).Order());
         Assert.Throws<MpQueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
     }
@@ -128,7 +128,7 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.Contains("maximum-frame-size", error.Message);
     }
 
-    private static void Relay(MpQueue<byte[]> from, MpQueue<byte[]> to) => to.Put(from.Get());
+    private static void Relay(MpQueue<byte[]> from, MpQueue<byte[]> to) => to.Put(from.Get()!);
 
     [Fact]
     public void A_closed_handle_refuses_puts_and_gets()
@@ -138,6 +138,28 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         queue.Close();
         Assert.Throws<InvalidOperationException>(() => queue.Put(2));
         Assert.Throws<InvalidOperationException>(() => queue.Get());
+    }
+
+    [Fact]
+    public async Task A_disposed_handle_is_closed_as_by_Close_and_other_processes_keep_their_own()
+    {
+        var queue = Mp.Queue<int>();
+        using (queue) queue.Put(1);
+        Assert.Throws<InvalidOperationException>(() => queue.Put(2));
+        Assert.Throws<InvalidOperationException>(() => queue.Get());
+        queue.Dispose(); // again: nothing
+
+        var results = Mp.Queue<string>();
+        StartAndJoin(Mp.Process(QueueTargets.TakeThenDisposeThenPut, queue, results));
+        Assert.Equal("got 1", results.Get(block: true, Patience));
+        Assert.Equal("put refused", results.Get(block: true, Patience));
+
+        var simple = Mp.SimpleQueue<int>();
+        await simple.DisposeAsync();
+        Assert.Throws<InvalidOperationException>(() => simple.Put(1));
+        var joinable = Mp.JoinableQueue<int>();
+        joinable.Dispose();
+        Assert.Throws<InvalidOperationException>(() => joinable.Put(1));
     }
 
     [Fact]

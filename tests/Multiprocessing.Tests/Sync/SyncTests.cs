@@ -20,7 +20,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         }
     }
 
-    private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience))];
+    private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience)!)];
 
     [Theory]
     [InlineData(MpStartMethod.Spawn)]

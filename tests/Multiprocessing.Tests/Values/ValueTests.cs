@@ -248,7 +248,7 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
         var mailbox = Mp.Queue<MpValue<int>>();
         var creator = Mp.Process(ValueTargets.CreateAndSend, mailbox);
         creator.Start();
-        var value = mailbox.Get(block: true, Patience);
+        var value = mailbox.Get(block: true, Patience)!;
         Assert.True(creator.Join(Patience));
         Assert.Equal(0, creator.ExitCode);
 
