@@ -245,8 +245,12 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Fact]
-    public void Cpu_count_is_the_machine_s()
+    public void Cpu_count_is_the_number_of_cpus_nproc_counts()
     {
-        Assert.Equal(Environment.ProcessorCount, Multiprocessing.Mp.CpuCount());
+        // nproc, another program, counts the CPUs the OS lets a process run on (sched_getaffinity).
+        using var nproc = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nproc") { RedirectStandardOutput = true })!;
+        var expected = int.Parse(nproc.StandardOutput.ReadToEnd().Trim());
+        nproc.WaitForExit();
+        Assert.Equal(expected, Multiprocessing.Mp.CpuCount());
     }
 }
