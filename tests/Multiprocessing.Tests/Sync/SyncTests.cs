@@ -293,12 +293,18 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
-    public void A_lock_taken_and_released_many_times_by_a_child_stays_consistent()
+    public void A_lock_keeps_the_read_then_write_of_several_processes_whole()
     {
+        // Three processes (more than this machine's two cores) add to a Value that has no lock of its own:
+        // only the lock under test keeps each read-then-write whole, so a lock that lets two in loses increments.
+        const int processes = 3, times = 200;
         var lk = Mp.Lock();
-        var child = Mp.Process(SyncTargets.AcquireReleaseMany, lk, 200);
-        child.Start();
-        JoinAll(child);
+        var counter = Mp.Value(0, @lock: false);
+        var start = Mp.Barrier(processes);
+        var workers = Enumerable.Range(0, processes).Select(_ => Mp.Process(SyncTargets.IncrementUnderLock, lk, counter, start, times)).ToArray();
+        StartAll(workers);
+        JoinAll(workers);
+        Assert.Equal(processes * times, counter.Value);
         Assert.True(lk.Acquire(block: false));
         lk.Release();
     }
