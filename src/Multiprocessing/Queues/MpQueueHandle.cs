@@ -42,7 +42,10 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     public bool Empty() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0;
 
     /// <summary>How many gets wait at the queue now (what a test needs to know before it kills a waiting consumer).</summary>
-    internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).Waiting;
+    internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).WaitingConsumers;
+
+    /// <summary>How many puts wait for room at the queue now (what a test needs to know to see a put blocked).</summary>
+    internal async Task<int> WaitingProducersAsync() => (await End.StatusAsync(CancellationToken.None)).WaitingProducers;
 
     /// <summary>
     /// No more puts or gets through this handle in this process (they throw <see cref="InvalidOperationException"/>);

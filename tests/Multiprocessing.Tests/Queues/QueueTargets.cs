@@ -37,9 +37,11 @@ public static class QueueTargets
         }
     }
 
-    public static void PutThenFill(MpQueue<int> bounded, int count)
+    /// <summary>Puts <paramref name="item"/> (waiting for room) and then says so.</summary>
+    public static void PutThenSay(MpQueue<int> queue, int item, MpEvent put)
     {
-        for (var i = 0; i < count; i++) bounded.Put(i);
+        queue.Put(item);
+        put.Set();
     }
 
     public static void WorkThroughJoinable(MpJoinableQueue<int> tasks, int count)

@@ -92,13 +92,18 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.Throws<MpQueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
         Assert.Equal(2, bounded.QSize());
 
-        // A producer process blocks on the full queue and goes on as room frees.
-        var producer = Mp.Process(QueueTargets.PutThenFill, bounded, 5);
+        // A producer process's put waits at the full queue, and returns once a get makes room.
+        var put = Mp.Event();
+        var producer = Mp.Process(QueueTargets.PutThenSay, bounded, 3, put);
         producer.Start();
-        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)));
-        var got = Enumerable.Range(0, 7).Select(_ => bounded.Get(block: true, Patience)).ToList();
+        Assert.True(OsProcesses.WaitUntil(() => bounded.WaitingProducersAsync().GetAwaiter().GetResult() == 1, Patience), "no put waits at the full queue");
+        Assert.False(put.IsSet());
+        Assert.Equal(2, bounded.QSize());
+
+        Assert.Equal(1, bounded.Get(block: true, Patience));
+        Assert.True(put.Wait(Patience));
         Assert.True(producer.Join(Patience));
-        Assert.Equal([1, 2, 0, 1, 2, 3, 4], got);
+        Assert.Equal([2, 3], new[] { bounded.Get(block: true, Patience), bounded.Get(block: true, Patience) });
     }
 
     [Fact]
