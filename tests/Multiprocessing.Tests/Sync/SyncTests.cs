@@ -266,7 +266,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         var first = barrier.WaitAsync(Patience);
         var second = barrier.WaitAsync(Patience);
         var outcomes = await Task.WhenAll(Outcome(first), Outcome(second));
-        Assert.Equal(["MpBrokenBarrierException", "InvalidOperationException"], outcomes.Order());
+        Assert.Equal([nameof(InvalidOperationException), nameof(MpBrokenBarrierException)], outcomes.Order());
         Assert.True(barrier.Broken);
 
         static async Task<string> Outcome(Task<int> wait)
