@@ -34,10 +34,13 @@ public static class Mp
     /// <summary>The children of the current process that are still running.</summary>
     public static IReadOnlyList<MpProcess> ActiveChildren() => ProcessLife.Of(CurrentProcess()).LiveChildren();
 
-    /// <summary>Logical CPUs of this machine (Python's <c>os.cpu_count()</c>).</summary>
+    /// <summary>
+    /// The logical CPUs this process may run on (<see cref="Environment.ProcessorCount"/>, as <c>nproc</c>): the machine's
+    /// (Python's <c>os.cpu_count()</c>) unless an affinity mask or a container's CPU limit leaves it fewer.
+    /// </summary>
     public static int CpuCount() => Environment.ProcessorCount;
 
-    /// <summary>Ends the current process with <paramref name="code"/> (Python's <c>sys.exit</c>): it throws <see cref="ProcessExitException"/>.</summary>
+    /// <summary>Ends the current process with <paramref name="code"/> (Python's <c>sys.exit</c>): it throws <see cref="MpProcessExitException"/>.</summary>
     [DoesNotReturn]
-    public static void Exit(int code = 0) => throw new ProcessExitException(code);
+    public static void Exit(int code = 0) => throw new MpProcessExitException(code);
 }

@@ -12,7 +12,7 @@ namespace Multiprocessing;
 /// </summary>
 public sealed class MpContext : IAsyncDisposable
 {
-    internal MpContext(NodeRuntime runtime, StartMethod startMethod)
+    internal MpContext(NodeRuntime runtime, MpStartMethod startMethod)
     {
         Runtime = runtime;
         StartMethod = startMethod;
@@ -35,10 +35,10 @@ public sealed class MpContext : IAsyncDisposable
         Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>How processes created through this context start.</summary>
-    public StartMethod StartMethod { get; }
+    public MpStartMethod StartMethod { get; }
 
     /// <summary>The same cluster with another start method (Python's <c>get_context(method)</c>).</summary>
-    public MpContext GetContext(StartMethod method) =>
+    public MpContext GetContext(MpStartMethod method) =>
         method == StartMethod ? this : new MpContext(Runtime, method) { Coordinator = Coordinator };
 
     // Python's Process(target=, args=, name=, daemon=): name null keeps Process-N, daemon null inherits the

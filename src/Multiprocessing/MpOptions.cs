@@ -13,7 +13,7 @@ public sealed record MpOptions
     public int? Workers { get; init; }
 
     /// <summary>The default start method (multiprocessing.start-method).</summary>
-    public StartMethod? StartMethod { get; init; }
+    public MpStartMethod? StartMethod { get; init; }
 
     /// <summary>
     /// The cluster's credentials file, made by <c>Coordinator keygen FILE</c> (multiprocessing.security.auth-file):

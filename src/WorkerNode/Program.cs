@@ -1,3 +1,3 @@
 using Multiprocessing.Hosting;
 
-return await WorkerHost.RunAsync(args);
+return await MpWorkerHost.RunAsync(args);

@@ -29,7 +29,7 @@ public sealed class LockRoundTripBenchmark : IBenchmark
         var contended = new List<double>();
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
-            var actorContext = mp.GetContext(StartMethod.Actor);
+            var actorContext = mp.GetContext(MpStartMethod.Actor);
             for (var i = 0; i < run.Runs; i++)
             {
                 await mp.WaitForSpawnSparesAsync();
@@ -100,7 +100,7 @@ public sealed class LockRoundTripBenchmark : IBenchmark
         {
             foreach (var p in processes)
                 if (!p.Join(WaitLimit) || p.ExitCode != 0) throw new InvalidOperationException($"{p} did not end well within {WaitLimit}.");
-            return [.. Enumerable.Range(0, children).Select(_ => results.Get(block: true, WaitLimit)).Select(r => (r[0], r[1]))];
+            return [.. Enumerable.Range(0, children).Select(_ => results.Get(block: true, WaitLimit)!).Select(r => (r[0], r[1]))];
         }
         finally
         {

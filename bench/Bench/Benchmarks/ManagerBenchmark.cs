@@ -82,13 +82,13 @@ public sealed class ManagerBenchmark : IBenchmark
         child.Start();
         try
         {
-            var times = results.Get(block: true, WaitLimit);
+            var times = results.Get(block: true, WaitLimit)!;
             if (!child.Join(WaitLimit)) throw new TimeoutException($"{child} did not end within {WaitLimit}.");
             if (child.ExitCode != 0) throw new InvalidOperationException($"{child} exited with {child.ExitCode}.");
             if (d.Count != n) throw new InvalidOperationException($"The dict holds {d.Count} keys, expected {n}.");
             return (n / times[0], n / times[1], 2 * n / (times[0] + times[1]));
         }
-        catch (Exception e) when (e is QueueEmptyException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is MpQueueEmptyException or TimeoutException or InvalidOperationException)
         {
             if (child.IsAlive) child.Kill();
             throw;

@@ -24,7 +24,7 @@ public sealed class PipePingPongBenchmark : IBenchmark
         var actor = new List<double>();
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
-            var actorContext = mp.GetContext(StartMethod.Actor);
+            var actorContext = mp.GetContext(MpStartMethod.Actor);
             for (var i = 0; i < run.Runs; i++)
             {
                 await mp.WaitForSpawnSparesAsync();

@@ -34,8 +34,8 @@ public sealed class ProcessStartBenchmark : IBenchmark
         BenchRun.Log("default cluster (spawn.spares = 2)");
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
-            var actor = mp.GetContext(StartMethod.Actor);
-            var spawn = mp.GetContext(StartMethod.Spawn);
+            var actor = mp.GetContext(MpStartMethod.Actor);
+            var spawn = mp.GetContext(MpStartMethod.Spawn);
             await WarmUpAsync(mp, actor, spawn);
             for (var i = 0; i < run.Runs; i++)
             {
@@ -57,7 +57,7 @@ public sealed class ProcessStartBenchmark : IBenchmark
         BenchRun.Log($"cluster with spawn.spares = {LargeSpares}");
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2, Config = $"multiprocessing.spawn.spares = {LargeSpares}" }))
         {
-            var spawn = mp.GetContext(StartMethod.Spawn);
+            var spawn = mp.GetContext(MpStartMethod.Spawn);
             await WarmUpAsync(mp, null, spawn);
             for (var i = 0; i < run.Runs; i++)
             {

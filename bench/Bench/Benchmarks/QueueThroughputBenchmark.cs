@@ -29,7 +29,7 @@ public sealed class QueueThroughputBenchmark : IBenchmark
 
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
-            var actor = mp.GetContext(StartMethod.Actor);
+            var actor = mp.GetContext(MpStartMethod.Actor);
             BenchRun.Log("warm-up");
             await mp.WaitForSpawnSparesAsync();
             Measure(mp, 4, WarmUpItems);
@@ -117,7 +117,7 @@ public sealed class QueueThroughputBenchmark : IBenchmark
             if (got != total) throw new InvalidOperationException($"The consumer got {got} items, expected {total}.");
             return got / seconds;
         }
-        catch (Exception e) when (e is QueueEmptyException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is MpQueueEmptyException or TimeoutException or InvalidOperationException)
         {
             foreach (var p in processes.Where(p => p.IsAlive)) p.Kill();
             throw;

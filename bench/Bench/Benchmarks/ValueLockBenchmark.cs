@@ -25,7 +25,7 @@ public sealed class ValueLockBenchmark : IBenchmark
         var viaActor = new List<double>();
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
-            var actorContext = mp.GetContext(StartMethod.Actor);
+            var actorContext = mp.GetContext(MpStartMethod.Actor);
             BenchRun.Log("warm-up");
             await mp.WaitForSpawnSparesAsync();
             Measure(mp, Increments / 10);
@@ -42,7 +42,7 @@ public sealed class ValueLockBenchmark : IBenchmark
         // The path of processes on another host: every read, write and lock call is a request to the creator's actor.
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2, Config = "multiprocessing.shared-memory = off" }))
         {
-            var actorContext = mp.GetContext(StartMethod.Actor);
+            var actorContext = mp.GetContext(MpStartMethod.Actor);
             Measure(actorContext, ActorIncrements / 10);
             for (var i = 0; i < run.Runs; i++)
             {

@@ -43,7 +43,7 @@ internal static class PipeDemo
     }
 
     // A number is a hit; anything else is the other one's last words.
-    private static bool TakeHit(object message, ref int life, string current)
+    private static bool TakeHit(object? message, ref int life, string current)
     {
         if (message is not int hit)
         {

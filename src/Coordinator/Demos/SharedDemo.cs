@@ -14,9 +14,9 @@ internal static class SharedDemo
         p.Join();
 
         // Python prints the value and arr[:], lst[:]: lists.
-        Console.WriteLine(PyRepr.Of(num.Value));
-        Console.WriteLine(PyRepr.Of(arr.ToArray()));
-        Console.WriteLine(PyRepr.Of(lst.ToArray()));
+        Console.WriteLine(MpRepr.Of(num.Value));
+        Console.WriteLine(MpRepr.Of(arr.ToArray()));
+        Console.WriteLine(MpRepr.Of(lst.ToArray()));
         return Task.CompletedTask;
     }
 

@@ -67,5 +67,8 @@ public sealed record QueueDone(long RequestId) : ICorrelated;
 public sealed record QueueEmpty(long RequestId) : ICorrelated;
 public sealed record QueueFull(long RequestId) : ICorrelated;
 public sealed record QueueRefused(long RequestId, string Reason) : ICorrelated;
-/// <summary><paramref name="Count"/>: items queued or lent and not yet received; <paramref name="Unfinished"/>: not yet marked done; <paramref name="Waiting"/>: gets parked.</summary>
-public sealed record QueueStatusReply(long RequestId, int Count, int Unfinished, int Waiting) : ICorrelated;
+/// <summary>
+/// <paramref name="Count"/>: items queued or lent and not yet received; <paramref name="Unfinished"/>: not yet marked done;
+/// <paramref name="WaitingConsumers"/>: gets parked; <paramref name="WaitingProducers"/>: puts parked for room.
+/// </summary>
+public sealed record QueueStatusReply(long RequestId, int Count, int Unfinished, int WaitingConsumers, int WaitingProducers) : ICorrelated;

@@ -289,7 +289,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     {
         _readinessWaiters.Remove(waiter);
         Timers.Cancel(waiter.Id);
-        waiter.ReplyTo.Tell(new Status.Failure(new WorkerStartupException("Workers failed to start. " + detail)));
+        waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }
 
     public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Multiprocessing.Managers;
 using Multiprocessing.Shared;
 
@@ -26,15 +27,18 @@ public sealed class MpDict<TKey, TValue> where TKey : notnull
 
     public bool ContainsKey(TKey key) => Codec.Bool(_channel.Call(DictOps.Contains, _channel.Bytes(key))[0]);
 
-    public bool TryGetValue(TKey key, out TValue value)
+    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
         var found = _channel.Call(DictOps.Get, _channel.Bytes(key));
-        value = found.Count == 1 ? _channel.Value<TValue>(found[0]) : default!;
+        value = found.Count == 1 ? _channel.Value<TValue>(found[0]) : default;
         return found.Count == 1;
     }
 
+    /// <summary>Python's <c>d.get(key)</c>: the default of <typeparamref name="TValue"/> (None) when the key is missing.</summary>
+    public TValue? Get(TKey key) => TryGetValue(key, out var value) ? value : default;
+
     /// <summary>Python's <c>d.get(key, default)</c>.</summary>
-    public TValue Get(TKey key, TValue defaultValue = default!) => TryGetValue(key, out var value) ? value : defaultValue;
+    public TValue Get(TKey key, TValue defaultValue) => TryGetValue(key, out var value) ? value : defaultValue;
 
     /// <summary>Python's <c>d.setdefault(key, default)</c>: the value at <paramref name="key"/>, set to <paramref name="defaultValue"/> first if missing.</summary>
     public TValue SetDefault(TKey key, TValue defaultValue) =>
@@ -103,5 +107,5 @@ public sealed class MpDict<TKey, TValue> where TKey : notnull
     }
 
     /// <summary>Python's <c>print(d)</c>: <c>{1: '1', '2': 2, 0.25: None}</c>.</summary>
-    public override string ToString() => PyRepr.Dict(Items().Select(p => new KeyValuePair<object?, object?>(p.Key, p.Value)));
+    public override string ToString() => MpRepr.Dict(Items().Select(p => new KeyValuePair<object?, object?>(p.Key, p.Value)));
 }

@@ -71,5 +71,5 @@ public sealed class MpList<T>
         _channel.CallAsync(ListOps.Append, [_channel.Bytes(item)], cancellationToken);
 
     /// <summary>Python's <c>print(l)</c>: <c>[9, 8, 7]</c>.</summary>
-    public override string ToString() => PyRepr.List(ToList().Cast<object?>());
+    public override string ToString() => MpRepr.List(ToList().Cast<object?>());
 }

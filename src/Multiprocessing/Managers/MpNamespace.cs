@@ -46,5 +46,5 @@ public sealed class MpNamespace : DynamicObject
     public override IEnumerable<string> GetDynamicMemberNames() => Names();
 
     /// <summary>Python's <c>print(ns)</c>: <c>Namespace(a=1, b='x')</c>.</summary>
-    public override string ToString() => "Namespace(" + string.Join(", ", Names().Select(n => $"{n}={PyRepr.Of(Get<object?>(n))}")) + ")";
+    public override string ToString() => "Namespace(" + string.Join(", ", Names().Select(n => $"{n}={MpRepr.Of(Get<object?>(n))}")) + ")";
 }

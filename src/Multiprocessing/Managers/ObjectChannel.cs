@@ -245,7 +245,7 @@ internal sealed class ObjectChannel
 }
 
 /// <summary>A request sent straight to an entity that was moving away: it did not run, and goes again through the region.</summary>
-internal sealed class ObjectMovedException() : Exception("The Manager object is moving to another worker node.")
+internal sealed class ObjectMovedException() : MpException("The Manager object is moving to another worker node.")
 {
     public static readonly string TypeName = typeof(ObjectMovedException).AssemblyQualifiedName!;
 }

@@ -53,7 +53,7 @@ internal sealed class ConnectionEnd
 
     public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "pipe message");
 
-    public T Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)_runtime.Payloads.Deserialize(bytes, "pipe message");
+    public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "pipe message");
 
     public void Send(byte[] data)
     {

@@ -7,8 +7,9 @@ namespace Multiprocessing;
 /// Python's <c>multiprocessing.connection.Connection</c>: one end of a <see cref="MpContext.Pipe{T}"/>.
 /// A value: pass it to a process and its mailbox moves there. Unlike Python's, two readers of
 /// the same end never corrupt anything: each message arrives whole at exactly one of them.
+/// A receive returns what was sent: null where a null was sent. Disposing is <see cref="Close"/>.
 /// </summary>
-public sealed class MpConnection<T>
+public sealed class MpConnection<T> : IDisposable
 {
     private readonly IActorRef _endpoint;
     private readonly bool _readable;
@@ -49,23 +50,23 @@ public sealed class MpConnection<T>
     }
 
     /// <summary>The next message, waiting for it; <see cref="EndOfStreamException"/> (Python's EOFError) once the other end is closed or gone and nothing is left.</summary>
-    public T Recv()
+    public T? Recv()
     {
         CheckReadable();
         return End.Deserialize<T>(End.Recv());
     }
 
-    public async Task<T> RecvAsync(CancellationToken cancellationToken = default)
+    public async Task<T?> RecvAsync(CancellationToken cancellationToken = default)
     {
         CheckReadable();
         return End.Deserialize<T>(await End.RecvAsync(cancellationToken));
     }
 
-    /// <summary>Python's <c>recv_bytes</c>: the next message sent with <see cref="SendBytes"/>.</summary>
+    /// <summary>Python's <c>recv_bytes</c>: the next message sent with <see cref="SendBytes"/>; <see cref="InvalidCastException"/> for one that is not bytes.</summary>
     public byte[] RecvBytes()
     {
         CheckReadable();
-        return End.Deserialize<byte[]>(End.Recv());
+        return End.Deserialize<byte[]>(End.Recv()) ?? throw new InvalidCastException("The message is null, not bytes sent with SendBytes.");
     }
 
     /// <summary>Whether a message (or the end of the stream) can be read, waiting up to <paramref name="timeout"/> (none: do not wait).</summary>
@@ -81,8 +82,11 @@ public sealed class MpConnection<T>
         return End.PollAsync(timeout ?? TimeSpan.Zero, cancellationToken);
     }
 
-    /// <summary>Closes this end: the other end reads what was sent, then end-of-stream. Further calls throw.</summary>
+    /// <summary>Closes this end: the other end reads what was sent, then end-of-stream. Further calls throw; closing again does nothing.</summary>
     public void Close() => End.Close();
+
+    /// <summary><see cref="Close"/>.</summary>
+    public void Dispose() => Close();
 
     private void CheckReadable()
     {

@@ -2,7 +2,7 @@ namespace Multiprocessing;
 
 /// <summary>A pool task raised an exception whose type could not be rebuilt here: it names the remote type and carries the remote stack trace.</summary>
 public sealed class MpRemoteTaskException(string remoteType, string message, string remoteStackTrace)
-    : Exception($"{remoteType}: {message}")
+    : MpException($"{remoteType}: {message}")
 {
     /// <summary>The full name of the exception type raised in the worker.</summary>
     public string RemoteType { get; } = remoteType;
@@ -18,4 +18,4 @@ public sealed class MpRemoteTaskException(string remoteType, string message, str
 /// (multiprocessing.pool.max-chunk-attempts), no worker was there for too long, or the pool
 /// was terminated while the work was pending.
 /// </summary>
-public sealed class MpPoolException(string message) : Exception(message);
+public sealed class MpPoolException(string message) : MpException(message);

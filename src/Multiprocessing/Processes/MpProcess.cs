@@ -12,7 +12,7 @@ namespace Multiprocessing;
 /// serialize), or subclass it and override <see cref="Run"/>. The object itself is serialized
 /// to the host at <see cref="Start"/>, so a subclass's fields travel with it.
 /// </summary>
-public class MpProcess
+public class MpProcess : IDisposable
 {
     // Everything in these fields travels to the host. Local state lives in ProcessLife.
     private string _name;
@@ -70,7 +70,7 @@ public class MpProcess
         }
     }
 
-    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="StartMethod.Actor"/>), null before start.</summary>
+    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="MpStartMethod.Actor"/>), null before start.</summary>
     public int? Pid
     {
         get
@@ -145,7 +145,7 @@ public class MpProcess
             life.IsStarted = true;
             ConnectionEnd.HandedTo(_args, this);
             ProcessLife.Of(parent).AddChild(this);
-            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == StartMethod.Spawn));
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == MpStartMethod.Spawn));
         }
     }
 
@@ -165,15 +165,20 @@ public class MpProcess
     /// <summary>Stops the process at once (SIGKILL): its exit code becomes -9.</summary>
     public void Kill() => SendSignal(Signals.Kill);
 
-    /// <summary>Releases the object; every member but <see cref="Name"/> throws afterwards. Throws while the process runs.</summary>
+    /// <summary>Python's <c>close()</c>: releases the object; every member but <see cref="Name"/> throws afterwards. Throws while the process runs; closing again does nothing.</summary>
     public void Close()
     {
-        var life = Life;
-        if (life.IsClosed) return;
-        if (life.IsStarted && !life.Exit.IsCompleted)
+        if (!TryClose())
             throw new InvalidOperationException("Cannot close a process while it is still running. You should first call Join() or Terminate().");
-        life.IsClosed = true;
     }
+
+    /// <summary>
+    /// As .NET's <c>Process.Dispose</c>: never kills the process, never waits for it, never throws. A process
+    /// that is not running (never started, or ended) is closed, as by <see cref="Close"/>. A running one is left
+    /// as it is and its object stays usable, where Python's <c>close()</c> raises: its parent still joins or
+    /// terminates it when it finishes, so there is nothing to release before it ends.
+    /// </summary>
+    public void Dispose() => TryClose();
 
     public override string ToString()
     {
@@ -186,7 +191,7 @@ public class MpProcess
         return $"<{GetType().Name} name='{_name}' {state}{(_daemon ? " daemon" : "")}>";
     }
 
-    internal void Bind(MpContext context, StartMethod method)
+    internal void Bind(MpContext context, MpStartMethod method)
     {
         Life.Context = context;
         Life.Method = method;
@@ -208,6 +213,17 @@ public class MpProcess
         if (!life.IsStarted) throw new InvalidOperationException("can only signal a started process");
         if (life.Exit.IsCompleted) return;
         life.Context!.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Signal(life.Id, signal));
+    }
+
+    private bool TryClose()
+    {
+        var life = Life;
+        lock (life) // as Start: a process cannot start between the check and the close
+        {
+            if (life.IsStarted && !life.Exit.IsCompleted) return false;
+            life.IsClosed = true;
+            return true;
+        }
     }
 
     private void CheckNotClosed()

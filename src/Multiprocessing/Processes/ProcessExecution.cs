@@ -37,7 +37,7 @@ internal static class ProcessExecution
             process.Run();
             exitCode = 0;
         }
-        catch (ProcessExitException exit)
+        catch (MpProcessExitException exit)
         {
             exitCode = exit.Code;
         }

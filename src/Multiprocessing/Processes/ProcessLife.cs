@@ -21,7 +21,7 @@ internal sealed class ProcessLife
 
     public Guid Id { get; } = Guid.NewGuid();
     public MpContext? Context { get; set; }
-    public StartMethod? Method { get; set; }
+    public MpStartMethod? Method { get; set; }
     public bool IsStarted { get; set; }
     public bool IsClosed { get; set; }
 

@@ -8,7 +8,7 @@ namespace Multiprocessing;
 /// Python's <c>multiprocessing.Queue</c>: any number of producers and consumers in any processes;
 /// every item is delivered exactly once, in order per producer. Create it with <see cref="MpContext.Queue{T}"/>.
 /// </summary>
-public class MpQueue<T> : QueueHandle<T>
+public class MpQueue<T> : MpQueueHandle<T>
 {
     internal MpQueue(SharedObjectAddress queue, int maxSize, NodeRuntime runtime) : base(queue, maxSize, runtime)
     {
@@ -18,17 +18,17 @@ public class MpQueue<T> : QueueHandle<T>
     public int MaxSize => Bound;
 
     /// <summary>Python's <c>put(item, block, timeout)</c>: on a full bounded queue, waits for room
-    /// (up to <paramref name="timeout"/>), or throws <see cref="QueueFullException"/> at once when not blocking.</summary>
+    /// (up to <paramref name="timeout"/>), or throws <see cref="MpQueueFullException"/> at once when not blocking.</summary>
     public void Put(T item, bool block, TimeSpan? timeout = null) =>
         End.PutAsync(End.Serialize(item), block, timeout, CancellationToken.None).GetAwaiter().GetResult();
 
     public void PutNowait(T item) => Put(item, block: false);
 
-    /// <summary>Python's <c>get(block, timeout)</c>: throws <see cref="QueueEmptyException"/> when nothing came in time; a get that gives up takes nothing.</summary>
-    public T Get(bool block, TimeSpan? timeout = null) =>
+    /// <summary>Python's <c>get(block, timeout)</c>: throws <see cref="MpQueueEmptyException"/> when nothing came in time; a get that gives up takes nothing.</summary>
+    public T? Get(bool block, TimeSpan? timeout = null) =>
         End.Deserialize<T>(End.GetAsync(block, timeout, CancellationToken.None).GetAwaiter().GetResult());
 
-    public T GetNowait() => Get(block: false);
+    public T? GetNowait() => Get(block: false);
 
     /// <summary>Approximate number of items, as Python's.</summary>
     public int QSize() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count;

@@ -82,7 +82,7 @@ internal sealed class QueueEnd
 
     public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "queue item");
 
-    public T Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)_runtime.Payloads.Deserialize(bytes, "queue item");
+    public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "queue item");
 
     public async Task PutAsync(byte[] item, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -102,13 +102,13 @@ internal sealed class QueueEnd
             return;
         }
         var reply = await RequestAsync(id => new QueuePut(id, [item], WaitForRoom: block), block ? timeout : null, cancellationToken);
-        if (reply is not QueueDone) throw new QueueFullException();
+        if (reply is not QueueDone) throw new MpQueueFullException();
     }
 
     /// <summary>
     /// The next item: from this handle's lease, else borrowed from the queue. Only one borrow is in
     /// flight per handle (as Python's get holds a read lock): a caller that cannot have its turn
-    /// within its timeout, or at once when not blocking, gets <see cref="QueueEmptyException"/>.
+    /// within its timeout, or at once when not blocking, gets <see cref="MpQueueEmptyException"/>.
     /// </summary>
     public async Task<byte[]> GetAsync(bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -118,7 +118,7 @@ internal sealed class QueueEnd
         if (TryHandOut(out var item)) return item;
         var deadline = block && timeout is { } t ? Environment.TickCount64 + (long)Math.Max(0, t.TotalMilliseconds) : (long?)null;
         if (!await _fetching.WaitAsync(block ? Remaining(deadline) ?? Timeout.InfiniteTimeSpan : TimeSpan.Zero, cancellationToken))
-            throw new QueueEmptyException();
+            throw new MpQueueEmptyException();
         try
         {
             if (TryHandOut(out item)) return item;
@@ -126,13 +126,13 @@ internal sealed class QueueEnd
             _borrowed = true;
             var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes), block ? Remaining(deadline) : null, cancellationToken);
             Told(borrower.Consumed);
-            if (reply is not QueueItems items) throw new QueueEmptyException();
+            if (reply is not QueueItems items) throw new MpQueueEmptyException();
             lock (_lent)
             {
                 _leaseId = items.RequestId;
                 for (var i = 0; i < items.Items.Count; i++) _lent.Enqueue((items.Seqs[i], items.Items[i]));
             }
-            if (!TryHandOut(out item)) throw new QueueEmptyException();
+            if (!TryHandOut(out item)) throw new MpQueueEmptyException();
             if (Interlocked.Read(ref _recalledAhead) == items.RequestId) Recall(items.RequestId);
             return item;
         }
@@ -185,7 +185,7 @@ internal sealed class QueueEnd
     }
 
     /// <summary>No more puts or gets through this handle (Python's close): what it holds goes back, confirmed by the queue.</summary>
-    public void Close() => GiveBackAsync(processEnding: false).GetAwaiter().GetResult();
+    public Task CloseAsync() => GiveBackAsync(processEnding: false);
 
     /// <summary>The queue asks back what this handle holds of lease <paramref name="leaseId"/> and has not handed out: a consumer waits for it.</summary>
     public void Recall(long leaseId)

@@ -115,7 +115,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
                 break;
             case QueueStatus status:
                 if (status.Borrower is { } asker) Acknowledge(asker, host);
-                caller.Tell(new QueueStatusReply(status.RequestId, Queued + Lent, _unfinished, _consumers.Count), host.Self);
+                caller.Tell(new QueueStatusReply(status.RequestId, Queued + Lent, _unfinished, _consumers.Count, _producers.Count), host.Self);
                 Serve(host);
                 break;
             default:

@@ -5,7 +5,7 @@ namespace Multiprocessing;
 /// kind or out of range. The message is one line that names the file (or <c>MpOptions</c>), the line
 /// and key where known, and what was expected; the command-line programs print it and exit with 2.
 /// </summary>
-public class MpConfigurationException : Exception
+public class MpConfigurationException : MpException
 {
     public MpConfigurationException(string message, Exception? inner = null) : base(message, inner) { }
 }

@@ -5,4 +5,4 @@ namespace Multiprocessing;
 /// is lost (unreachable, or down): the object went with it, or cannot be reached until its node is
 /// back. The message names the node where it is known.
 /// </summary>
-public sealed class MpRemoteGoneException(string message) : Exception(message);
+public sealed class MpRemoteGoneException(string message) : MpException(message);

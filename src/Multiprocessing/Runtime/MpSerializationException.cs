@@ -1,9 +1,7 @@
-using System.Runtime.Serialization;
-
 namespace Multiprocessing;
 
 /// <summary>A value could not cross to another process (Python's PicklingError): it names the offending type.</summary>
-public sealed class MpSerializationException : SerializationException
+public sealed class MpSerializationException : MpException
 {
     public MpSerializationException(string message, Exception? inner = null) : base(message, inner) { }
 }

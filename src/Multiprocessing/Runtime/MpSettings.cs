@@ -6,7 +6,7 @@ namespace Multiprocessing.Runtime;
 internal sealed record MpSettings(
     int Workers,
     int MinWorkers,
-    StartMethod StartMethod,
+    MpStartMethod StartMethod,
     int SpawnSpares,
     int SpawnMaxSpares,
     TimeSpan? SpawnConnectAheadAfter,

@@ -5,7 +5,7 @@ namespace Multiprocessing;
 /// before anything starts; the message is one line naming the OS found and the one supported, and
 /// the command-line programs print it and exit with 2.
 /// </summary>
-public class MpUnsupportedPlatformException : PlatformNotSupportedException
+public class MpUnsupportedPlatformException : MpException
 {
     public MpUnsupportedPlatformException(string message) : base(message) { }
 }

@@ -5,4 +5,4 @@ namespace Multiprocessing;
 /// it protected may be half-updated. As with .NET's AbandonedMutexException, the caller that gets
 /// this exception HOLDS the lock and must release it.
 /// </summary>
-public sealed class MpAbandonedLockException(string message) : Exception(message);
+public sealed class MpAbandonedLockException(string message) : MpException(message);

@@ -11,7 +11,7 @@ namespace Multiprocessing;
 /// index 0..parties-1 (arrival order). The action, if any, runs once per round in the process of
 /// the last arrival before the others are released. A wait that times out, an <see cref="Abort"/>,
 /// a <see cref="Reset"/> while parties wait, or a party whose process dies breaks the barrier:
-/// the waits throw <see cref="BrokenBarrierException"/>. Make one with <see cref="MpContext.Barrier"/>.
+/// the waits throw <see cref="MpBrokenBarrierException"/>. Make one with <see cref="MpContext.Barrier"/>.
 /// </summary>
 public sealed class MpBarrier
 {
@@ -67,12 +67,12 @@ public sealed class MpBarrier
         }
     }
 
-    /// <summary>Breaks the barrier: current and later waits throw <see cref="BrokenBarrierException"/> until <see cref="Reset"/>.</summary>
+    /// <summary>Breaks the barrier: current and later waits throw <see cref="MpBrokenBarrierException"/> until <see cref="Reset"/>.</summary>
     public void Abort() => AbortAsync().GetAwaiter().GetResult();
 
     public Task AbortAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierAbort(id), cancellationToken);
 
-    /// <summary>Back to empty and unbroken; parties waiting now get <see cref="BrokenBarrierException"/>.</summary>
+    /// <summary>Back to empty and unbroken; parties waiting now get <see cref="MpBrokenBarrierException"/>.</summary>
     public void Reset() => ResetAsync().GetAwaiter().GetResult();
 
     public Task ResetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierReset(id), cancellationToken);
@@ -81,8 +81,5 @@ public sealed class MpBarrier
         _address.AskAsync(id => new BarrierStatus(id)).GetAwaiter().GetResult() as BarrierStatusReply
         ?? throw new InvalidOperationException("Unexpected answer from a barrier.");
 
-    private static BrokenBarrierException BrokenError() => new("The barrier is broken (a wait timed out, it was aborted or reset, or a party's process ended).");
+    private static MpBrokenBarrierException BrokenError() => new("The barrier is broken (a wait timed out, it was aborted or reset, or a party's process ended).");
 }
-
-/// <summary>Python's <c>BrokenBarrierError</c>: the barrier was broken while waiting, or was already broken.</summary>
-public sealed class BrokenBarrierException(string message) : Exception(message);

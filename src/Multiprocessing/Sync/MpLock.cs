@@ -10,7 +10,7 @@ namespace Multiprocessing;
 /// the next acquirer gets it with <see cref="MpAbandonedLockException"/>. The handle travels as a
 /// process argument or through a queue. Make one with <see cref="MpContext.Lock"/>.
 /// </summary>
-public sealed class MpLock : LockHandle
+public sealed class MpLock : MpLockHandle
 {
     internal MpLock(SharedObjectAddress address) : base(address)
     {
@@ -18,11 +18,11 @@ public sealed class MpLock : LockHandle
 }
 
 /// <summary>What <see cref="MpLock"/> and <see cref="MpRLock"/> share: their calls go to a lock state (reentrant or not).</summary>
-public abstract class LockHandle : IMpLock
+public abstract class MpLockHandle : IMpLock
 {
     private readonly LockClient _lock;
 
-    private protected LockHandle(SharedObjectAddress address) => _lock = new LockClient(address);
+    private protected MpLockHandle(SharedObjectAddress address) => _lock = new LockClient(address);
 
     internal LockClient Client => _lock;
 
@@ -48,7 +48,7 @@ public abstract class LockHandle : IMpLock
 /// <see cref="SynchronizationLockException"/>. From async code use <see cref="HoldAsync"/>: it
 /// releases as the thread that acquired. Make one with <see cref="MpContext.RLock"/>.
 /// </summary>
-public sealed class MpRLock : LockHandle
+public sealed class MpRLock : MpLockHandle
 {
     internal MpRLock(SharedObjectAddress address) : base(address)
     {

@@ -78,7 +78,7 @@ public sealed class MpArray<T> where T : unmanaged
     /// What Python prints for a Manager's Array (<c>print(arr)</c>): <c>array('d', [1.0, 2.0])</c>, with Python's typecode
     /// and float repr; the elements are read at once, as <see cref="ToArray"/>.
     /// </summary>
-    public override string ToString() => PyRepr.Array(Typecodes.Of<T>(), ToArray());
+    public override string ToString() => MpRepr.Array(Typecodes.Of<T>(), ToArray());
 
     private int Checked(int index) =>
         (uint)index < (uint)Length ? index : throw new IndexOutOfRangeException($"Index {index} is outside the array of {Length} elements.");

@@ -51,9 +51,9 @@ public sealed class DirectLinkFloodTests(ClusterFixture cluster) : ClusterTest(c
     private (int Pid, string Address) WorkerNode()
     {
         var answer = Mp.Queue<string>();
-        var probe = Mp.GetContext(StartMethod.Actor).Process(TellNode, answer);
+        var probe = Mp.GetContext(MpStartMethod.Actor).Process(TellNode, answer);
         probe.Start();
-        var told = answer.Get(block: true, Patience).Split(' ');
+        var told = answer.Get(block: true, Patience)!.Split(' ');
         Assert.True(probe.Join(Patience));
         return (int.Parse(told[0]), told[1]);
     }

@@ -75,9 +75,9 @@ public sealed class ClusterLifecycleTests
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public async Task Workers_read_the_configuration_given_in_code(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public async Task Workers_read_the_configuration_given_in_code(MpStartMethod method)
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1, Config = "akka.remote.dot-netty.tcp.maximum-frame-size = 1 MiB" });
         var queue = mp.Queue<byte[]>();
@@ -91,7 +91,7 @@ public sealed class ClusterLifecycleTests
     public async Task A_killed_worker_node_ends_its_processes_with_a_negative_code_and_the_rest_goes_on()
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
-        var actor = mp.GetContext(StartMethod.Actor);
+        var actor = mp.GetContext(MpStartMethod.Actor);
         var victim = actor.Process(Targets.SleepForever);
         victim.Start();
         var node = victim.Pid!.Value;
@@ -121,7 +121,7 @@ public sealed class ClusterLifecycleTests
         {
             await mp.WaitForWorkersAsync(1, Patience);
             using var console = new ConsoleCapture();
-            var process = mp.GetContext(StartMethod.Actor).Process(Targets.PrintIdentity);
+            var process = mp.GetContext(MpStartMethod.Actor).Process(Targets.PrintIdentity);
             process.Start();
             Assert.True(process.Join(Patience));
             Assert.Equal(0, process.ExitCode);
@@ -154,7 +154,7 @@ public sealed class ClusterLifecycleTests
     public async Task A_worker_that_dies_at_start_fails_the_start_naming_it_with_its_output()
     {
         var script = FakeWorker.Script("echo 'fake worker cannot start: marker-4242' >&2\nexit 4\n");
-        var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
+        var error = await Assert.ThrowsAsync<MpWorkerStartupException>(() => Mp.StartAsync(new MpOptions
         {
             Workers = 1,
             Config = $"multiprocessing.worker.executable = \"{script}\"",
@@ -168,7 +168,7 @@ public sealed class ClusterLifecycleTests
     {
         var script = FakeWorker.Script("echo 'stuck-marker-99'\nexec sleep 60\n");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<WorkerStartupException>(() => Mp.StartAsync(new MpOptions
+        var error = await Assert.ThrowsAsync<MpWorkerStartupException>(() => Mp.StartAsync(new MpOptions
         {
             Workers = 1,
             Config = $"multiprocessing.worker.executable = \"{script}\"\nmultiprocessing.worker-ready-timeout = 2s\nmultiprocessing.shutdown-timeout = 1s",

@@ -24,7 +24,7 @@ public sealed class ConfigurationTests : IDisposable
         var config = MpConfig.Load(null);
         var settings = MpSettings.From(config);
         Assert.Equal(2, settings.Workers);
-        Assert.Equal(StartMethod.Spawn, settings.StartMethod);
+        Assert.Equal(MpStartMethod.Spawn, settings.StartMethod);
         Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.True(config.GetBoolean("akka.actor.serialization-settings.hyperion.disallow-unsafe-type"));
         Assert.Equal("hyperion", config.GetString("akka.actor.serialization-bindings.\"System.Object\""));
@@ -61,7 +61,7 @@ public sealed class ConfigurationTests : IDisposable
         var settings = MpSettings.From(config);
         Assert.Equal(0, settings.Workers);
         Assert.Equal(1, settings.MinWorkers);
-        Assert.Equal(StartMethod.Actor, settings.StartMethod);
+        Assert.Equal(MpStartMethod.Actor, settings.StartMethod);
         Assert.Equal("0.0.0.0", config.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.Equal(4053, config.GetInt("akka.remote.dot-netty.tcp.port"));
     }

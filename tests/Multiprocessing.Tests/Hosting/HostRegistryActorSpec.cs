@@ -117,7 +117,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var registry = Registry();
         registry.Tell(new HostRegistryActor.AwaitNodes(1, TimeSpan.FromMilliseconds(300)));
         var failure = ExpectMsg<Status.Failure>();
-        Assert.IsType<WorkerStartupException>(failure.Cause);
+        Assert.IsType<MpWorkerStartupException>(failure.Cause);
     }
 
     [Fact]

@@ -104,12 +104,12 @@ public sealed class ManagerRebalanceTests
             // Some queues move to the joiner, with their items, leases and waiting gets, while both processes go on.
             await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
             // Items keep flowing after the move.
-            var progress = consumed.Get(block: true, Patience);
-            if (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience);
+            var progress = consumed.Get(block: true, Patience)!;
+            if (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience)!;
 
             stop.Put(1);
             var put = produced.Get(block: true, Patience);
-            while (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience);
+            while (progress.StartsWith("at ", StringComparison.Ordinal)) progress = consumed.Get(block: true, Patience)!;
             Assert.Equal($"took {put}", progress);
             Assert.True(producer.Join(Patience));
             Assert.True(consumer.Join(Patience));

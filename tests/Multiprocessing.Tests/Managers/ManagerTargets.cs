@@ -79,7 +79,7 @@ public static class ManagerTargets
     /// <summary>Gets a dict through a queue and writes to it.</summary>
     public static void WriteToTheDictReceived(MpQueue<MpDict<string, string>> mailbox)
     {
-        var d = mailbox.Get();
+        var d = mailbox.Get()!;
         d["from"] = Mp.CurrentProcess().Name;
     }
 

@@ -17,9 +17,9 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public async Task A_child_fills_a_dict_and_reverses_a_list_the_parent_sees_it_in_pythons_shape(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public async Task A_child_fills_a_dict_and_reverses_a_list_the_parent_sees_it_in_pythons_shape(MpStartMethod method)
     {
         await using var manager = await Mp.ManagerAsync();
         var d = manager.Dict<object, object?>();
@@ -116,7 +116,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         string[] kinds = [nameof(KeyNotFoundException), nameof(ArgumentOutOfRangeException), nameof(InvalidOperationException),
             nameof(MissingMemberException), nameof(CounterException)];
-        var reported = Enumerable.Range(0, kinds.Length).Select(_ => results.Get(block: true, Patience)).ToList();
+        var reported = Enumerable.Range(0, kinds.Length).Select(_ => results.Get(block: true, Patience)!).ToList();
         Assert.Equal(kinds, reported.Select(r => r.Split(':')[0]));
         Assert.Contains("boom", reported[^1]);
     }
@@ -132,7 +132,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         StartAndJoin(
             Mp.Process(ManagerTargets.CountUp, counter, d, 150),
             Mp.Process(ManagerTargets.CountUp, counter, d, 150),
-            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.CountUp, counter, d, 150));
+            Mp.GetContext(MpStartMethod.Actor).Process(ManagerTargets.CountUp, counter, d, 150));
 
         Assert.Equal(550, counter.Call(c => c.Get()));
         Assert.Equal(450, d.Count);
@@ -193,9 +193,9 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public async Task A_manager_queue_delivers_every_item_once_in_order_per_producer(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public async Task A_manager_queue_delivers_every_item_once_in_order_per_producer(MpStartMethod method)
     {
         await using var manager = await Mp.ManagerAsync();
         var queue = manager.Queue<string>();
@@ -203,13 +203,13 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         var producers = Enumerable.Range(0, 2).Select(_ => context.Process(ManagerTargets.ProduceOnManagerQueue, queue, 500)).ToArray();
         StartAndJoin(producers);
 
-        var received = Enumerable.Range(0, 1000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        var received = Enumerable.Range(0, 1000).Select(_ => queue.Get(block: true, Patience)!).ToList();
         foreach (var producer in producers)
             Assert.Equal(Enumerable.Range(0, 500).Select(i => $"{producer.Name}:{i}"), received.Where(r => r.StartsWith(producer.Name + ":")));
-        Assert.Throws<QueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(200)));
         var bounded = manager.Queue<int>(maxSize: 1);
         bounded.Put(1);
-        Assert.Throws<QueueFullException>(() => bounded.PutNowait(2));
+        Assert.Throws<MpQueueFullException>(() => bounded.PutNowait(2));
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         StartAndJoin(
             Mp.Process(ManagerTargets.IncrementUnderLock, lk, d, 50),
             Mp.Process(ManagerTargets.IncrementUnderLock, lk, d, 50),
-            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.IncrementUnderLock, lk, d, 50));
+            Mp.GetContext(MpStartMethod.Actor).Process(ManagerTargets.IncrementUnderLock, lk, d, 50));
 
         Assert.Equal(150, d["n"]);
     }
@@ -305,7 +305,7 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         StartAndJoin(
             Mp.Process(ManagerTargets.AddUnderValueLock, counter, arr, 40),
-            Mp.GetContext(StartMethod.Actor).Process(ManagerTargets.AddUnderValueLock, counter, arr, 40));
+            Mp.GetContext(MpStartMethod.Actor).Process(ManagerTargets.AddUnderValueLock, counter, arr, 40));
 
         Assert.Equal(80, counter.Value);
         Assert.Equal([0.0, 0.0, 9.5], arr.ToArray());

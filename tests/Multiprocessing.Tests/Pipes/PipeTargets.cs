@@ -15,6 +15,14 @@ public static class PipeTargets
         conn.Close();
     }
 
+    /// <summary>Sends, disposes its end, then stays alive until <paramref name="sawEnd"/> is set: the end closed by the dispose, not the exit.</summary>
+    public static void SendThenDisposeThenWait(MpConnection<string> conn, int count, MpEvent sawEnd)
+    {
+        using (conn)
+            for (var i = 0; i < count; i++) conn.Send($"m{i}");
+        if (!sawEnd.Wait(TimeSpan.FromMinutes(1))) Mp.Exit(2);
+    }
+
     public static void SendThenExit(MpConnection<string> conn, int count)
     {
         for (var i = 0; i < count; i++) conn.Send($"m{i}");
@@ -29,7 +37,7 @@ public static class PipeTargets
     /// <summary>Reads until "stop", reporting every message on <paramref name="results"/>.</summary>
     public static void Read(MpConnection<string> conn, MpQueue<string> results)
     {
-        while (conn.Recv() is var message && message != "stop") results.Put(message);
+        while (conn.Recv() is { } message && message != "stop") results.Put(message);
     }
 
     public static void EchoBytes(MpConnection<byte[]> conn) => conn.SendBytes(conn.RecvBytes());

@@ -7,9 +7,9 @@ namespace Multiprocessing.Tests.Pipes;
 public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_duplex_pipe_carries_messages_both_ways_in_order(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_duplex_pipe_carries_messages_both_ways_in_order(MpStartMethod method)
     {
         var (mine, theirs) = Mp.Pipe<int>();
         var echo = Mp.GetContext(method).Process(PipeTargets.Echo, theirs);
@@ -40,16 +40,34 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
         var (mine, theirs) = Mp.Pipe<string>();
         var sender = Mp.Process(PipeTargets.SendThenClose, theirs, 3);
         sender.Start();
-        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv(), mine.Recv(), mine.Recv() });
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
         Assert.Throws<EndOfStreamException>(() => mine.Recv());
         Assert.True(mine.Poll(), "poll is true at end of stream, as in Python");
         Assert.True(sender.Join(Patience));
     }
 
+    [Fact]
+    public void A_disposed_end_is_closed_the_other_end_reads_what_was_sent_then_end_of_stream()
+    {
+        var (mine, theirs) = Mp.Pipe<string>();
+        var sawEnd = Mp.Event();
+        var sender = Mp.Process(PipeTargets.SendThenDisposeThenWait, theirs, 3, sawEnd);
+        sender.Start();
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
+        Assert.Throws<EndOfStreamException>(() => mine.Recv()); // while the sender still runs
+        sawEnd.Set();
+        Assert.True(sender.Join(Patience));
+        Assert.Equal(0, sender.ExitCode);
+
+        using (mine) { }
+        Assert.Throws<InvalidOperationException>(() => mine.Send("x"));
+        mine.Dispose(); // again: nothing
+    }
+
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void The_parent_closing_its_copy_of_the_childs_end_leaves_the_child_its_own_as_in_python(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void The_parent_closing_its_copy_of_the_childs_end_leaves_the_child_its_own_as_in_python(MpStartMethod method)
     {
         // parent_conn, child_conn = Pipe(); Process(target=f, args=(child_conn,)).start(); child_conn.close()
         var (mine, theirs) = Mp.Pipe<string>();
@@ -58,7 +76,7 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
         theirs.Close();
         Assert.Throws<InvalidOperationException>(() => theirs.Send("closed here"));
 
-        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv(), mine.Recv(), mine.Recv() });
+        Assert.Equal(["m0", "m1", "m2"], new[] { mine.Recv()!, mine.Recv()!, mine.Recv()! });
         // The child never closed its copy: the end closes when it exits, as every copy is then closed.
         Assert.Throws<EndOfStreamException>(() => mine.Recv());
         Assert.True(sender.Join(Patience));
@@ -93,7 +111,7 @@ public sealed class PipeTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         var received = Enumerable.Range(0, sent.Count).Select(_ => results.Get(block: true, Patience)).ToList();
         Assert.Equal(sent.Order(), received.Order());
-        Assert.Throws<QueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class PoolAsyncTests(ClusterFixture cluster) : ClusterTest(cluster
                 ran++;
             }
         }
-        catch (QueueEmptyException)
+        catch (MpQueueEmptyException)
         {
         }
         Assert.InRange(ran, 1, 4);

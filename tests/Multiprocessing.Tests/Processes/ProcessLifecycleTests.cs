@@ -9,7 +9,7 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     [Fact]
     public void Spawn_processes_each_run_in_a_fresh_OS_process_of_their_own()
     {
-        var spawn = Mp.GetContext(StartMethod.Spawn);
+        var spawn = Mp.GetContext(MpStartMethod.Spawn);
         var processes = Enumerable.Range(0, 3).Select(_ => spawn.Process(Targets.Noop)).ToList();
         processes.ForEach(p => p.Start());
         var pids = processes.Select(p => p.Pid).ToList();
@@ -29,7 +29,7 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     [Fact]
     public void Actor_processes_run_on_the_running_worker_nodes()
     {
-        var actor = Mp.GetContext(StartMethod.Actor);
+        var actor = Mp.GetContext(MpStartMethod.Actor);
         var processes = Enumerable.Range(0, 4).Select(_ => actor.Process(Targets.Noop)).ToList();
         processes.ForEach(p => p.Start());
         processes.ForEach(p => Assert.True(p.Join(Patience)));
@@ -42,9 +42,9 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void Output_arrives_on_the_coordinator_as_whole_lines_in_order_before_join_returns(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void Output_arrives_on_the_coordinator_as_whole_lines_in_order_before_join_returns(MpStartMethod method)
     {
         using var console = new ConsoleCapture();
         var process = Mp.GetContext(method).Process(Targets.WriteLinesInPieces, 200);
@@ -110,9 +110,9 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void Exit_call_sets_the_chosen_exit_code(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void Exit_call_sets_the_chosen_exit_code(MpStartMethod method)
     {
         var process = Mp.GetContext(method).Process(Targets.ExitWith, 7);
         process.Start();
@@ -161,7 +161,7 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     [Fact]
     public void Terminate_releases_an_actor_process_and_leaves_its_node_running()
     {
-        var process = Mp.GetContext(StartMethod.Actor).Process(Targets.SleepForever);
+        var process = Mp.GetContext(MpStartMethod.Actor).Process(Targets.SleepForever);
         process.Start();
         var node = process.Pid!.Value;
         process.Terminate();
@@ -201,9 +201,9 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_lambda_runs_with_the_values_it_captured(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_lambda_runs_with_the_values_it_captured(MpStartMethod method)
     {
         var offset = 40;
         var label = "captured";
@@ -245,8 +245,12 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Fact]
-    public void Cpu_count_is_the_machine_s()
+    public void Cpu_count_is_the_number_of_cpus_nproc_counts()
     {
-        Assert.Equal(Environment.ProcessorCount, Multiprocessing.Mp.CpuCount());
+        // nproc, another program, counts the CPUs the OS lets a process run on (sched_getaffinity).
+        using var nproc = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nproc") { RedirectStandardOutput = true })!;
+        var expected = int.Parse(nproc.StandardOutput.ReadToEnd().Trim());
+        nproc.WaitForExit();
+        Assert.Equal(expected, Multiprocessing.Mp.CpuCount());
     }
 }

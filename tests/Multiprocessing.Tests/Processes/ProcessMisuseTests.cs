@@ -75,6 +75,27 @@ public sealed class ProcessMisuseTests(ClusterFixture cluster) : ClusterTest(clu
     }
 
     [Fact]
+    public void Dispose_closes_a_process_that_is_not_running_and_leaves_a_running_one_alone()
+    {
+        var unstarted = Mp.Process(Targets.Noop);
+        using (unstarted) { }
+        Assert.Throws<InvalidOperationException>(unstarted.Start);
+
+        var gate = Mp.Queue<int>();
+        var running = Mp.Process(Targets.TakeOne, gate);
+        running.Start();
+        running.Dispose(); // where Close throws: no throw, no kill, no wait
+        Assert.True(running.IsAlive);
+        gate.Put(1);
+        Assert.True(running.Join(Patience));
+        Assert.Equal(0, running.ExitCode); // it ended by itself
+
+        running.Dispose(); // ended: closed, as by Close
+        Assert.Throws<InvalidOperationException>(() => running.ExitCode);
+        running.Dispose(); // again: nothing
+    }
+
+    [Fact]
     public async Task JoinAsync_honours_cancellation()
     {
         var process = Mp.Process(Targets.SleepForever);

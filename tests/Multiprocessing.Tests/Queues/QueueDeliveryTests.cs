@@ -20,12 +20,12 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
         // consumer ends as a spawn one does (its exit hand-back), in milliseconds instead of a host's start.
         const int Rounds = 24;
         Parallel.For(0, Rounds, new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            round => RunSentinelRound(joinable: round % 2 == 0, round / 2 % 2 == 0 ? StartMethod.Spawn : StartMethod.Actor,
+            round => RunSentinelRound(joinable: round % 2 == 0, round / 2 % 2 == 0 ? MpStartMethod.Spawn : MpStartMethod.Actor,
                 consumers: 2 + round / 4 % 2, round));
     }
 
     // A Queue or a JoinableQueue, 2 or 3 consumers, one sentinel each.
-    private void RunSentinelRound(bool joinable, StartMethod method, int consumers, int round)
+    private void RunSentinelRound(bool joinable, MpStartMethod method, int consumers, int round)
     {
         const int Items = 20;
         var queue = joinable ? Mp.JoinableQueue<int>() : Mp.Queue<int>();
@@ -98,7 +98,7 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
                 var item = queue.Get(block: true, TimeSpan.FromMilliseconds(500));
                 if (item != -1) taken.Add(item);
             }
-            catch (QueueEmptyException)
+            catch (MpQueueEmptyException)
             {
                 // Lent to a dead consumer whose death is not known yet: ask again.
             }

@@ -18,13 +18,30 @@ public static class QueueTargets
     /// <summary>Receives a queue through another queue and answers on it.</summary>
     public static void AnswerOnTheQueueReceived(MpQueue<MpQueue<string>> mailbox)
     {
-        var replyTo = mailbox.Get();
+        var replyTo = mailbox.Get()!;
         replyTo.Put($"hello from {Mp.CurrentProcess().Name}");
     }
 
-    public static void PutThenFill(MpQueue<int> bounded, int count)
+    /// <summary>Takes an item through this process's own copy of the handle, disposes it, and tries to put through it.</summary>
+    public static async Task TakeThenDisposeThenPut(MpQueue<int> queue, MpQueue<string> results)
     {
-        for (var i = 0; i < count; i++) bounded.Put(i);
+        await using (queue) results.Put($"got {await queue.GetAsync()}");
+        try
+        {
+            queue.Put(2);
+            results.Put("put accepted");
+        }
+        catch (InvalidOperationException)
+        {
+            results.Put("put refused");
+        }
+    }
+
+    /// <summary>Puts <paramref name="item"/> (waiting for room) and then says so.</summary>
+    public static void PutThenSay(MpQueue<int> queue, int item, MpEvent put)
+    {
+        queue.Put(item);
+        put.Set();
     }
 
     public static void WorkThroughJoinable(MpJoinableQueue<int> tasks, int count)
@@ -96,7 +113,7 @@ public static class QueueTargets
                 stop.GetNowait();
                 break;
             }
-            catch (QueueEmptyException)
+            catch (MpQueueEmptyException)
             {
             }
         }
@@ -128,7 +145,7 @@ public static class QueueTargets
     public static void CountBytes(MpQueue<byte[]> queue, int count, MpQueue<long> total)
     {
         long bytes = 0;
-        for (var i = 0; i < count; i++) bytes += queue.Get().Length;
+        for (var i = 0; i < count; i++) bytes += queue.Get()!.Length;
         total.Put(bytes);
     }
 }

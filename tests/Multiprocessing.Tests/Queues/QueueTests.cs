@@ -28,16 +28,16 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void Items_from_many_producer_processes_arrive_exactly_once_in_order_per_producer(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void Items_from_many_producer_processes_arrive_exactly_once_in_order_per_producer(MpStartMethod method)
     {
         var queue = Mp.Queue<string>();
         var context = Mp.GetContext(method);
         var producers = Enumerable.Range(0, 3).Select(p => context.Process(QueueTargets.Produce, $"p{p}", 2000, queue)).ToArray();
         producers.ToList().ForEach(p => p.Start());
 
-        var received = Enumerable.Range(0, 6000).Select(_ => queue.Get(block: true, Patience)).ToList();
+        var received = Enumerable.Range(0, 6000).Select(_ => queue.Get(block: true, Patience)!).ToList();
         producers.ToList().ForEach(p => Assert.True(p.Join(Patience)));
 
         Assert.Equal(6000, received.Distinct().Count());
@@ -61,17 +61,17 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         queue.Put("stop");
         consumers.ToList().ForEach(c => Assert.True(c.Join(Patience)));
 
-        var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)).ToList();
+        var got = Enumerable.Range(0, 1000).Select(_ => results.Get(block: true, Patience)!).ToList();
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"item-{i}").Order(), got.Select(g => g.Split('|')[1]).Order());
-        Assert.Throws<QueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => results.Get(block: true, TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
     public async Task A_consumer_that_times_out_or_is_cancelled_swallows_nothing()
     {
         var queue = Mp.Queue<string>();
-        Assert.Throws<QueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(100)));
-        Assert.Throws<QueueEmptyException>(() => queue.GetNowait());
+        Assert.Throws<MpQueueEmptyException>(() => queue.Get(block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Throws<MpQueueEmptyException>(() => queue.GetNowait());
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.GetAsync(cancel.Token));
 
@@ -88,17 +88,22 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         bounded.PutNowait(1);
         bounded.Put(2);
         Assert.True(bounded.Full());
-        Assert.Throws<QueueFullException>(() => bounded.PutNowait(3));
-        Assert.Throws<QueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
+        Assert.Throws<MpQueueFullException>(() => bounded.PutNowait(3));
+        Assert.Throws<MpQueueFullException>(() => bounded.Put(3, block: true, TimeSpan.FromMilliseconds(100)));
         Assert.Equal(2, bounded.QSize());
 
-        // A producer process blocks on the full queue and goes on as room frees.
-        var producer = Mp.Process(QueueTargets.PutThenFill, bounded, 5);
+        // A producer process's put waits at the full queue, and returns once a get makes room.
+        var put = Mp.Event();
+        var producer = Mp.Process(QueueTargets.PutThenSay, bounded, 3, put);
         producer.Start();
-        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)));
-        var got = Enumerable.Range(0, 7).Select(_ => bounded.Get(block: true, Patience)).ToList();
+        Assert.True(OsProcesses.WaitUntil(() => bounded.WaitingProducersAsync().GetAwaiter().GetResult() == 1, Patience), "no put waits at the full queue");
+        Assert.False(put.IsSet());
+        Assert.Equal(2, bounded.QSize());
+
+        Assert.Equal(1, bounded.Get(block: true, Patience));
+        Assert.True(put.Wait(Patience));
         Assert.True(producer.Join(Patience));
-        Assert.Equal([1, 2, 0, 1, 2, 3, 4], got);
+        Assert.Equal([2, 3], new[] { bounded.Get(block: true, Patience), bounded.Get(block: true, Patience) });
     }
 
     [Fact]
@@ -128,7 +133,7 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.Contains("maximum-frame-size", error.Message);
     }
 
-    private static void Relay(MpQueue<byte[]> from, MpQueue<byte[]> to) => to.Put(from.Get());
+    private static void Relay(MpQueue<byte[]> from, MpQueue<byte[]> to) => to.Put(from.Get()!);
 
     [Fact]
     public void A_closed_handle_refuses_puts_and_gets()
@@ -138,6 +143,28 @@ public sealed class QueueTests(ClusterFixture cluster) : ClusterTest(cluster)
         queue.Close();
         Assert.Throws<InvalidOperationException>(() => queue.Put(2));
         Assert.Throws<InvalidOperationException>(() => queue.Get());
+    }
+
+    [Fact]
+    public async Task A_disposed_handle_is_closed_as_by_Close_and_other_processes_keep_their_own()
+    {
+        var queue = Mp.Queue<int>();
+        using (queue) queue.Put(1);
+        Assert.Throws<InvalidOperationException>(() => queue.Put(2));
+        Assert.Throws<InvalidOperationException>(() => queue.Get());
+        queue.Dispose(); // again: nothing
+
+        var results = Mp.Queue<string>();
+        StartAndJoin(Mp.Process(QueueTargets.TakeThenDisposeThenPut, queue, results));
+        Assert.Equal("got 1", results.Get(block: true, Patience));
+        Assert.Equal("put refused", results.Get(block: true, Patience));
+
+        var simple = Mp.SimpleQueue<int>();
+        await simple.DisposeAsync();
+        Assert.Throws<InvalidOperationException>(() => simple.Put(1));
+        var joinable = Mp.JoinableQueue<int>();
+        joinable.Dispose();
+        Assert.Throws<InvalidOperationException>(() => joinable.Put(1));
     }
 
     [Fact]

@@ -114,9 +114,9 @@ public sealed class NodeLossTests
         public static async Task<Objects> CreateAsync(MpContext mp, MpManager manager)
         {
             var handoff = mp.Queue<HeldQueue>();
-            var holder = mp.GetContext(StartMethod.Actor).Process(NodeLossTargets.HoldAQueue, handoff);
+            var holder = mp.GetContext(MpStartMethod.Actor).Process(NodeLossTargets.HoldAQueue, handoff);
             holder.Start();
-            var held = handoff.Get(true, Patience);
+            var held = handoff.Get(true, Patience)!;
             var dicts = Enumerable.Range(0, 8).Select(_ => manager.Dict<int, int>()).ToArray();
             var queues = Enumerable.Range(0, 4).Select(_ => manager.Queue<int>()).ToArray();
             // Every dict answered once over a direct link: its calls go there from now on.

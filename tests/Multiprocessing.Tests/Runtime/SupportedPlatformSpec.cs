@@ -10,7 +10,7 @@ public sealed class SupportedPlatformSpec
     {
         const string windows = "Microsoft Windows 10.0.26100";
         var error = Assert.Throws<MpUnsupportedPlatformException>(() => SupportedPlatform.Ensure(isSupported: false, windows));
-        Assert.IsAssignableFrom<PlatformNotSupportedException>(error);
+        Assert.IsAssignableFrom<MpException>(error);
         Assert.Contains(windows, error.Message);
         Assert.Contains("Linux", error.Message);
         Assert.DoesNotContain('\n', error.Message);

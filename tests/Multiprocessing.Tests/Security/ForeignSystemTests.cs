@@ -36,7 +36,7 @@ public sealed class ForeignSystemTests(ClusterFixture fixture)
         Assert.Empty(Directory.GetFiles(markers));
         Assert.DoesNotContain(cluster.State.Members, m => m.HasRole("foreign"));
         Assert.Contains(cluster.State.Members, m => m.Address == worker && m.Status == MemberStatus.Up);
-        var stillWorks = mp.GetContext(StartMethod.Actor).Process(Targets.Noop);
+        var stillWorks = mp.GetContext(MpStartMethod.Actor).Process(Targets.Noop);
         stillWorks.Start();
         Assert.True(stillWorks.Join(Patience));
         Assert.Equal(0, stillWorks.ExitCode);

@@ -16,7 +16,7 @@ public static class TestPrograms
     /// <summary>Logs <see cref="AkkaWarning"/> through Akka, prints <see cref="Ready"/>, exits.</summary>
     public const string AkkaWarning = "akka-warning";
 
-    /// <summary>Runs <c>WorkerHost.RunAsync(the arguments that follow)</c> in this program, with a token cancelled when a line comes on stdin.</summary>
+    /// <summary>Runs <c>MpWorkerHost.RunAsync(the arguments that follow)</c> in this program, with a token cancelled when a line comes on stdin.</summary>
     public const string HostedWorker = "hosted-worker";
 
     /// <summary>What <see cref="BusyCoordinator"/> prints once everything is running.</summary>
@@ -38,7 +38,7 @@ public static class TestPrograms
             Console.In.ReadLine();
             stop.Cancel();
         });
-        return await Multiprocessing.Hosting.WorkerHost.RunAsync(args, stop.Token);
+        return await Multiprocessing.Hosting.MpWorkerHost.RunAsync(args, stop.Token);
     }
 
     private static async Task<int> LogAnAkkaWarningAsync()

@@ -88,7 +88,7 @@ public static class SyncTargets
         {
             results.Put(barrier.Wait().ToString());
         }
-        catch (BrokenBarrierException)
+        catch (MpBrokenBarrierException)
         {
             results.Put("broken");
         }
@@ -98,6 +98,19 @@ public static class SyncTargets
     public static Action ReportAction(MpQueue<string> actions) => () => actions.Put("action by " + Mp.CurrentProcess().Name);
 
     public static void FailingAction() => throw new InvalidOperationException("the action failed");
+
+    /// <summary>Once every party is there, adds 1 to <paramref name="counter"/> <paramref name="times"/> times, each a read then a write under <paramref name="lk"/>.</summary>
+    public static void IncrementUnderLock(MpLock lk, MpValue<int> counter, MpBarrier start, int times)
+    {
+        start.Wait();
+        for (var i = 0; i < times; i++)
+            using (lk.Hold())
+            {
+                var read = counter.Value;
+                Thread.Yield(); // lets another process run between the read and the write: without the lock, its increment is lost
+                counter.Value = read + 1;
+            }
+    }
 
     public static void AcquireReleaseMany(MpLock lk, int times)
     {

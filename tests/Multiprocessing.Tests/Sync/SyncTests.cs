@@ -20,12 +20,12 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         }
     }
 
-    private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience))];
+    private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience)!)];
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_lock_lets_one_process_at_a_time_into_its_critical_section(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_lock_lets_one_process_at_a_time_into_its_critical_section(MpStartMethod method)
     {
         const int times = 15;
         var lk = Mp.Lock();
@@ -67,9 +67,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_lock_held_by_a_killed_process_goes_to_the_next_acquirer_as_abandoned(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_lock_held_by_a_killed_process_goes_to_the_next_acquirer_as_abandoned(MpStartMethod method)
     {
         var lk = Mp.Lock();
         var (held, never) = (Mp.Event(), Mp.Event());
@@ -122,9 +122,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_semaphore_lets_at_most_its_value_of_processes_in_at_once(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_semaphore_lets_at_most_its_value_of_processes_in_at_once(MpStartMethod method)
     {
         const int times = 8;
         var sem = Mp.Semaphore(2);
@@ -160,9 +160,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void An_event_set_in_one_process_releases_the_waiters_of_another(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void An_event_set_in_one_process_releases_the_waiters_of_another(MpStartMethod method)
     {
         var (go, done) = (Mp.Event(), Mp.Event());
         var child = Mp.GetContext(method).Process(SyncTargets.WaitThenSet, go, done);
@@ -180,9 +180,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void A_condition_hands_items_from_a_producer_to_a_consumer_process(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void A_condition_hands_items_from_a_producer_to_a_consumer_process(MpStartMethod method)
     {
         const int count = 5;
         var cond = Mp.Condition();
@@ -221,9 +221,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(StartMethod.Spawn)]
-    [InlineData(StartMethod.Actor)]
-    public void Three_processes_pass_a_barrier_together_with_indices_0_1_2_and_the_action_runs_once(StartMethod method)
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public void Three_processes_pass_a_barrier_together_with_indices_0_1_2_and_the_action_runs_once(MpStartMethod method)
     {
         var actions = Mp.Queue<string>();
         var barrier = Mp.Barrier(3, SyncTargets.ReportAction(actions));
@@ -235,7 +235,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
 
         Assert.Equal(["0", "1", "2"], Take(results, 3).Order());
         Assert.StartsWith("action by Process-", actions.Get(block: true, Patience));
-        Assert.Throws<QueueEmptyException>(() => actions.Get(block: true, TimeSpan.FromMilliseconds(200)));
+        Assert.Throws<MpQueueEmptyException>(() => actions.Get(block: true, TimeSpan.FromMilliseconds(200)));
         Assert.Equal(3, barrier.Parties);
         Assert.False(barrier.Broken);
     }
@@ -254,7 +254,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         JoinAll(parties);
         Assert.Equal(["broken", "broken"], Take(results, 2));
         Assert.True(barrier.Broken);
-        Assert.Throws<BrokenBarrierException>(() => barrier.Wait());
+        Assert.Throws<MpBrokenBarrierException>(() => barrier.Wait());
         barrier.Reset();
         Assert.False(barrier.Broken);
     }
@@ -266,7 +266,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         var first = barrier.WaitAsync(Patience);
         var second = barrier.WaitAsync(Patience);
         var outcomes = await Task.WhenAll(Outcome(first), Outcome(second));
-        Assert.Equal(["BrokenBarrierException", "InvalidOperationException"], outcomes.Order());
+        Assert.Equal([nameof(InvalidOperationException), nameof(MpBrokenBarrierException)], outcomes.Order());
         Assert.True(barrier.Broken);
 
         static async Task<string> Outcome(Task<int> wait)
@@ -287,18 +287,24 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     public void A_barrier_wait_that_times_out_breaks_the_barrier()
     {
         var barrier = Mp.Barrier(2, timeout: TimeSpan.FromMilliseconds(100));
-        Assert.Throws<BrokenBarrierException>(() => barrier.Wait());
+        Assert.Throws<MpBrokenBarrierException>(() => barrier.Wait());
         Assert.True(barrier.Broken);
         Assert.Equal(0, barrier.NWaiting);
     }
 
     [Fact]
-    public void A_lock_taken_and_released_many_times_by_a_child_stays_consistent()
+    public void A_lock_keeps_the_read_then_write_of_several_processes_whole()
     {
+        // Three processes (more than this machine's two cores) add to a Value that has no lock of its own:
+        // only the lock under test keeps each read-then-write whole, so a lock that lets two in loses increments.
+        const int processes = 3, times = 200;
         var lk = Mp.Lock();
-        var child = Mp.Process(SyncTargets.AcquireReleaseMany, lk, 200);
-        child.Start();
-        JoinAll(child);
+        var counter = Mp.Value(0, @lock: false);
+        var start = Mp.Barrier(processes);
+        var workers = Enumerable.Range(0, processes).Select(_ => Mp.Process(SyncTargets.IncrementUnderLock, lk, counter, start, times)).ToArray();
+        StartAll(workers);
+        JoinAll(workers);
+        Assert.Equal(processes * times, counter.Value);
         Assert.True(lk.Acquire(block: false));
         lk.Release();
     }

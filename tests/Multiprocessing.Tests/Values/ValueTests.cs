@@ -36,14 +36,14 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     // Children by spawn (fresh OS processes) map the segment; those on the worker nodes test the actor paths, warm.
-    private MpContext ContextFor(string home) => Mp.GetContext(home == "segment" ? StartMethod.Spawn : StartMethod.Actor);
+    private MpContext ContextFor(string home) => Mp.GetContext(home == "segment" ? MpStartMethod.Spawn : MpStartMethod.Actor);
 
     [Theory]
-    [InlineData("segment", StartMethod.Spawn)]
-    [InlineData("segment", StartMethod.Actor)]
-    [InlineData("remote", StartMethod.Actor)]
-    [InlineData("actor", StartMethod.Spawn)]
-    public void Every_typecode_type_round_trips_both_ways_through_a_child(string home, StartMethod method)
+    [InlineData("segment", MpStartMethod.Spawn)]
+    [InlineData("segment", MpStartMethod.Actor)]
+    [InlineData("remote", MpStartMethod.Actor)]
+    [InlineData("actor", MpStartMethod.Spawn)]
+    public void Every_typecode_type_round_trips_both_ways_through_a_child(string home, MpStartMethod method)
     {
         var checks = new List<Action>();
         var handles = new List<object>();
@@ -248,7 +248,7 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
         var mailbox = Mp.Queue<MpValue<int>>();
         var creator = Mp.Process(ValueTargets.CreateAndSend, mailbox);
         creator.Start();
-        var value = mailbox.Get(block: true, Patience);
+        var value = mailbox.Get(block: true, Patience)!;
         Assert.True(creator.Join(Patience));
         Assert.Equal(0, creator.ExitCode);
 

@@ -30,7 +30,7 @@ internal static class SpawnHost
 
         // The coordinator wrote the cluster's credentials first; they are parsed only if the cluster is needed.
         var handed = arguments.CredentialsOnStdin ? CredentialsHandOver.Receive(channel) : null;
-        if (arguments.CredentialsOnStdin && handed is null) return WorkerHost.CoordinatorLostExitCode;
+        if (arguments.CredentialsOnStdin && handed is null) return MpWorkerHost.CoordinatorLostExitCode;
 
         // Parsing HOCON costs a fresh process tens of milliseconds: only the cluster needs it.
         var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
@@ -48,7 +48,7 @@ internal static class SpawnHost
         if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments, idle, taken, channel);
         var run = channel.Read();
         taken.Set();
-        if (run is not { Kind: FrameKind.Run }) return WorkerHost.CoordinatorLostExitCode;
+        if (run is not { Kind: FrameKind.Run }) return MpWorkerHost.CoordinatorLostExitCode;
 
         // From here on, the end of stdin before an Ack means the coordinator died; until then it
         // announces the hosts that end, which this host's watchers hear on its event stream.
@@ -64,7 +64,7 @@ internal static class SpawnHost
                 }
                 if (frame.Kind == FrameKind.HostGone && runtime.IsValueCreated) runtime.Value.System.EventStream.Publish(new HostGone(frame.Text));
             }
-            Environment.Exit(WorkerHost.CoordinatorLostExitCode);
+            Environment.Exit(MpWorkerHost.CoordinatorLostExitCode);
         }) { IsBackground = true, Name = "parent-watch" };
         watch.Start();
 

@@ -15,7 +15,7 @@ namespace Multiprocessing.Hosting;
 /// The WorkerNode program: joins a coordinator (<c>--seed</c>), registers with it, runs the
 /// processes it is sent, and exits when the coordinator says so or is gone.
 /// </summary>
-public static class WorkerHost
+public static class MpWorkerHost
 {
     public const string Usage =
         "usage: WorkerNode --seed akka.ssl.tcp://SYSTEM@HOST:PORT --auth FILE [--config FILE] [--assembly DLL ...] [--name NAME]";

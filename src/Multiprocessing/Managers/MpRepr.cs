@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Multiprocessing;
 
 /// <summary>Python's <c>repr</c> of plain values (None, 'text', 1.0, [..], {k: v}), so that shared objects print as the notebook shows them.</summary>
-public static class PyRepr
+public static class MpRepr
 {
     public static string Of(object? value) => value switch
     {

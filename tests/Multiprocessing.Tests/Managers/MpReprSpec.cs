@@ -1,7 +1,7 @@
 namespace Multiprocessing.Tests.Managers;
 
 /// <summary>Python's repr of the values shared objects print, checked against what CPython 3.11 prints.</summary>
-public sealed class PyReprSpec
+public sealed class MpReprSpec
 {
     [Theory]
     [InlineData(1.0, "1.0")]
@@ -22,17 +22,17 @@ public sealed class PyReprSpec
     [InlineData(5e-324, "5e-324")]
     [InlineData(double.NaN, "nan")]
     [InlineData(double.NegativeInfinity, "-inf")]
-    public void A_float_prints_as_pythons_repr(double value, string python) => Assert.Equal(python, PyRepr.Of(value));
+    public void A_float_prints_as_pythons_repr(double value, string python) => Assert.Equal(python, MpRepr.Of(value));
 
     [Fact]
-    public void A_float32_prints_as_python_prints_its_double() => Assert.Equal("0.10000000149011612", PyRepr.Of(0.1f));
+    public void A_float32_prints_as_python_prints_its_double() => Assert.Equal("0.10000000149011612", MpRepr.Of(0.1f));
 
     [Fact]
     public void An_array_prints_as_pythons_array_module_does()
     {
-        Assert.Equal("array('d', [1.0, 2.5])", PyRepr.Array('d', new[] { 1.0, 2.5 }));
-        Assert.Equal("array('d')", PyRepr.Array('d', Array.Empty<double>()));
-        Assert.Equal("array('i', [1, -2])", PyRepr.Array('i', new[] { 1, -2 }));
-        Assert.Equal("array('u', 'ab')", PyRepr.Array('u', new[] { 'a', 'b' }));
+        Assert.Equal("array('d', [1.0, 2.5])", MpRepr.Array('d', new[] { 1.0, 2.5 }));
+        Assert.Equal("array('d')", MpRepr.Array('d', Array.Empty<double>()));
+        Assert.Equal("array('i', [1, -2])", MpRepr.Array('i', new[] { 1, -2 }));
+        Assert.Equal("array('u', 'ab')", MpRepr.Array('u', new[] { 'a', 'b' }));
     }
 }

@@ -1,7 +1,7 @@
 namespace Multiprocessing;
 
 /// <summary>How <see cref="MpProcess.Start"/> runs a process (Python's start methods).</summary>
-public enum StartMethod
+public enum MpStartMethod
 {
     /// <summary>A fresh OS process of its own: its own pid, and <see cref="MpProcess.Kill"/> really kills it.</summary>
     Spawn,
@@ -13,10 +13,10 @@ public enum StartMethod
 
 internal static class StartMethods
 {
-    public static StartMethod Parse(string value) => value.Trim().ToLowerInvariant() switch
+    public static MpStartMethod Parse(string value) => value.Trim().ToLowerInvariant() switch
     {
-        "spawn" => StartMethod.Spawn,
-        "actor" => StartMethod.Actor,
+        "spawn" => MpStartMethod.Spawn,
+        "actor" => MpStartMethod.Actor,
         _ => throw new ArgumentException($"Unknown start method '{value}': expected 'spawn' or 'actor'."),
     };
 }

@@ -6,13 +6,14 @@ namespace Multiprocessing.Queues;
 /// <summary>
 /// What every queue handle is: the queue's address (an actor, or a Manager's entity) (so a handle is a value that can be
 /// passed to a process or sent through another queue) and the calls all of Python's queues have.
+/// Disposing is <see cref="Close"/>. A get returns what was put: null where a null was put (Python's None).
 /// </summary>
-public abstract class QueueHandle<T>
+public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
 {
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
 
-    private protected QueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
+    private protected MpQueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
     {
         _queue = queue;
         _maxSize = maxSize;
@@ -31,18 +32,30 @@ public abstract class QueueHandle<T>
         End.PutAsync(End.Serialize(item), true, null, cancellationToken);
 
     /// <summary>Removes and returns the next item, waiting for one.</summary>
-    public T Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
+    public T? Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
 
     /// <summary>Removes and returns the next item, waiting until cancelled (<see cref="OperationCanceledException"/>, nothing taken).</summary>
-    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
+    public async Task<T?> GetAsync(CancellationToken cancellationToken = default) =>
         End.Deserialize<T>(await End.GetAsync(true, null, cancellationToken));
 
     /// <summary>True if the queue holds no item (this handle's own puts counted once they landed). Like Python's, a snapshot.</summary>
     public bool Empty() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0;
 
     /// <summary>How many gets wait at the queue now (what a test needs to know before it kills a waiting consumer).</summary>
-    internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).Waiting;
+    internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).WaitingConsumers;
 
-    /// <summary>No more puts or gets through this handle in this process; what was put is still delivered.</summary>
-    public void Close() => End.Close();
+    /// <summary>How many puts wait for room at the queue now (what a test needs to know to see a put blocked).</summary>
+    internal async Task<int> WaitingProducersAsync() => (await End.StatusAsync(CancellationToken.None)).WaitingProducers;
+
+    /// <summary>
+    /// No more puts or gets through this handle in this process (they throw <see cref="InvalidOperationException"/>);
+    /// what was put is still delivered, and what it was lent and did not hand out goes back to the queue. Idempotent.
+    /// </summary>
+    public void Close() => End.CloseAsync().GetAwaiter().GetResult();
+
+    /// <summary><see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary><see cref="Close"/>, without holding a thread while the queue confirms what went back.</summary>
+    public ValueTask DisposeAsync() => new(End.CloseAsync());
 }
