@@ -191,7 +191,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             _shuttingDown = true;
             _sparesEnabled = false;
-            foreach (var host in _nodes.Concat(_spares)) host.Agent.Tell(ShutdownHost.Instance);
+            foreach (var spare in _spares) spare.Agent.Tell(ShutdownHost.Instance);
+            // The whole cluster ends: its worker nodes are downed, which ends them at once, rather
+            // than asked to leave. Leaving all at once, they waited for the Manager's shard
+            // coordinator (a singleton on the oldest worker) to find a next home: 3 s, and a
+            // "cluster-exiting timed out" warning, at every exit of a program that used a Manager.
+            foreach (var node in _nodes) _down(node.Agent.Path.Address);
             foreach (var run in _waitingForSpawnHost)
                 run.Supervisor.Tell(new PlacementFailed(run.ProcessId, "the coordinator is shutting down"));
             _waitingForSpawnHost.Clear();

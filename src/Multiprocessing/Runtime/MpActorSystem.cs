@@ -17,11 +17,17 @@ internal static partial class MpActorSystem
     [GeneratedRegex("Association with remote system .* has failed|Disassociated|Tried to associate with unreachable remote address|Unable to REMOVE channel")]
     private static partial Regex RemotingChurn();
 
+    // A worker node ends by being downed when its coordinator shuts the cluster down; one downed
+    // otherwise (the split-brain resolver's decision) is reported by the coordinator, which made it.
+    [GeneratedRegex("Received gossip where this member has been downed")]
+    private static partial Regex DownedAtShutdown();
+
     /// <param name="credentials">The cluster's: remoting runs TLS, pinned to their certificate. Null: plain TCP (multiprocessing.security = off).</param>
     public static ActorSystem Create(string name, Config config, ClusterCredentials? credentials)
     {
         var logFilter = new LogFilterBuilder()
             .ExcludeMessageRegex(RemotingChurn())
+            .ExcludeMessageRegex(DownedAtShutdown())
             .ExcludeMessageRegex(RefusedConnectionLog.AkkaRefusal())
             .ExcludeMessageRegex(RefusedConnectionLog.AkkaHandshakeFailure())
             .Build();
