@@ -25,6 +25,8 @@ internal enum FrameKind : byte
     Joined = 9,
     /// <summary>coordinator, to a host that runs its process: another host ended (Text: its address).</summary>
     HostGone = 10,
+    /// <summary>coordinator, to an idle spare: not needed any more (an orderly end; the end of stdin means the coordinator died).</summary>
+    Stop = 11,
 }
 
 internal sealed record Frame(FrameKind Kind, Guid Id = default, int Number = 0, string Text = "", byte[]? Bytes = null);

@@ -45,9 +45,15 @@ internal static class SpawnHost
         HostWarmUp.Processes(payloads);
         channel.Write(new Frame(FrameKind.Ready, Number: Environment.ProcessId));
         using var taken = new ManualResetEventSlim();
-        if (arguments.ConnectAheadAfter is { } idle) ConnectAheadWhenIdle(runtime, arguments, idle, taken, channel);
+        var connectingAhead = arguments.ConnectAheadAfter is { } idle ? ConnectAheadWhenIdle(runtime, arguments, idle, taken, channel) : null;
         var run = channel.Read();
         taken.Set();
+        if (run is { Kind: FrameKind.Stop })
+        {
+            // Cut in the middle, a connection started ahead looks to the coordinator like a refused stranger.
+            connectingAhead?.Join(AckTimeout);
+            return 0;
+        }
         if (run is not { Kind: FrameKind.Run }) return MpWorkerHost.CoordinatorLostExitCode;
 
         // From here on, the end of stdin before an Ack means the coordinator died; until then it
@@ -76,6 +82,9 @@ internal static class SpawnHost
         channel.Write(new Frame(FrameKind.Exited, run.Id, exitCode));
 
         await Task.WhenAny(acknowledged.Task, Task.Delay(AckTimeout));
+        // A connection started ahead is let finish its TLS handshake: cut in the middle, the
+        // coordinator logs it as a refused stranger ("did not prove this cluster's credentials").
+        connectingAhead?.Join(AckTimeout);
         // The exit is recorded: nothing is left to hand over, so end at once.
         Environment.Exit(0);
         return 0;
@@ -84,7 +93,7 @@ internal static class SpawnHost
     // A spare that waits long enough starts its actor system, associates with the coordinator
     // and warms its messages; a process that needs the cluster then finds it up, or waits for
     // the start already under way. A spare taken sooner skips all of it.
-    private static void ConnectAheadWhenIdle(Lazy<NodeRuntime> runtime, WorkerArguments arguments, TimeSpan idle, ManualResetEventSlim taken, HostChannel channel)
+    private static Thread ConnectAheadWhenIdle(Lazy<NodeRuntime> runtime, WorkerArguments arguments, TimeSpan idle, ManualResetEventSlim taken, HostChannel channel)
     {
         var thread = new Thread(() =>
         {
@@ -103,6 +112,7 @@ internal static class SpawnHost
             }
         }) { IsBackground = true, Name = "connect-ahead" };
         thread.Start();
+        return thread;
     }
 
     /// <summary>What the embedded reference.conf and Hyperion's own defaults amount to (a test holds them equal).</summary>

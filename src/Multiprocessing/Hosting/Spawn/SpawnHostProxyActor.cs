@@ -75,8 +75,12 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
             catch (InvalidOperationException) { /* already gone: the registry reports how it ended */ }
         });
 
-        // An idle spare reads end-of-file and exits.
-        Receive<ShutdownHost>(_ => _channel.CloseOutput());
+        // An idle spare is told to stop (it lets a connection it started ahead finish), then reads end-of-file.
+        Receive<ShutdownHost>(_ =>
+        {
+            Send(new Frame(FrameKind.Stop));
+            _channel.CloseOutput();
+        });
     }
 
     // A host that is gone cannot be written to; the registry learns how it ended from the OS.
