@@ -14,11 +14,11 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly MpSettings Settings = MpSettings.From(MpConfig.Load(null));
 
-    private IActorRef Registry(MpSettings? settings = null)
+    private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null)
     {
         settings ??= Settings;
         var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null);
-        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, _ => { }));
+        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, down ?? (_ => { })));
     }
 
     private static RunProcess Run(IActorRef supervisor) => new(Guid.NewGuid(), "Process-1", [1, 2, 3], supervisor);
@@ -121,9 +121,10 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Shutdown_tells_every_host_to_leave()
+    public void Shutdown_downs_every_worker_node_and_tells_every_spare_to_stop()
     {
-        var registry = Registry();
+        var downed = CreateTestProbe();
+        var registry = Registry(down: address => downed.Ref.Tell(address));
         var node = CreateTestProbe();
         var spare = CreateTestProbe();
         registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, node.Ref));
@@ -131,8 +132,10 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
 
         registry.Tell(new HostRegistryActor.ShutdownAll(TimeSpan.FromSeconds(1)));
 
-        node.ExpectMsg<ShutdownHost>();
+        // The whole cluster ends: a node is downed (no leave to wait for), a spare is told to stop.
+        Assert.Equal(node.Ref.Path.Address, downed.ExpectMsg<Address>());
         spare.ExpectMsg<ShutdownHost>();
+        node.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         ExpectMsg<HostRegistryActor.AllStopped>();
         var run = Run(TestActor);
         registry.Tell(new PlaceProcess(run, Spawn: false));
