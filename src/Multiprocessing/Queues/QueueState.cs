@@ -264,9 +264,11 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         EndLease(lease, host);
     }
 
+    // Once per lease: a lease its code received whole ends when acknowledged, and a death that
+    // follows must not release its ledger's mapping again (another lease may still need it).
     private void EndLease(Lease lease, ISharedStateHost host)
     {
-        _leases.Remove(lease);
+        if (!_leases.Remove(lease)) return;
         if (lease.Borrower.Ledger is { } slot) host.Ledgers.Release(slot);
     }
 

@@ -189,6 +189,48 @@ public sealed class QueueActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_ledger_stays_readable_for_every_lease_after_processes_died_having_received_all_they_were_lent()
+    {
+        // A process killed after its code received its whole lease ended that lease twice (once acknowledged,
+        // once given back) and so released its ledger's mapping twice: the queue later unmapped a ledger a live
+        // lease still needed, and the death of that lease's process gave back what its code had received.
+        var ledgers = Enumerable.Range(0, 20).Select(_ => ConsumptionLedger.TryCreate()!).ToList();
+        try
+        {
+            var queue = Queue();
+            Put(queue, 1, [.. Enumerable.Range(1, 40).Select(i => (byte)i)]);
+            var survivor = new Consumer(CreateTestProbe(), fetcher: 99) { Ledger = ledgers[0].Allocate() };
+            var id = 10L;
+            foreach (var ledger in ledgers)
+            {
+                // Each process borrows one item, its code receives it (says so only in its ledger), and it dies.
+                var doomed = new Consumer(CreateTestProbe()) { Ledger = ledger.Allocate() };
+                queue.Tell(new QueueGet(id++, 1, false, doomed.Borrower));
+                ledger.Record(doomed.Ledger!.Index, ExpectMsg<QueueItems>().Seqs[0]);
+                Kill(doomed);
+                if (ledger == ledgers[0])
+                {
+                    // A live handle of the first process borrows two items while the others come and go.
+                    queue.Tell(new QueueGet(id++, 2, false, survivor.Borrower));
+                    ledgers[0].Record(survivor.Ledger!.Index, ExpectMsg<QueueItems>().Seqs[0]);
+                }
+            }
+            Kill(survivor); // its code received the first of its two items
+
+            // The dead received 1 and 4..22; the survivor received 2 and not 3.
+            AwaitAssert(() =>
+            {
+                queue.Tell(new QueueGet(id++, 2, false, NewConsumer(fetcher: 7).Borrower));
+                Assert.Equal([3, 23], Values(ExpectMsg<QueueItems>()));
+            });
+        }
+        finally
+        {
+            ledgers.ForEach(l => l.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_new_get_gives_back_what_the_last_lease_of_the_same_handle_did_not_hand_out()
     {
         var queue = Queue();

@@ -107,6 +107,17 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
 
         var all = records.Where(File.Exists).SelectMany(File.ReadAllLines).Select(int.Parse).Concat(taken).ToList();
         var twice = all.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        foreach (var t in twice)
+        {
+            foreach (var r in records.Where(File.Exists))
+            {
+                var lines = File.ReadAllLines(r);
+                for (var li = 0; li < lines.Length; li++)
+                    if (lines[li] == t.ToString())
+                        output.WriteLine($"DUP {t} in {Path.GetFileName(r)} line {li}/{lines.Length}: {string.Join(",", lines.Skip(Math.Max(0, li - 3)).Take(7))}");
+            }
+            if (taken.Contains(t)) output.WriteLine($"DUP {t} in taken at {taken.IndexOf(t)}/{taken.Count}");
+        }
         Assert.True(twice.Count == 0, $"received twice: {string.Join(", ", twice.Take(20))}");
         var missing = Enumerable.Range(0, Items).Except(all).ToList();
         output.WriteLine($"{taken.Count} taken back by the test, {missing.Count} received by a killed consumer's code before it could record them");
