@@ -96,6 +96,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         {
             foreach (var actor in _deaths.Gone(host)) state.Gone(actor, this);
         });
+        Receive<HostDeathWatch.AlreadyGone>(gone => state.Gone(gone.Actor, this));
         Receive<HandOffObject>(_ =>
         {
             byte[] bytes;
@@ -136,6 +137,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
             if (direct.Message is ICorrelated request and not CancelRequest)
                 Sender.Tell(ObjectFaults.Of(request.RequestId, new ObjectMovedException()), Self);
         });
+        Receive<HostDeathWatch.AlreadyGone>(_ => { }); // the state's next home watches for itself
         ReceiveAny(message => ClusterSharding.Get(Context.System).ShardRegion(ManagerRegion.TypeName)
             .Forward(new EntityEnvelope(_entityId, message)));
     }
@@ -151,6 +153,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         Receive<DisposeObject>(_ => Sender.Tell(new ObjectDisposed(_entityId), Self));
         Receive<Terminated>(_ => { });
         Receive<HostGone>(_ => { });
+        Receive<HostDeathWatch.AlreadyGone>(_ => { });
     }
 
     private Akka.Serialization.Serializer Serializer => Context.System.Serialization.FindSerializerForType(typeof(object));

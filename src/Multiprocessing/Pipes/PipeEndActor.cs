@@ -99,6 +99,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         {
             if (_deaths.Gone(host).Contains(_peer)) PeerGone(0);
         });
+        Receive<HostDeathWatch.AlreadyGone>(gone => gone.Actor.Equals(_peer), _ => PeerGone(0));
 
         Receive<PipePeerMoved>(moved =>
         {
@@ -147,6 +148,11 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         Receive<HostGone>(host =>
         {
             if (!_deaths.Gone(host).Contains(to)) return;
+            Become(Owner);
+            PeerGone(0);
+        });
+        Receive<HostDeathWatch.AlreadyGone>(gone => gone.Actor.Equals(to), _ =>
+        {
             Become(Owner);
             PeerGone(0);
         });

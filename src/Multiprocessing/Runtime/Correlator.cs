@@ -269,6 +269,7 @@ internal sealed class Correlator
             {
                 foreach (var target in deaths.Gone(host)) correlator.Fail(target);
             });
+            Receive<HostDeathWatch.AlreadyGone>(gone => correlator.Fail(gone.Actor));
         }
     }
 }

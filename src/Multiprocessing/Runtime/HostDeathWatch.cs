@@ -10,13 +10,33 @@ namespace Multiprocessing.Runtime;
 /// to be treated as terminated. Akka's remote failure detector stays as the net for a host that
 /// hangs; it is slow on purpose, so that a busy host is not taken for a dead one.
 /// </summary>
+/// <remarks>
+/// A message a process sent just before it died can arrive after its host was announced gone (the
+/// announcement takes another path), and make the watcher watch one of its actors again: an actor
+/// announced gone is remembered, and watching it again tells the watcher <see cref="AlreadyGone"/>
+/// at once instead of waiting for the failure detector. Actors are remembered, not addresses: a new
+/// host may bind the port of one that died.
+/// </remarks>
 internal sealed class HostDeathWatch(IActorContext context)
 {
+    /// <summary>Told to the watching actor when it watches an actor already announced gone: handle it as a Terminated.</summary>
+    public sealed record AlreadyGone(IActorRef Actor);
+
+    // Enough for every process a long-lived object outlives in a burst; older ones fall back to the failure detector.
+    private const int AnnouncedKept = 1024;
+
     private readonly HashSet<IActorRef> _watched = [];
+    private readonly HashSet<IActorRef> _announced = [];
+    private readonly Queue<IActorRef> _announcedOrder = new();
     private bool _subscribed;
 
     public void Watch(IActorRef actor)
     {
+        if (_announced.Contains(actor))
+        {
+            context.Self.Tell(new AlreadyGone(actor));
+            return;
+        }
         if (!_watched.Add(actor)) return;
         context.Watch(actor);
         // Only an actor of another host can be announced gone; most watchers never see one.
@@ -39,7 +59,18 @@ internal sealed class HostDeathWatch(IActorContext context)
     public IReadOnlyList<IActorRef> Gone(HostGone host)
     {
         var gone = _watched.Where(a => a.Path.Address.ToString() == host.Address).ToList();
-        foreach (var actor in gone) Unwatch(actor);
+        foreach (var actor in gone)
+        {
+            Unwatch(actor);
+            Remember(actor);
+        }
         return gone;
+    }
+
+    private void Remember(IActorRef actor)
+    {
+        if (!_announced.Add(actor)) return;
+        _announcedOrder.Enqueue(actor);
+        if (_announcedOrder.Count > AnnouncedKept) _announced.Remove(_announcedOrder.Dequeue());
     }
 }

@@ -24,6 +24,7 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
         {
             foreach (var actor in _deaths.Gone(host)) state.Gone(actor, this);
         });
+        Receive<HostDeathWatch.AlreadyGone>(gone => state.Gone(gone.Actor, this));
         Receive<IMpMessage>(message => state.HandleOneWay(message, this)); // after HostGone, which is one too
     }
 
