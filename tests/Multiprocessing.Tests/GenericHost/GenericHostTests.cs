@@ -6,11 +6,11 @@ using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.GenericHost;
 
-/// <summary>The cluster in a generic host: options from IConfiguration, injectable context and pool, the host's logging, stop leaves nothing.</summary>
+/// <summary>The cluster in a generic host: options from IConfiguration, injectable context and pool, the host's logging, stop leaves nothing; and examples/WorkerService run as a user runs it.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class AddMultiprocessingTests
+public sealed class GenericHostTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task The_host_starts_the_cluster_it_injects_logs_its_workers_tagged_and_stopping_it_ends_every_worker()
@@ -56,6 +56,24 @@ public sealed class AddMultiprocessingTests
         using var host = Build(new LogCapture(), (key, value));
         var refused = await Assert.ThrowsAsync<MpConfigurationException>(() => host.StartAsync());
         Assert.StartsWith(named, refused.Message);
+    }
+
+    [Fact]
+    public void The_worker_service_example_squares_each_line_on_the_pool_prints_only_that_and_leaves_no_process_when_its_input_ends()
+    {
+        // The command line overrides appsettings.json, as in any generic host.
+        using var service = DotnetProgram.Start("WorkerService", "--Multiprocessing:Workers=1");
+        service.Process.StandardInput.WriteLine("1 2 x 3");
+        Assert.True(OsProcesses.WaitUntil(() => service.Output.Contains("1 4 9"), Patience), $"no squares. Error:\n{service.Error}");
+        var hosts = OsProcesses.ChildrenOf(service.Process.Id);
+        Assert.NotEmpty(hosts);
+
+        service.Process.StandardInput.Close(); // the end of the input stops the host
+        Assert.Equal(0, service.WaitForExit(Patience));
+
+        Assert.Equal("1 4 9", service.Output.Trim());
+        Assert.Contains("Skipped 'x': not a whole number", service.Error);
+        Assert.All(hosts, pid => Assert.False(OsProcesses.IsAlive(pid), $"host {pid} outlived the service"));
     }
 
     private static int Square(int x) => x * x;
