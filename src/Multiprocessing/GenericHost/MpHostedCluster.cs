@@ -45,8 +45,10 @@ internal sealed class MpHostedCluster : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0 || !_start.IsValueCreated) return;
-        await _stopping.CancelAsync(); // a start still under way stops, and shuts down what it had started
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        // A start still under way stops and shuts down what it had started; one asked for from now on never begins.
+        await _stopping.CancelAsync();
+        if (!_start.IsValueCreated) return;
         var start = _start.Value;
         await ((Task)start).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // A start that failed cleaned up after itself, and the host's start (or the resolution) reported why.
