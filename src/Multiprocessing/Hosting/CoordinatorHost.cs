@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Multiprocessing.Logging;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 using Multiprocessing.Security;
@@ -49,7 +50,8 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var settings = MpSettings.From(config);
         var credentials = SecuritySettings.From(config).ForCoordinator(config);
 
-        var system = MpActorSystem.Create("mp", config, credentials);
+        var loggers = options.LoggerFactory ?? LineLoggerFactory.StandardError();
+        var system = MpActorSystem.Create("mp", config, credentials, loggers);
         try
         {
             var cluster = Cluster.Get(system);
@@ -60,7 +62,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
 
             var seed = cluster.SelfAddress.ToString();
             if (credentials is null) system.Log.Warning(SecuritySettings.OffWarning(seed));
-            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials);
+            var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials, loggers);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
             var host = new CoordinatorHost(runtime, registry, seed);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Multiprocessing.Hosting.Spawn;
+using Multiprocessing.Logging;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Runtime;
 using Multiprocessing.Security;
@@ -43,8 +45,10 @@ internal sealed class LaunchedHost(string name, HostKind kind, Process os)
 /// Each child's stdin is a pipe from this process: it carries the cluster's credentials first
 /// (when security is on), then, to a spawn host, its process; when this process dies, even by
 /// SIGKILL, the child reads end-of-file and exits.
+/// What a host logs comes back on its stderr as records (<see cref="HostLogRecord"/>), logged here tagged with its name and pid.
 /// </summary>
-internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile, string? configText, ClusterCredentials? credentials)
+internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress, string? configFile, string? configText, ClusterCredentials? credentials,
+    ILoggerFactory loggers)
 {
     private readonly List<LaunchedHost> _hosts = [];
 
@@ -56,6 +60,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         start.ArgumentList.Add("--name");
         start.ArgumentList.Add(name);
         start.ArgumentList.Add("--watch-stdin");
+        start.ArgumentList.Add("--log-records");
         if (credentials is not null) start.ArgumentList.Add(CredentialsHandOver.Flag);
         start.ArgumentList.Add("--probe");
         start.ArgumentList.Add(AppContext.BaseDirectory);
@@ -140,11 +145,12 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         }
     }
 
-    private static void Relay(LaunchedHost host, string? line)
+    private void Relay(LaunchedHost host, string? line)
     {
         if (line is null) return;
-        host.Remember(line);
-        Console.Error.WriteLine($"[{host.Name}] {line}");
+        var record = HostLogRecord.Parse(line);
+        host.Remember(record.Message);
+        record.LogTo(loggers, host.Name, host.Pid);
     }
 
     private ProcessStartInfo WorkerCommand()

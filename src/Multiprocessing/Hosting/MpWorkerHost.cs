@@ -97,6 +97,8 @@ public static class MpWorkerHost
         var seed = arguments.SeedFor(tls: credentials is not null);
         config = ConfigurationFactory.ParseString($"akka.cluster.seed-nodes = [{MpConfig.Quote(seed)}]").WithFallback(config);
 
+        // Before the router takes Console.Error: log records must reach the coordinator even when a process's thread logs.
+        var loggers = arguments.Loggers(Console.Error);
         OutputRouter.Install();
         var exit = new TaskCompletionSource<(int Code, string Why)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (arguments.WatchStdin) WatchParentPipe();
@@ -110,7 +112,7 @@ public static class MpWorkerHost
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
         using var cancelled = cancellationToken.Register(() => exit.TrySetResult((0, "done")));
 
-        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
+        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials, loggers);
         if (credentials is null && !arguments.WatchStdin) system.Log.Warning(SecuritySettings.OffWarning(Cluster.Get(system).SelfAddress.ToString()));
         var registry = system.ActorSelection($"{seed}/user/mp-hosts");
         var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");

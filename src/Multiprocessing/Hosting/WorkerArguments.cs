@@ -1,13 +1,16 @@
+using Microsoft.Extensions.Logging;
+using Multiprocessing.Logging;
+
 namespace Multiprocessing.Hosting;
 
 /// <summary>
-/// The WorkerNode command line. <c>--hocon</c>, <c>--watch-stdin</c>, <c>--auth-stdin</c>, <c>--probe</c>,
+/// The WorkerNode command line. <c>--hocon</c>, <c>--watch-stdin</c>, <c>--auth-stdin</c>, <c>--log-records</c>, <c>--probe</c>,
 /// <c>--spawn-host</c> and <c>--connect-ahead-ms</c> are set by a coordinator that launches it.
 /// </summary>
 internal sealed record WorkerArguments(
     string Seed, string? ConfigFile, string? ConfigText, IReadOnlyList<string> Assemblies, string? Name,
     bool WatchStdin, IReadOnlyList<string> ProbeFolders, bool SpawnHost, TimeSpan? ConnectAheadAfter,
-    string? AuthFile, bool CredentialsOnStdin)
+    string? AuthFile, bool CredentialsOnStdin, bool LogRecords)
 {
     private const string PlainScheme = "akka.tcp://";
     private const string TlsScheme = "akka.ssl.tcp://";
@@ -17,7 +20,7 @@ internal sealed record WorkerArguments(
         string? seed = null, config = null, configText = null, name = null, auth = null;
         var assemblies = new List<string>();
         var probes = new List<string>();
-        bool watchStdin = false, spawnHost = false, authStdin = false;
+        bool watchStdin = false, spawnHost = false, authStdin = false, logRecords = false;
         TimeSpan? connectAheadAfter = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -33,6 +36,7 @@ internal sealed record WorkerArguments(
                 case "--probe": probes.Add(Value()); break;
                 case "--watch-stdin": watchStdin = true; break;
                 case "--auth-stdin": authStdin = true; break;
+                case "--log-records": logRecords = true; break;
                 case "--spawn-host": spawnHost = true; break;
                 case "--connect-ahead-ms": connectAheadAfter = TimeSpan.FromMilliseconds(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture)); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
@@ -41,7 +45,7 @@ internal sealed record WorkerArguments(
         if (seed is null) throw new ArgumentException("--seed is required.");
         if (!seed.StartsWith(PlainScheme, StringComparison.Ordinal) && !seed.StartsWith(TlsScheme, StringComparison.Ordinal))
             throw new ArgumentException($"--seed must look like {TlsScheme}SYSTEM@HOST:PORT (or {PlainScheme}...), not '{seed}'.");
-        return new WorkerArguments(seed, config, configText, assemblies, name, watchStdin, probes, spawnHost, connectAheadAfter, auth, authStdin);
+        return new WorkerArguments(seed, config, configText, assemblies, name, watchStdin, probes, spawnHost, connectAheadAfter, auth, authStdin, logRecords);
     }
 
     /// <summary>
@@ -49,6 +53,12 @@ internal sealed record WorkerArguments(
     /// A user may copy either (the README's, or the coordinator's printed address).
     /// </summary>
     public string SeedFor(bool tls) => (tls ? TlsScheme : PlainScheme) + Seed[(Seed.IndexOf("://", StringComparison.Ordinal) + 3)..];
+
+    /// <summary>
+    /// Where this host logs: records its coordinator reads on <paramref name="standardError"/> (--log-records), or lines for people.
+    /// </summary>
+    public ILoggerFactory Loggers(TextWriter standardError) =>
+        LogRecords ? HostLogRecord.Writer(standardError) : LineLoggerFactory.StandardError();
 
     /// <summary>
     /// HOCON over --config and --hocon, applied last: the auth file of --auth, and a port of its

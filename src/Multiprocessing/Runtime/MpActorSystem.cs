@@ -5,6 +5,8 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Event;
+using Microsoft.Extensions.Logging;
+using Multiprocessing.Logging;
 using Multiprocessing.Security;
 
 namespace Multiprocessing.Runtime;
@@ -23,7 +25,8 @@ internal static partial class MpActorSystem
     private static partial Regex DownedAtShutdown();
 
     /// <param name="credentials">The cluster's: remoting runs TLS, pinned to their certificate. Null: plain TCP (multiprocessing.security = off).</param>
-    public static ActorSystem Create(string name, Config config, ClusterCredentials? credentials)
+    /// <param name="loggers">Where its log events go (akka.loggers names <see cref="AkkaLogBridge"/>, which reads them from the setup).</param>
+    public static ActorSystem Create(string name, Config config, ClusterCredentials? credentials, ILoggerFactory loggers)
     {
         var logFilter = new LogFilterBuilder()
             .ExcludeMessageRegex(RemotingChurn())
@@ -34,7 +37,7 @@ internal static partial class MpActorSystem
         // Sharding's serializers from the start, though a node starts its region only once a Manager
         // exists: the coordinator's region proxy may reach a worker's shard coordinator before that.
         config = config.WithFallback(ClusterSharding.DefaultConfig()).WithFallback(ClusterSingleton.DefaultConfig());
-        Setup[] setups = [BootstrapSetup.Create().WithConfig(credentials is null ? config : ClusterTls.EnableSsl.WithFallback(config)), logFilter];
+        Setup[] setups = [BootstrapSetup.Create().WithConfig(credentials is null ? config : ClusterTls.EnableSsl.WithFallback(config)), logFilter, new LoggingSetup(loggers)];
         if (credentials is not null) setups = [.. setups, ClusterTls.Setup(credentials)];
         var system = ActorSystem.Create(name, ActorSystemSetup.Create(setups));
         if (credentials is not null) system.ActorOf(RefusedConnectionLog.Props(), RefusedConnectionLog.Name);

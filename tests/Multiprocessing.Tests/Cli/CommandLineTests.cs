@@ -60,6 +60,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_demo_s_standard_output_holds_exactly_its_lines_while_the_log_goes_to_standard_error()
+    {
+        // Security off: the coordinator logs a warning at start, so there is a log line to keep out of stdout.
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "multiprocessing.security = off\n");
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "pool", "--workers", "1", "--config", file);
+        try
+        {
+            Assert.Equal(0, coordinator.WaitForExit(Patience));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Equal(
+            ["=== 5. Pool ===", "map    : [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]", "starmap: [2, 12, 20]", ""],
+            coordinator.Output.Split('\n').Select(l => l.TrimEnd('\r')).SkipLast(1));
+        Assert.Contains(coordinator.Error.Split('\n'), l => l.StartsWith("[WARNING]") && l.Contains("multiprocessing.security = off"));
+    }
+
+    [Fact]
     public void Demo_runs_every_available_section_in_notebook_order_and_names_the_rest()
     {
         using var coordinator = DotnetProgram.Start("Coordinator", "demo");

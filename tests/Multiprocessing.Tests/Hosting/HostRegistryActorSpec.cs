@@ -17,7 +17,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null)
     {
         settings ??= Settings;
-        var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null);
+        var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null, Logging.LineLoggerFactory.StandardError());
         return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, down ?? (_ => { })));
     }
 

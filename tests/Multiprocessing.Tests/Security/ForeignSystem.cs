@@ -24,7 +24,7 @@ internal sealed class ForeignSystem : IAsyncDisposable
         Credentials = credentials;
         // A TLS hello to a plain port (or the reverse) waits for a handshake that never comes: bounded short here.
         const string config = "akka.cluster.roles = [foreign]\nakka.remote { handshake-timeout = 3s, dot-netty.tcp.connection-timeout = 3s }";
-        System = MpActorSystem.Create("mp", MpConfig.Load(null, config), credentials);
+        System = MpActorSystem.Create("mp", MpConfig.Load(null, config), credentials, Logging.LineLoggerFactory.StandardError());
         var watcher = System.ActorOf(Props.Create(() => new AssociationWatcher(_firstAssociation)));
         System.EventStream.Subscribe(watcher, typeof(RemotingLifecycleEvent));
         Payloads = PayloadSerializer.Of(System, 1 << 20);

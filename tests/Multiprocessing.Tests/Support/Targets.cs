@@ -1,3 +1,5 @@
+using Akka.Event;
+
 namespace Multiprocessing.Tests.Support;
 
 /// <summary>Process targets the tests start in real worker processes.</summary>
@@ -32,6 +34,9 @@ public static class Targets
     }
 
     public static void Throw(string message) => throw new InvalidOperationException(message);
+
+    /// <summary>Logs <paramref name="text"/> as a warning through the actor system of the node it runs on.</summary>
+    public static void LogAkkaWarning(string text) => Mp.Context.Runtime.System.Log.Warning(text);
 
     public static void ExitWith(int code) => Mp.Exit(code);
 

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Serialization;
 using Akka.Util;
 using Hyperion;
+using Microsoft.Extensions.Logging;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Output;
 using Multiprocessing.Processes;
@@ -24,6 +25,7 @@ internal static class SpawnHost
     public static async Task<int> RunAsync(WorkerArguments arguments)
     {
         var channel = new HostChannel(Console.OpenStandardInput(), Console.OpenStandardOutput());
+        var loggers = arguments.Loggers(Console.Error);
         // stdout carries frames: whatever is not written by the process goes to stderr.
         Console.SetOut(new OutputRouter(Console.Error, isError: false));
         Console.SetError(new OutputRouter(Console.Error, isError: true));
@@ -36,7 +38,7 @@ internal static class SpawnHost
         var config = new Lazy<Config>(() => MpConfig.Load(arguments.ConfigFile, arguments.ConfigText + "\n" + arguments.Overrides() +
             "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
-        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed, channel));
+        var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed, channel, loggers));
         NodeRuntime.OnDemand = () => runtime.Value;
         var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
@@ -134,12 +136,13 @@ internal static class SpawnHost
         return new HyperionSerializer(null!, settings.WithSurrogates([actorReferences, .. settings.Surrogates]));
     }
 
-    private static NodeRuntime JoinCoordinator(WorkerArguments arguments, Config config, string name, string? handedCredentials, HostChannel channel)
+    private static NodeRuntime JoinCoordinator(WorkerArguments arguments, Config config, string name, string? handedCredentials, HostChannel channel,
+        ILoggerFactory loggers)
     {
         var settings = MpSettings.From(config);
         var credentials = SecuritySettings.From(config).ForWorker(handedCredentials is null ? null : ClusterCredentials.FromPem(handedCredentials));
         var seed = arguments.SeedFor(tls: credentials is not null);
-        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials);
+        var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials, loggers);
         // The coordinator announces this address to every node when this host ends (see HostDeathWatch).
         channel.Write(new Frame(FrameKind.Joined, Text: ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString()));
         var registry = system.ActorSelection($"{seed}/user/mp-hosts");

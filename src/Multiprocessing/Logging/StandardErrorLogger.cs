@@ -1,11 +1,11 @@
 using Akka.Event;
 
-namespace Multiprocessing.Output;
+namespace Multiprocessing.Logging;
 
 /// <summary>
-/// Akka's own log lines (warnings about unreachable nodes, shutdown phases) go to standard
-/// error: a program's standard output is its own, as with Python's <c>multiprocessing</c>.
-/// Named by <c>akka.stdout-logger-class</c>, which Akka's default logger also writes through.
+/// What Akka logs before its loggers start and after they stop (start-up, the last shutdown phases)
+/// goes to standard error: a program's standard output is its own, as with Python's <c>multiprocessing</c>.
+/// Named by <c>akka.stdout-logger-class</c>; everything else goes through <see cref="AkkaLogBridge"/>.
 /// </summary>
 internal sealed class StandardErrorLogger : MinimalLogger
 {
