@@ -101,7 +101,8 @@ internal sealed class QueueEnd
             }
             return;
         }
-        var reply = await RequestAsync(id => new QueuePut(id, [item], WaitForRoom: block), block ? timeout : null, cancellationToken);
+        ICorrelated Put(long id) => new QueuePut(id, [item], WaitForRoom: block);
+        var reply = block ? await RequestAsync(Put, timeout, cancellationToken) : await _queue.AskAsync(Put, cancellationToken);
         if (reply is not QueueDone) throw new MpQueueFullException();
     }
 
@@ -124,7 +125,8 @@ internal sealed class QueueEnd
             if (TryHandOut(out item)) return item;
             var borrower = Borrower();
             _borrowed = true;
-            var reply = await RequestAsync(id => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes), block ? Remaining(deadline) : null, cancellationToken);
+            ICorrelated Get(long id) => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes);
+            var reply = block ? await RequestAsync(Get, Remaining(deadline), cancellationToken) : await _queue.AskAsync(Get, cancellationToken);
             Told(borrower.Consumed);
             if (reply is not QueueItems items) throw new MpQueueEmptyException();
             lock (_lent)
@@ -147,7 +149,7 @@ internal sealed class QueueEnd
     {
         await FlushAsync();
         var borrower = _borrowed ? Borrower() : null;
-        var status = (QueueStatusReply)await RequestAsync(id => new QueueStatus(id, borrower), null, cancellationToken);
+        var status = (QueueStatusReply)await _queue.AskAsync(id => new QueueStatus(id, borrower), cancellationToken);
         if (borrower is not null) Told(borrower.Consumed);
         return status;
     }
@@ -156,7 +158,7 @@ internal sealed class QueueEnd
     {
         await FlushAsync();
         var borrower = Borrower();
-        var reply = await RequestAsync(id => new QueueTaskDone(id, 1, borrower), null, cancellationToken);
+        var reply = await _queue.AskAsync(id => new QueueTaskDone(id, 1, borrower), cancellationToken);
         Told(borrower.Consumed);
         if (reply is QueueRefused refused) throw new InvalidOperationException(refused.Reason);
     }

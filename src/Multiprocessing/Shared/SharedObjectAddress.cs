@@ -48,6 +48,20 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     }
 
     /// <summary>
+    /// A request the object answers at once (it never parks it): waits for its reply at most
+    /// multiprocessing.ask-timeout, then fails with <see cref="TimeoutException"/> (a host that hangs
+    /// must not hang its callers); a dead object fails with <see cref="MpRemoteGoneException"/> at once.
+    /// </summary>
+    public async Task<ICorrelated> AskAsync(Func<long, ICorrelated> request, CancellationToken cancellationToken = default)
+    {
+        var askTimeout = Runtime.Settings.AskTimeout;
+        var reply = await RequestAsync(request, askTimeout, cancellationToken);
+        return reply is RequestCancelled
+            ? throw new TimeoutException($"{Target.Path} did not answer within {askTimeout} (multiprocessing.ask-timeout).")
+            : reply;
+    }
+
+    /// <summary>
     /// A request the object answers at once (it never parks it). To a plain actor on another node it
     /// goes over a direct link to that node once one is up: a caller that blocks waits on the link's
     /// socket, with no Akka hop and (on one host) no TLS record each way. Otherwise, or when the
@@ -71,7 +85,7 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
                 throw new MpRemoteGoneException($"The link to {runtime.Nodes.Describe(Target.Path.Address)} broke while {what} was on its way: whether it ran there is unknown.");
             if (reply is null) runtime.DirectCalls.Prepare(Target); // no link to its node yet: the next call may have one
         }
-        return await RequestAsync(request, runtime.Settings.AskTimeout, cancellationToken);
+        return await AskAsync(request, cancellationToken);
     }
 
     private async Task<Address?> HomeAsync(NodeRuntime runtime, string entityId)

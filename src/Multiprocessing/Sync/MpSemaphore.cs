@@ -57,7 +57,8 @@ public class MpSemaphore
     private async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var token = ProcessToken.Of(_address.Runtime);
-        var reply = await _address.RequestAsync(id => new SemaphoreAcquire(id, token, block), SyncCalls.WaitFor(block, timeout), cancellationToken);
+        ICorrelated Acquire(long id) => new SemaphoreAcquire(id, token, block);
+        var reply = block ? await _address.RequestAsync(Acquire, SyncCalls.WaitFor(block, timeout), cancellationToken) : await _address.AskAsync(Acquire, cancellationToken);
         return reply switch
         {
             SyncDone => true,

@@ -11,18 +11,11 @@ internal static class SyncCalls
     public static SharedObjectAddress Host(NodeRuntime runtime, SharedState state) =>
         new SharedObjectAddress(runtime.System.ActorOf(SharedObjectActor.Props(state))).Bind(runtime);
 
-    /// <summary>How long a call waits: not at all without <paramref name="block"/> (the state answers at once), forever for null or infinite, never less than zero (as Python).</summary>
+    /// <summary>How long a parked call waits: forever for null or infinite, never less than zero (as Python). A call that does not block is answered at once (<see cref="SharedObjectAddress.AskAsync"/>).</summary>
     public static TimeSpan? WaitFor(bool block, TimeSpan? timeout) =>
         !block || timeout is null || timeout == Timeout.InfiniteTimeSpan ? null
         : timeout < TimeSpan.Zero ? TimeSpan.Zero
         : timeout;
-
-    /// <summary>
-    /// A request answered at once: it waits only for the reply (and fails if the object is gone). A cancellation
-    /// before it is sent sends nothing; after, the object's answer (which comes at once) settles it.
-    /// </summary>
-    public static Task<ICorrelated> AskAsync(this SharedObjectAddress address, Func<long, ICorrelated> request, CancellationToken cancellationToken = default) =>
-        address.RequestAsync(request, null, cancellationToken);
 
     public static InvalidOperationException Unexpected(ICorrelated reply) =>
         new($"Unexpected answer {reply.GetType().Name} from a shared object.");

@@ -40,7 +40,8 @@ internal sealed class ActorValueBacking(SharedObjectAddress address) : IValueBac
     public async Task<bool> AcquireAsync(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var owner = Owner(thread);
-        var reply = await address.RequestAsync(id => new ValueLockAcquire(id, owner, block), block ? timeout : null, cancellationToken);
+        ICorrelated Acquire(long id) => new ValueLockAcquire(id, owner, block);
+        var reply = block ? await address.RequestAsync(Acquire, timeout, cancellationToken) : await address.AskAsync(Acquire, cancellationToken);
         switch (reply)
         {
             case ValueLockGranted { Abandoned: true }:
@@ -58,7 +59,7 @@ internal sealed class ActorValueBacking(SharedObjectAddress address) : IValueBac
     public void Release(int thread)
     {
         var owner = Owner(thread);
-        var reply = address.RequestAsync(id => new ValueLockRelease(id, owner), null, CancellationToken.None).GetAwaiter().GetResult();
+        var reply = address.AskAsync(id => new ValueLockRelease(id, owner)).GetAwaiter().GetResult();
         if (reply is ValueRefused refused) throw new SynchronizationLockException(refused.Reason);
     }
 
