@@ -9,8 +9,6 @@ public sealed class MpRemoteTaskException(string remoteType, string message, str
 
     /// <summary>The stack trace in the worker.</summary>
     public string RemoteStackTrace { get; } = remoteStackTrace;
-
-    public override string? StackTrace => RemoteStackTrace + Environment.NewLine + "--- End of stack trace from pool worker ---" + Environment.NewLine + base.StackTrace;
 }
 
 /// <summary>

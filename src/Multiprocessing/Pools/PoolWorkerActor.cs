@@ -109,13 +109,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
         }
         catch (Exception e)
         {
-            return new ChunkFailed(run.JobId, run.Chunk, e.GetType().AssemblyQualifiedName ?? e.GetType().FullName ?? e.GetType().Name,
-                Bounded(e.Message), Bounded(e.StackTrace ?? ""), _name);
+            return RemoteErrors.Failed(run, e, _name);
         }
     }
-
-    // An error must always fit its frame: a huge message would otherwise be dropped with the answer.
-    private static string Bounded(string text) => text.Length <= 64 * 1024 ? text : text[..(64 * 1024)] + " [...]";
 
     public static Props Props(IActorRef dispatcher, byte[] initializer, int maxTasksPerChild) =>
         Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild));

@@ -1,30 +1,20 @@
-using System.Runtime.ExceptionServices;
 using Multiprocessing.Messages.Pools;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Pools;
 
-/// <summary>Turns a <see cref="ChunkFailed"/> back into the exception raised in the worker, with its remote stack trace.</summary>
+/// <summary>Turns a <see cref="ChunkFailed"/> back into the exception raised in the worker (see <see cref="RemoteExceptions"/>).</summary>
 internal static class RemoteErrors
 {
+    public static ChunkFailed Failed(RunChunk run, Exception e, string worker)
+    {
+        var (type, message, stackTrace) = RemoteExceptions.Describe(e);
+        return new ChunkFailed(run.JobId, run.Chunk, type, message, stackTrace, worker);
+    }
+
     public static Exception Rebuild(ChunkFailed failure)
     {
         var trace = $"{failure.StackTrace}{Environment.NewLine}   (in pool worker {failure.Worker})";
-        var type = Type.GetType(failure.ExceptionType, throwOnError: false);
-        if (type is not null && typeof(Exception).IsAssignableFrom(type) && !type.IsAbstract)
-        {
-            try
-            {
-                // The same type as in the worker, so that `catch (TheirException)` works here as it does in Python.
-                var rebuilt = type.GetConstructor([typeof(string)]) is { } withMessage
-                    ? withMessage.Invoke([failure.Message])
-                    : type.GetConstructor([typeof(string), typeof(Exception)])?.Invoke([failure.Message, null]);
-                if (rebuilt is Exception exception)
-                    return ExceptionDispatchInfo.SetRemoteStackTrace(exception, trace);
-            }
-            catch (Exception e) when (e is MissingMethodException or System.Reflection.TargetInvocationException or ArgumentException or InvalidOperationException or NotSupportedException)
-            {
-            }
-        }
-        return new MpRemoteTaskException(type?.FullName ?? failure.ExceptionType, failure.Message, trace);
+        return RemoteExceptions.Rebuild(failure.ExceptionType, failure.Message, trace, type => new MpRemoteTaskException(type, failure.Message, trace));
     }
 }
