@@ -25,6 +25,9 @@ namespace Multiprocessing;
 /// </summary>
 public sealed class MpPool : IDisposable, IAsyncDisposable
 {
+    // Pool() follows the cluster (routees-per-node on every worker node): the router's total must not cap it, and Akka needs a number.
+    private const int RouteesWithoutCap = 100_000;
+
     private const int Running = 0, Closed = 1, Terminated = 2;
     private static int _poolCounter;
 
@@ -50,7 +53,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         var nodes = Math.Max(1, WorkerNodesUp());
         var perNode = processes is { } n ? Math.Max(_settings.RouteesPerNode, (n + nodes - 1) / nodes) : _settings.RouteesPerNode;
         Processes = processes ?? nodes * _settings.RouteesPerNode;
-        var total = processes ?? 100_000;
+        var total = processes ?? RouteesWithoutCap;
 
         var id = Interlocked.Increment(ref _poolCounter);
         _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), $"mp-pool-{id}");

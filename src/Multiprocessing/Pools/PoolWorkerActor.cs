@@ -41,7 +41,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     {
         _self = Self;
         // The node's own serializer and frame size, so the worker needs nothing but its actor system.
-        var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        var frame = MpSettings.FrameSizeOf(Context.System.Settings.Config);
         _payloads = PayloadSerializer.Of(Context.System, frame);
         _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;

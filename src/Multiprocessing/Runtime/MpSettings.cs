@@ -38,10 +38,15 @@ internal sealed record MpSettings(
             CoordinatorLostTimeout: mp.GetTimeSpan("coordinator-lost-timeout"),
             AskTimeout: mp.GetTimeSpan("ask-timeout"),
             WorkerExecutable: mp.GetString("worker.executable", ""),
-            MaximumFrameSize: config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000,
+            MaximumFrameSize: FrameSizeOf(config),
             DirectLinks: mp.GetBoolean("direct-links", true),
             DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
             SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
             ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"));
     }
+
+    /// <summary>The largest message a node sends or takes (akka.remote.dot-netty.tcp.maximum-frame-size; Akka's own default where unset).</summary>
+    public static long FrameSizeOf(Config config) => config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? AkkaDefaultFrameSize;
+
+    private const long AkkaDefaultFrameSize = 128_000;
 }
