@@ -3,20 +3,20 @@ using Multiprocessing.Coordinator.Demos;
 
 namespace Multiprocessing.Coordinator;
 
-/// <summary>The coordinator's command line: <c>demo [NAME...]</c>, <c>map COUNT</c>, <c>keygen FILE</c>.</summary>
+/// <summary>The coordinator's command line: <c>demo [NAME...]</c>, <c>map COUNT</c>, <c>keygen FILE</c>, <c>status</c>.</summary>
 internal static class CoordinatorCli
 {
     private static string Usage(IEnumerable<string> demos) =>
         $"usage: Coordinator demo [{string.Join('|', demos)}|all] [--workers N] [--config FILE] [--auth FILE]\n" +
-        PoolMapCommand.Usage + "\n" + KeygenCommand.Usage + "\n" +
+        PoolMapCommand.Usage + "\n" + KeygenCommand.Usage + "\n" + StatusCommand.Usage + "\n" +
         "Run 'Coordinator COMMAND --help' for what each option means.";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var demoNames = DemoCatalog.Select([]).Select(d => d.Name).ToArray();
-        var root = new RootCommand("The coordinator of a Multiprocessing cluster: the notebook's demos, a long map, credentials.")
+        var root = new RootCommand("The coordinator of a Multiprocessing cluster: the notebook's demos, a long map, credentials, a running cluster's status.")
         {
-            DemoCommand(demoNames), PoolMapCommand.Create(), KeygenCommand.Create(),
+            DemoCommand(demoNames), PoolMapCommand.Create(), KeygenCommand.Create(), StatusCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -34,6 +34,16 @@ public sealed class MpContext : IAsyncDisposable
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken = default) =>
         Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>
+    /// A snapshot of the cluster (nodes with pid, CPU and memory, the processes this coordinator started
+    /// that are running, its pools' progress): <see cref="MpStatus"/>. Coordinator only.
+    /// </summary>
+    public Task<MpStatus> StatusAsync(CancellationToken cancellationToken = default) =>
+        Coordinator?.StatusAsync(cancellationToken) ?? throw new InvalidOperationException("Only the coordinator's context can take the cluster's status.");
+
+    /// <summary><see cref="StatusAsync"/>, blocking.</summary>
+    public MpStatus Status() => StatusAsync().GetAwaiter().GetResult();
+
     /// <summary>How processes created through this context start.</summary>
     public MpStartMethod StartMethod { get; }
 

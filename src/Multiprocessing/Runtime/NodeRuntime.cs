@@ -71,6 +71,9 @@ internal sealed class NodeRuntime
     public NodeReachability Nodes { get; }
     public Correlator Correlator { get; }
 
+    /// <summary>The dispatchers of this node's pools that are not joined, by actor name (a status asks each for its progress).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, IActorRef> Pools { get; } = new();
+
     /// <summary>The queue handles of this node that borrow items (a queue's recall finds them here).</summary>
     public QueueEnds QueueEnds { get; } = new();
 

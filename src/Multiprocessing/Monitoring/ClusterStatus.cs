@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Multiprocessing.Hosting;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Pools;
+using Multiprocessing.Processes;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Monitoring;
+
+/// <summary>Takes an <see cref="MpStatus"/> on the coordinator: the cluster's members, the registry's hosts, the supervisor's processes, the pools' jobs.</summary>
+internal static class ClusterStatus
+{
+    public static async Task<MpStatus> TakeAsync(NodeRuntime runtime, IActorRef registry, CancellationToken cancellationToken)
+    {
+        var timeout = runtime.Settings.AskTimeout;
+        var hosts = registry.Ask<HostRegistryActor.HostList>(new HostRegistryActor.ListHosts(), timeout, cancellationToken);
+        var processes = runtime.Supervisor.Ask<ProcessSupervisorActor.ProcessList>(new ProcessSupervisorActor.ListProcesses(), timeout, cancellationToken);
+        var pools = runtime.Pools.Values.Select(p => PoolAsync(p, timeout, cancellationToken)).ToList();
+
+        var cluster = Cluster.Get(runtime.System);
+        var state = cluster.State;
+        string MemberState(string address) =>
+            state.Unreachable.Any(m => m.Address.ToString() == address) ? "Unreachable"
+            : state.Members.FirstOrDefault(m => m.Address.ToString() == address)?.Status.ToString() ?? "Removed";
+
+        var self = cluster.SelfAddress.ToString();
+        var nodes = new List<MpNodeStatus> { Node(runtime.HostName, self, NodeReachability.CoordinatorRole, MemberState(self), Environment.ProcessId, local: true) };
+        foreach (var host in (await hosts).Hosts)
+        {
+            var role = host.Kind == HostKind.Node ? "worker" : "spawn host";
+            nodes.Add(Node(host.Name, host.Address, role, host.State ?? MemberState(host.Address), host.Pid, host.Local));
+        }
+        var poolStatuses = (await Task.WhenAll(pools)).OfType<MpPoolStatus>().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        return new MpStatus(DateTimeOffset.Now, nodes, (await processes).Processes, poolStatuses);
+    }
+
+    // A pool joined meanwhile has stopped and never answers: it is left out rather than awaited.
+    private static async Task<MpPoolStatus?> PoolAsync(IActorRef dispatcher, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dispatcher.Ask<MpPoolStatus>(new PoolDispatcherActor.GetStatus(), timeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    // CPU and memory are read from /proc, so only for hosts on this machine.
+    private static MpNodeStatus Node(string name, string address, string role, string state, int pid, bool local)
+    {
+        if (!local) return new MpNodeStatus(name, address, role, state, pid, null, null);
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return new MpNodeStatus(name, address, role, state, pid, process.TotalProcessorTime, process.WorkingSet64);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return new MpNodeStatus(name, address, role, "exited", pid, null, null); // it ended while we looked
+        }
+    }
+}
