@@ -12,7 +12,7 @@ internal static class StatusView
     {
         var tables = Sections(status).Select(section =>
         {
-            var table = new Table().Title(section.Title).Expand();
+            var table = new Table().Title(section.Title);
             foreach (var header in section.Headers) table.AddColumn(header);
             foreach (var row in section.Rows) table.AddRow([.. row.Select(Markup.Escape)]);
             return (IRenderable)table;

@@ -3,17 +3,18 @@ using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Monitoring;
 
-/// <summary>A cluster's status, from the library and from <c>Coordinator status</c>, a client that holds the cluster's credentials.</summary>
+/// <summary>
+/// A cluster's status, from the library and from <c>Coordinator status</c>, a client that holds the cluster's
+/// credentials; and the Coordinator's parse errors. The status runs on a cluster of its own, started with credentials.
+/// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class StatusTests
+public sealed class StatusTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task Status_shows_the_nodes_and_a_running_maps_progress_to_the_library_and_to_the_status_command()
     {
         using var auth = new AuthFile();
-        await using var mp = await Mp.StartAsync(new MpOptions { AuthFile = auth.Path, Workers = 2 });
+        await using var mp = await Multiprocessing.Mp.StartAsync(new MpOptions { AuthFile = auth.Path, Workers = 2 });
         using var gate = mp.Queue<int>();
         await using var pool = mp.Pool();
         // Item 0 waits for the gate, so the map runs until the test opens it; a first answered chunk says it is under way.
