@@ -48,6 +48,12 @@ internal static class StatusView
             [.. status.Pools.SelectMany(p => p.Jobs.Count == 0
                 ? [new[] { p.Name, p.Workers.ToString(), "-", "idle" }]
                 : p.Jobs.Select(j => new[] { p.Name, p.Workers.ToString(), j.Id.ToString(), Progress(j) }))]);
+        yield return new Section($"queues ({status.Queues.Count})", ["QUEUE", "SIZE", "MAXSIZE", "UNFINISHED", "WAITING GETS", "WAITING PUTS"],
+            [.. status.Queues.Select(q => new[]
+            {
+                q.Name, q.Size.ToString(), q.MaxSize == 0 ? "-" : q.MaxSize.ToString(), q.Unfinished.ToString(),
+                q.WaitingConsumers.ToString(), q.WaitingProducers.ToString(),
+            })]);
     }
 
     private static string Progress(MpPoolJobStatus job) => job.ChunksTotal is { } total

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Multiprocessing.Hosting;
 using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Queues;
 using Multiprocessing.Pools;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -18,6 +19,7 @@ internal static class ClusterStatus
         var hosts = registry.Ask<HostRegistryActor.HostList>(new HostRegistryActor.ListHosts(), timeout, cancellationToken);
         var processes = runtime.Supervisor.Ask<ProcessSupervisorActor.ProcessList>(new ProcessSupervisorActor.ListProcesses(), timeout, cancellationToken);
         var pools = runtime.Pools.Values.Select(p => PoolAsync(p, timeout, cancellationToken)).ToList();
+        var queues = runtime.Queues.All.Select(q => QueueAsync(q, timeout, cancellationToken)).ToList();
 
         var cluster = Cluster.Get(runtime.System);
         var state = cluster.State;
@@ -33,7 +35,7 @@ internal static class ClusterStatus
             nodes.Add(Node(host.Name, host.Address, role, host.State ?? MemberState(host.Address), host.Pid, host.Local));
         }
         var poolStatuses = (await Task.WhenAll(pools)).OfType<MpPoolStatus>().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        return new MpStatus(DateTimeOffset.Now, nodes, (await processes).Processes, poolStatuses);
+        return new MpStatus(DateTimeOffset.Now, nodes, (await processes).Processes, poolStatuses, await Task.WhenAll(queues));
     }
 
     // A pool joined meanwhile has stopped and never answers: it is left out rather than awaited.
@@ -47,6 +49,12 @@ internal static class ClusterStatus
         {
             return null;
         }
+    }
+
+    private static async Task<MpQueueStatus> QueueAsync(QueueDirectory.Entry queue, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reply = await queue.Actor.Ask<QueueStatusReply>(new QueueStatus(0, Borrower: null), timeout, cancellationToken);
+        return new MpQueueStatus(queue.Name, queue.MaxSize, reply.Count, reply.Unfinished, reply.WaitingConsumers, reply.WaitingProducers);
     }
 
     // CPU and memory are read from /proc, so only for hosts on this machine.

@@ -8,8 +8,9 @@ namespace Multiprocessing;
 /// <param name="Nodes">The coordinator, then every cluster member and spawn host, by name.</param>
 /// <param name="Processes">The processes the coordinator started that are running (or being placed).</param>
 /// <param name="Pools">The coordinator's pools and their running jobs.</param>
+/// <param name="Queues">The queues the coordinator's code made, in the order it made them.</param>
 public sealed record MpStatus(DateTimeOffset Taken, IReadOnlyList<MpNodeStatus> Nodes, IReadOnlyList<MpProcessStatus> Processes,
-    IReadOnlyList<MpPoolStatus> Pools);
+    IReadOnlyList<MpPoolStatus> Pools, IReadOnlyList<MpQueueStatus> Queues);
 
 /// <summary>One node of the cluster.</summary>
 /// <param name="Name"><c>MainProcess</c>, <c>worker-N</c>, <c>spawn-N</c>, or the name a worker started by hand was given.</param>
@@ -37,3 +38,12 @@ public sealed record MpPoolStatus(string Name, int Workers, IReadOnlyList<MpPool
 /// <param name="ChunksDone">Chunks answered.</param>
 /// <param name="ChunksTotal">All its chunks; null while a lazy input (Imap) is still being read.</param>
 public sealed record MpPoolJobStatus(long Id, int ChunksDone, int? ChunksTotal);
+
+/// <summary>A queue made by the coordinator's code, as Python's <c>qsize()</c> counts it.</summary>
+/// <param name="Name"><c>Queue-N</c>, <c>SimpleQueue-N</c> or <c>JoinableQueue-N</c>, numbered in the order the queues were made.</param>
+/// <param name="MaxSize">Its bound; 0 for an unbounded queue.</param>
+/// <param name="Size">Items in it, those lent to a consumer and not yet received included (<c>QSize</c>).</param>
+/// <param name="Unfinished">For a JoinableQueue, items put and not yet marked done (<c>TaskDone</c>); 0 otherwise.</param>
+/// <param name="WaitingConsumers">Gets blocked on it.</param>
+/// <param name="WaitingProducers">Puts blocked on it (a full bounded queue).</param>
+public sealed record MpQueueStatus(string Name, int MaxSize, int Size, int Unfinished, int WaitingConsumers, int WaitingProducers);

@@ -36,6 +36,9 @@ public sealed class StatusTests(ClusterFixture cluster) : ClusterTest(cluster)
             var job = Assert.Single(Assert.Single(status.Pools).Jobs);
             Assert.Equal(10, job.ChunksTotal);
             Assert.InRange(job.ChunksDone, 1, 9);
+            // The gate: empty and unbounded (item 0's get may or may not be waiting on it yet).
+            var queue = Assert.Single(status.Queues);
+            Assert.Equal(("Queue-1", 0, 0, 0), (queue.Name, queue.MaxSize, queue.Size, queue.WaitingProducers));
 
             using var cli = DotnetProgram.Start("Coordinator", "status", "--seed", mp.Address, "--auth", auth.Path);
             Assert.Equal(0, cli.WaitForExit(Patience));
@@ -43,6 +46,7 @@ public sealed class StatusTests(ClusterFixture cluster) : ClusterTest(cluster)
             Assert.Contains(lines, l => l.StartsWith("MainProcess") && l.Contains("coordinator") && l.Contains(" Up "));
             Assert.Contains(lines, l => l.StartsWith("worker-1") && l.Contains(" Up "));
             Assert.Contains(lines, l => l.StartsWith("mp-pool-") && l.Contains("/10 chunks"));
+            Assert.Contains(lines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["Queue-1", "0", "-", "0", "0" or "1", "0"]);
             Assert.Equal("", cli.Error);
             // The client never joined: the cluster has the same three members.
             Assert.Equal(3, (await mp.StatusAsync()).Nodes.Count(n => n.Role != "spawn host"));
