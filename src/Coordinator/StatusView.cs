@@ -34,12 +34,13 @@ internal static class StatusView
 
     private static IEnumerable<Section> Sections(MpStatus status)
     {
-        yield return new Section($"nodes ({status.Nodes.Count})", ["NAME", "ROLE", "STATE", "PID", "CPU", "MEMORY", "ADDRESS"],
+        yield return new Section($"nodes ({status.Nodes.Count})", ["NAME", "ROLE", "STATE", "PID", "CPU", "MEMORY", "MANAGER OBJECTS", "ADDRESS"],
             [.. status.Nodes.Select(n => new[]
             {
                 n.Name, n.Role, n.State, n.Pid?.ToString() ?? "-",
                 n.CpuTime is { } cpu ? $"{cpu.TotalSeconds:0.0}s" : "-",
                 n.MemoryBytes is { } memory ? $"{memory / (1024.0 * 1024):0} MiB" : "-",
+                n.ManagerObjects.ToString(),
                 n.Address,
             })]);
         yield return new Section($"processes ({status.Processes.Count})", ["NAME", "HOST", "PID"],

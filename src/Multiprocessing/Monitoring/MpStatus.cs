@@ -20,7 +20,9 @@ public sealed record MpStatus(DateTimeOffset Taken, IReadOnlyList<MpNodeStatus> 
 /// <param name="Pid">Its OS process id, as the node reported it.</param>
 /// <param name="CpuTime">The CPU time its OS process has used; null when it runs on another machine.</param>
 /// <param name="MemoryBytes">Its OS process's resident memory; null when it runs on another machine.</param>
-public sealed record MpNodeStatus(string Name, string Address, string Role, string State, int? Pid, TimeSpan? CpuTime, long? MemoryBytes);
+/// <param name="ManagerObjects">The Manager objects (dicts, lists, namespaces, registered types) that live on it; 0 before any Manager.</param>
+public sealed record MpNodeStatus(string Name, string Address, string Role, string State, int? Pid, TimeSpan? CpuTime, long? MemoryBytes,
+    int ManagerObjects);
 
 /// <summary>A process started by the coordinator that has not ended.</summary>
 /// <param name="Name">Its name (<c>Process-N</c>...).</param>

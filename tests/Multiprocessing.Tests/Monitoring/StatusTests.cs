@@ -16,6 +16,9 @@ public sealed class StatusTests(ClusterFixture cluster) : ClusterTest(cluster)
         using var auth = new AuthFile();
         await using var mp = await Multiprocessing.Mp.StartAsync(new MpOptions { AuthFile = auth.Path, Workers = 2 });
         using var gate = mp.Queue<int>();
+        await using var manager = await mp.ManagerAsync();
+        var dict = manager.Dict<string, int>();
+        dict["answer"] = 42; // a round trip: the object lives on its node from here on
         await using var pool = mp.Pool();
         // Item 0 waits for the gate, so the map runs until the test opens it; a first answered chunk says it is under way.
         var firstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,6 +36,8 @@ public sealed class StatusTests(ClusterFixture cluster) : ClusterTest(cluster)
                 Assert.NotNull(n.Pid);
                 Assert.True(n.MemoryBytes > 0 && n.CpuTime > TimeSpan.Zero, $"{n.Name}: no CPU or memory");
             });
+            Assert.Equal(1, status.Nodes.Sum(n => n.ManagerObjects)); // the dict, on one worker node
+            Assert.Contains(status.Nodes, n => n.Role == "worker" && n.ManagerObjects == 1);
             var job = Assert.Single(Assert.Single(status.Pools).Jobs);
             Assert.Equal(10, job.ChunksTotal);
             Assert.InRange(job.ChunksDone, 1, 9);
