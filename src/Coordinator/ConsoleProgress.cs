@@ -1,36 +1,42 @@
+using Spectre.Console;
+
 namespace Multiprocessing.Coordinator;
 
 /// <summary>
-/// A Map's progress on the console: a bar redrawn on one line when the output is a terminal,
+/// A Map's progress on the console: a Spectre.Console bar when the output is a terminal,
 /// otherwise a plain line at every tenth of the way (logs and pipes get no control characters).
 /// </summary>
-internal sealed class ConsoleProgress(TextWriter output, bool drawBar) : IProgress<MpPoolProgress>
+internal static class ConsoleProgress
 {
-    private const int Width = 30;
-    private int _lastTenth = -1;
-    private bool _drawn;
-
-    public void Report(MpPoolProgress value)
+    /// <summary>Runs <paramref name="work"/>, showing what it reports; returns its result.</summary>
+    public static async Task<T> ShowAsync<T>(string description, Func<IProgress<MpPoolProgress>, Task<T>> work)
     {
-        if (value.Total == 0) return;
-        var fraction = (double)value.Completed / value.Total;
-        var percent = value.Completed * 100L / value.Total;
-        if (drawBar)
-        {
-            var filled = (int)(fraction * Width);
-            output.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {percent,3}% {value.Completed}/{value.Total}");
-            _drawn = true;
-            return;
-        }
-        var tenth = (int)(value.Completed * 10L / value.Total);
-        if (tenth == _lastTenth) return;
-        _lastTenth = tenth;
-        output.WriteLine($"progress: {value.Completed}/{value.Total} ({percent}%)");
+        if (Console.IsOutputRedirected) return await work(new PlainLines(Console.Out));
+        return await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(context => work(new Bar(context.AddTask(description, maxValue: 1))));
     }
 
-    /// <summary>Ends the bar's line, so what follows starts on a line of its own.</summary>
-    public void Finish()
+    private sealed class Bar(ProgressTask task) : IProgress<MpPoolProgress>
     {
-        if (_drawn) output.WriteLine();
+        public void Report(MpPoolProgress value)
+        {
+            task.MaxValue = Math.Max(1, value.Total);
+            task.Value = value.Completed;
+        }
+    }
+
+    private sealed class PlainLines(TextWriter output) : IProgress<MpPoolProgress>
+    {
+        private int _lastTenth = -1;
+
+        public void Report(MpPoolProgress value)
+        {
+            if (value.Total == 0) return;
+            var tenth = (int)(value.Completed * 10L / value.Total);
+            if (tenth == _lastTenth) return;
+            _lastTenth = tenth;
+            output.WriteLine($"progress: {value.Completed}/{value.Total} ({value.Completed * 100L / value.Total}%)");
+        }
     }
 }

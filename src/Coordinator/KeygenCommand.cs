@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Multiprocessing.Coordinator;
 
 /// <summary>
@@ -9,10 +11,16 @@ internal static class KeygenCommand
 {
     public const string Usage = "       Coordinator keygen FILE";
 
-    /// <returns>The exit code, or null when the arguments are wrong (the caller prints the usage).</returns>
-    public static int? Run(string[] args)
+    public static Command Create()
     {
-        if (args is not [var path] || path.StartsWith('-')) return null;
+        var file = new Argument<string>("FILE") { Description = "Where to write the credentials (a new file, mode 0600)." };
+        var command = new Command("keygen", "Make the cluster's credentials for a cluster that spans hosts.") { file };
+        command.SetAction(parsed => Run(parsed.GetRequiredValue(file)));
+        return command;
+    }
+
+    private static int Run(string path)
+    {
         try
         {
             MpCredentials.Generate(path);

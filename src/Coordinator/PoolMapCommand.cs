@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Multiprocessing.Coordinator;
 
 /// <summary>
@@ -8,29 +10,25 @@ internal static class PoolMapCommand
 {
     public const string Usage = "       Coordinator map COUNT [--chunksize N] [--workers N] [--config FILE] [--auth FILE]";
 
-    /// <returns>The exit code, or null when the arguments are wrong (the caller prints the usage).</returns>
-    public static async Task<int?> RunAsync(string[] args)
+    public static Command Create()
     {
-        if (args.Length == 0 || !int.TryParse(args[0], out var count) || count < 0) return null;
-        var options = new MpOptions();
-        int? chunksize = null;
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (ClusterArguments.TryTake(args, ref i, ref options)) continue;
-            if (args[i] == "--chunksize" && i + 1 < args.Length && int.TryParse(args[i + 1], out var size) && size > 0)
-            {
-                chunksize = size;
-                i++;
-                continue;
-            }
-            return null;
-        }
+        var count = CommandLineRules.AtLeast(new Argument<int>("COUNT") { Description = "How many items to map." }, 0);
+        var chunksize = CommandLineRules.AtLeast(new Option<int?>("--chunksize") { Description = "Items per chunk (default: Python's).", HelpName = "N" }, 1);
+        var cluster = new ClusterArguments();
+        var command = new Command("map", "A long CPU-bound Map on the cluster's pool, with its progress.") { count, chunksize };
+        cluster.AddTo(command);
+        command.SetAction((parsed, cancellationToken) =>
+            RunAsync(parsed.GetValue(count), parsed.GetValue(chunksize), cluster.Read(parsed), cancellationToken));
+        return command;
+    }
 
-        await using var mp = await Mp.StartAsync(options);
+    private static async Task<int> RunAsync(int count, int? chunksize, MpOptions options, CancellationToken cancellationToken)
+    {
+        await using var mp = await Mp.StartAsync(options, cancellationToken);
         await using var pool = mp.Pool();
-        var progress = new ConsoleProgress(Console.Out, drawBar: !Console.IsOutputRedirected);
-        var results = pool.Map(SumOfSquares, Enumerable.Range(0, count), chunksize, progress);
-        progress.Finish();
+        var results = await ConsoleProgress.ShowAsync("map", progress =>
+            pool.MapAsync(SumOfSquares, Enumerable.Range(0, count), chunksize, progress: progress, cancellationToken: cancellationToken)
+                .GetAsync(cancellationToken));
         Console.WriteLine($"map: {results.Count} results, checksum {results.Aggregate(0L, (sum, r) => unchecked(sum + r))}");
         return 0;
     }

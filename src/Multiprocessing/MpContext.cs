@@ -34,6 +34,16 @@ public sealed class MpContext : IAsyncDisposable
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken = default) =>
         Coordinator?.WaitForSpawnSparesAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>
+    /// A snapshot of the cluster (nodes with pid, CPU and memory, the processes this coordinator started
+    /// that are running, its pools' progress): <see cref="MpStatus"/>. Coordinator only.
+    /// </summary>
+    public Task<MpStatus> StatusAsync(CancellationToken cancellationToken = default) =>
+        Coordinator?.StatusAsync(cancellationToken) ?? throw new InvalidOperationException("Only the coordinator's context can take the cluster's status.");
+
+    /// <summary><see cref="StatusAsync"/>, blocking.</summary>
+    public MpStatus Status() => StatusAsync().GetAwaiter().GetResult();
+
     /// <summary>How processes created through this context start.</summary>
     public MpStartMethod StartMethod { get; }
 
@@ -65,10 +75,10 @@ public sealed class MpContext : IAsyncDisposable
     public MpProcess Process<T1, T2>(Func<T1, T2, Task> target, T1 arg1, T2 arg2, string? name = null, bool? daemon = null) => Create(target, name, daemon, arg1, arg2);
 
     /// <summary>Python's <c>Queue(maxsize)</c>: 0 (or less) for an unbounded queue. It lives in this process.</summary>
-    public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewQueueActor(maxSize), Math.Max(0, maxSize), Runtime);
+    public MpQueue<T> Queue<T>(int maxSize = 0) => new(NewQueueActor("Queue", maxSize), Math.Max(0, maxSize), Runtime);
 
     /// <summary>Python's <c>SimpleQueue()</c>.</summary>
-    public MpSimpleQueue<T> SimpleQueue<T>() => new(NewQueueActor(0), Runtime);
+    public MpSimpleQueue<T> SimpleQueue<T>() => new(NewQueueActor("SimpleQueue", 0), Runtime);
 
     /// <summary>
     /// Python's <c>JoinableQueue(maxsize)</c>. Beyond Python, with <paramref name="redeliverUnfinished"/> an item whose
@@ -76,7 +86,7 @@ public sealed class MpContext : IAsyncDisposable
     /// another consumer, as a broker's unacknowledged message: such an item may be processed twice.
     /// </summary>
     public MpJoinableQueue<T> JoinableQueue<T>(int maxSize = 0, bool redeliverUnfinished = false) =>
-        new(NewQueueActor(maxSize, redeliverUnfinished), Math.Max(0, maxSize), Runtime);
+        new(NewQueueActor("JoinableQueue", maxSize, redeliverUnfinished), Math.Max(0, maxSize), Runtime);
 
     /// <summary>Python's <c>Pipe(duplex)</c>: two connected ends; with <paramref name="duplex"/> false, (reader, writer).</summary>
     public (MpConnection<T> First, MpConnection<T> Second) Pipe<T>(bool duplex = true)
@@ -138,8 +148,12 @@ public sealed class MpContext : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Coordinator?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private Shared.SharedObjectAddress NewQueueActor(int maxSize, bool redeliverUnfinished = false) =>
-        new Shared.SharedObjectAddress(Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize, redeliverUnfinished))).Bind(Runtime);
+    private Shared.SharedObjectAddress NewQueueActor(string kind, int maxSize, bool redeliverUnfinished = false)
+    {
+        var actor = Runtime.System.ActorOf(Queues.QueueActor.Props(maxSize, redeliverUnfinished));
+        Runtime.Queues.Add(kind, Math.Max(0, maxSize), actor);
+        return new Shared.SharedObjectAddress(actor).Bind(Runtime);
+    }
 
     private MpProcess Create(Delegate target, string? name, bool? daemon, params object?[] args)
     {

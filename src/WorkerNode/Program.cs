@@ -1,3 +1,8 @@
 using Multiprocessing.Hosting;
+using Multiprocessing.WorkerNode;
 
-return await MpWorkerHost.RunAsync(args);
+// A host its coordinator launched (stdin watched) skips the user-facing parser: its arguments are
+// the coordinator's own, read by MpWorkerHost, and a spawn host's start-up is on a process's critical path.
+return args.Contains(WorkerCommandLine.LaunchedByCoordinator)
+    ? await MpWorkerHost.RunAsync(args)
+    : await WorkerCommandLine.RunAsync(args);

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Multiprocessing.Logging;
+using Multiprocessing.Monitoring;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 using Multiprocessing.Security;
@@ -37,6 +38,9 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken) =>
         _registry.Ask<HostRegistryActor.SparesReady>(new HostRegistryActor.AwaitSpares(), _runtime.Settings.WorkerReadyTimeout, cancellationToken);
 
+    /// <summary>A snapshot of the cluster: nodes, running processes, pools.</summary>
+    public Task<MpStatus> StatusAsync(CancellationToken cancellationToken) => ClusterStatus.TakeAsync(_runtime, _registry, cancellationToken);
+
     public static async Task<MpContext> StartAsync(MpOptions options, CancellationToken cancellationToken)
     {
         SupportedPlatform.Ensure();
@@ -65,6 +69,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials, loggers);
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
+            system.ActorOf(StatusActor.Props(runtime, registry), StatusActor.Name);
             var host = new CoordinatorHost(runtime, registry, seed);
             try
             {

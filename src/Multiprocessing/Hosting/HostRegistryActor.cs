@@ -24,6 +24,15 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record SparesReady(int Count);
     public sealed record ShutdownAll(TimeSpan Grace);
     public sealed record AllStopped;
+
+    /// <summary>Every host it knows, for a status: worker nodes, then spawn hosts.</summary>
+    public sealed record ListHosts;
+
+    public sealed record HostList(IReadOnlyList<HostSeen> Hosts);
+
+    /// <param name="State">Null for a worker node (the cluster knows its state); spare, starting or busy for a spawn host.</param>
+    /// <param name="Local">Launched by this coordinator, so on this machine.</param>
+    public sealed record HostSeen(string Name, HostKind Kind, int Pid, string Address, string? State, bool Local);
     private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
     private sealed record ReadinessTimedOut(int WaiterId);
     private sealed record ReadinessWaiter(int Id, int Count, IActorRef ReplyTo);
@@ -124,6 +133,15 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             if (_waitingForSpawnHost.TryDequeue(out var run)) Dispatch(host, run);
             else _spares.Add(host);
             CheckSpares();
+        });
+
+        Receive<ListHosts>(_ =>
+        {
+            var nodes = _nodes.Select(n => new HostSeen(n.Name, HostKind.Node, n.Pid, _hostAddresses.GetValueOrDefault(n.Name, ""), null, n.Launched is not null));
+            var spawnHosts = _launcher.Running.Where(l => l.Kind == HostKind.SpawnHost).Select(l => new HostSeen(l.Name, HostKind.SpawnHost, l.Pid,
+                _hostAddresses.GetValueOrDefault(l.Name, ""),
+                _busySpawnHosts.Contains(l.Name) ? "busy" : _launchingSpawnHosts.Contains(l.Name) ? "starting" : "spare", Local: true));
+            Sender.Tell(new HostList([.. nodes, .. spawnHosts]));
         });
 
         Receive<PlaceProcess>(place =>

@@ -19,6 +19,12 @@ internal sealed class ManagerHub
     public IActorRef Region { get; }
     public IActorRef Keeper { get; }
 
+    /// <summary>The hub if this node made a Manager, without making one (a status asks it, and should start nothing).</summary>
+    public static ManagerHub? Existing(NodeRuntime runtime)
+    {
+        lock (Hubs) return Hubs.TryGetValue(runtime, out var hub) ? hub : null;
+    }
+
     public static ManagerHub Of(NodeRuntime runtime)
     {
         lock (Hubs) return Hubs.GetValue(runtime, r => new ManagerHub(r));

@@ -57,6 +57,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
 
         var id = Interlocked.Increment(ref _poolCounter);
         _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), $"mp-pool-{id}");
+        runtime.Pools[_dispatcher.Path.Name] = _dispatcher;
         var router = new ClusterRouterPool(new RoundRobinPool(0),
             new ClusterRouterPoolSettings(total, perNode, allowLocalRoutees: false, useRole: _settings.WorkerRole));
         _router = runtime.System.ActorOf(PoolWorkerActor.Props(_dispatcher, init, maxTasksPerChild ?? 0).WithRouter(router), $"mp-pool-{id}-workers");
@@ -212,6 +213,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     private void StopWorkers()
     {
         if (Interlocked.Exchange(ref _workersStopped, 1) == 1) return;
+        _runtime.Pools.TryRemove(_dispatcher.Path.Name, out _);
         _runtime.System.Stop(_router);
         _runtime.System.Stop(_dispatcher);
     }

@@ -25,6 +25,9 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 
     public sealed record NodeReachable(Address Node);
 
+    /// <summary>Asks for the pool's <see cref="MpPoolStatus"/>.</summary>
+    public sealed record GetStatus;
+
     private sealed record NoWorkerTimedOut;
 
     private sealed class HeldChunk(PoolJob job, int chunk, byte[] items)
@@ -60,6 +63,9 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     public PoolDispatcherActor(PoolSettings settings)
     {
         _settings = settings;
+
+        Receive<GetStatus>(_ => Sender.Tell(new MpPoolStatus(Self.Path.Name, _workers.Count,
+            [.. _jobs.Select(j => new MpPoolJobStatus(j.Id, j.Answered.Count, j.TotalChunks < 0 ? null : j.TotalChunks))])));
 
         Receive<PoolWorkerReady>(ready =>
         {

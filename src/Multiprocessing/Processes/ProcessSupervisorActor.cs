@@ -18,6 +18,11 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
     /// <summary>Local: deliver a signal to a process once it runs.</summary>
     public sealed record Signal(Guid ProcessId, int Number);
 
+    /// <summary>Local: the processes this node started that have not ended (for a status).</summary>
+    public sealed record ListProcesses;
+
+    public sealed record ProcessList(IReadOnlyList<MpProcessStatus> Processes);
+
     private sealed class Tracked(MpProcess process, ProcessLife life, PlaceProcess placement)
     {
         public MpProcess Process { get; } = process;
@@ -42,6 +47,9 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement);
             registry.Tell(placement, Self);
         });
+
+        Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>
+            new MpProcessStatus(t.Process.Name, t.Host, t.Life.Started.IsCompletedSuccessfully ? t.Life.Started.Result : null))])));
 
         Receive<ProcessPlaced>(placed =>
         {

@@ -71,6 +71,12 @@ internal sealed class NodeRuntime
     public NodeReachability Nodes { get; }
     public Correlator Correlator { get; }
 
+    /// <summary>The dispatchers of this node's pools that are not joined, by actor name (a status asks each for its progress).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, IActorRef> Pools { get; } = new();
+
+    /// <summary>The queues made on this node (a status asks each for its size).</summary>
+    public Monitoring.QueueDirectory Queues { get; } = new();
+
     /// <summary>The queue handles of this node that borrow items (a queue's recall finds them here).</summary>
     public QueueEnds QueueEnds { get; } = new();
 
