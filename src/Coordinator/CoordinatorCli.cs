@@ -6,7 +6,7 @@ namespace Multiprocessing.Coordinator;
 internal static class CoordinatorCli
 {
     private const string Usage =
-        "usage: Coordinator demo [processes|queue|pipe|shared|manager|pool|utilities|all] [--workers N] [--config FILE] [--auth FILE]\n" +
+        "usage: Coordinator demo [processes|queue|pipe|shared|manager|shared_memory|pool|utilities|all] [--workers N] [--config FILE] [--auth FILE]\n" +
         PoolMapCommand.Usage + "\n" + KeygenCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args)
