@@ -56,7 +56,18 @@ public sealed class MpSharedMemory : IDisposable
         }
         _size = block.Length;
         Attachments.Add(this, new Attachment(block));
-        if (create) SharedMemoryTracker.Track(_name);
+        if (!create) return;
+        try
+        {
+            SharedMemoryTracker.Track(_name);
+        }
+        catch
+        {
+            // Untracked, it would never be cleaned up: it is not made at all.
+            block.Close();
+            UnlinkByName(_name);
+            throw;
+        }
     }
 
     private MpSharedMemory(string name, int size, string host)
