@@ -18,6 +18,8 @@ public sealed class SharedMemoryTests(ClusterFixture cluster) : ClusterTest(clus
 
     private static bool Exists(string name) => File.Exists(Path.Combine(ShmFiles.Folder, name));
 
+    private static string Record(string name) => Path.Combine(ShmFiles.Folder, "mp-shm-owner." + name);
+
     private static void StartAndJoin(params MpProcess[] processes)
     {
         foreach (var process in processes) process.Start();
@@ -44,8 +46,11 @@ public sealed class SharedMemoryTests(ClusterFixture cluster) : ClusterTest(clus
 
         // A block made by a child that ended is still there for the parent (its coordinator keeps it, as Python's tracker).
         var left = NewName();
-        StartAndJoin(Mp.Process(SharedMemoryTargets.CreateAndLeave, left, "made by a child"));
-        SharedMemoryTracker.Sweep();
+        var maker = Mp.Process(SharedMemoryTargets.CreateAndLeave, left, "made by a child");
+        StartAndJoin(maker);
+        var makerPid = maker.Pid!.Value;
+        Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(makerPid), Patience), "the child's OS process did not exit");
+        SharedMemoryTracker.Sweep(); // its maker is gone: only the hand-over keeps it
         using (var attached = Mp.SharedMemory(left))
         {
             Assert.Equal(64, attached.Size);
@@ -92,7 +97,8 @@ public sealed class SharedMemoryTests(ClusterFixture cluster) : ClusterTest(clus
         creator.Start();
         try
         {
-            Assert.True(OsProcesses.WaitUntil(() => Exists(kept), Patience), "the child made no block");
+            // Its record is written once the block is made (the file exists, empty, a moment before).
+            Assert.True(OsProcesses.WaitUntil(() => File.Exists(Record(kept)), Patience), "the child made no block");
             using var held = new MpSharedMemory(kept);
             Assert.True(OsProcesses.WaitUntil(() => Volatile.Read(ref held.AsSpan()[0]) == 1, Patience), "the child did not finish its blocks");
             creator.Kill();
@@ -105,7 +111,7 @@ public sealed class SharedMemoryTests(ClusterFixture cluster) : ClusterTest(clus
             Assert.Equal(42, held.AsSpan()[1]);
             held.Close(); // the last process that had it open: it goes now
             Assert.False(Exists(kept));
-            Assert.False(File.Exists(Path.Combine(ShmFiles.Folder, "mp-shm-owner." + kept)));
+            Assert.False(File.Exists(Record(kept)));
         }
         finally
         {
