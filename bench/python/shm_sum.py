@@ -13,7 +13,7 @@ import struct
 import time
 from multiprocessing import shared_memory
 
-from anchor import emit, seconds
+from anchor import emit, start_and_join
 
 try:
     import numpy
@@ -44,13 +44,7 @@ def half_sum(name, index, results_name):
 def one_round(block, results):
     workers = [multiprocessing.Process(target=half_sum, args=(block.name, i, results.name)) for i in range(PROCESSES)]
 
-    def run_all():
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-
-    wall = seconds(run_all)
+    wall = start_and_join(workers)
     parts = [struct.unpack_from("dd", results.buf, i * 16) for i in range(PROCESSES)]
     total = sum(part[0] for part in parts)
     slowest = max(part[1] for part in parts)

@@ -42,9 +42,11 @@ public sealed class SharedMemorySumBenchmark : IBenchmark
                 for (var i = 0; i < run.Runs; i++)
                 {
                     await mp.WaitForSpawnSparesAsync();
+                    QuietMachine.Wait("shared_memory, spawn"); // a round lasts ~0.1 s: another program's burst is most of it
                     var (wall, spawnRate) = Measure(mp, block, results);
                     spawnWall.Add(wall);
                     rate.Add(spawnRate);
+                    QuietMachine.Wait("shared_memory, actor");
                     actorWall.Add(Measure(actor, block, results).WallMs);
                     BenchRun.Log($"run {i + 1}/{run.Runs}: spawn {spawnWall[^1]:0.0} ms ({rate[^1]:0.00} GiB/s summing), actor {actorWall[^1]:0.0} ms");
                 }
@@ -61,7 +63,7 @@ public sealed class SharedMemorySumBenchmark : IBenchmark
                           $"doubles 0..N-1; {Processes} processes (`mp.Process(HalfSum, block.Name, i, results.Name)`) attach to it by name " +
                           "and sum their half in place (`AsSpan<double>()`, a `Vector<double>` loop), writing their sum and the seconds it took " +
                           "into a second block; wall clock from starting them to joining them, the total checked exact. One warm-up round " +
-                          "per start method, then one round of each per run; `WaitForSpawnSparesAsync()` before each spawn round.");
+                          "per start method, then one round of each per run, each on a quiet machine (as Python's runs); `WaitForSpawnSparesAsync()` before each spawn round.");
         section.Intro.Add("Spawn runs each summer in its own WorkerNode OS process (a warm spare), actor inside the two worker nodes. " +
                           "Python's anchor forks its summers; each sums with numpy's `ndarray(buffer=shm.buf).sum()` when numpy is " +
                           "installed, else with `sum()` over `shm.buf.cast('d')` (the standard library's only in-place way).");
@@ -74,7 +76,7 @@ public sealed class SharedMemorySumBenchmark : IBenchmark
         section.Notes.Add(python is null
             ? $"Python not measured: {pythonError}."
             : $"Python: medians over {python.Count} runs of `shm_sum.py` (fork, each run the median of 3 rounds after a warm-up), summing with " +
-              (pythonNumpy ? "numpy" : "`sum()` over a memoryview (numpy is not installed here: a numpy sum runs at memory speed, as ours does)") +
+              (pythonNumpy ? "numpy" : "`sum()` over a memoryview (numpy is not installed here: with it, Python's sum would be vectorized, as ours is)") +
               $": {MarkdownWriter.Num(Py("wall_ms")!.Value)} ms, {MarkdownWriter.Num(Py("sum_gib_per_s")!.Value)} GiB/s.");
         section.Notes.Add("Both sides map the same kind of file (`/dev/shm/psm_...`); the wall clock includes starting the two processes " +
                           "(a fork for Python, a warm spare host or an actor for us) and their first touch of the 50 MiB they read.");
@@ -89,22 +91,7 @@ public sealed class SharedMemorySumBenchmark : IBenchmark
     private static (double WallMs, double GibPerSecond) Measure(MpContext ctx, MpSharedMemory block, MpSharedMemory results)
     {
         var summers = Enumerable.Range(0, Processes).Select(i => ctx.Process(HalfSum, block.Name, i, results.Name)).ToArray();
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            foreach (var p in summers) p.Start();
-            foreach (var p in summers)
-            {
-                if (!p.Join(TimeSpan.FromSeconds(120))) throw new TimeoutException($"{p.Name} did not end within 120 s.");
-                if (p.ExitCode != 0) throw new InvalidOperationException($"{p.Name} ended with exit code {p.ExitCode}.");
-            }
-        }
-        catch
-        {
-            foreach (var p in summers.Where(p => p.IsAlive)) p.Kill();
-            throw;
-        }
-        var wall = watch.Elapsed.TotalMilliseconds;
+        var wall = BenchProcesses.StartAndJoin(summers).TotalMilliseconds;
         var parts = results.AsSpan<double>();
         double total = 0, slowest = 0;
         for (var i = 0; i < Processes; i++)
