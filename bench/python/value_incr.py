@@ -7,7 +7,7 @@ Field read by the bench: locked_incr_per_s.
 """
 import multiprocessing
 
-from anchor import emit, seconds
+from anchor import emit, start_and_join
 
 PROCESSES, INCREMENTS = 2, 200_000
 
@@ -28,13 +28,7 @@ def count_with(target):
     counter = multiprocessing.Value("i", 0)
     adders = [multiprocessing.Process(target=target, args=(counter,)) for _ in range(PROCESSES)]
 
-    def run_all():
-        for adder in adders:
-            adder.start()
-        for adder in adders:
-            adder.join()
-
-    elapsed = seconds(run_all)
+    elapsed = start_and_join(adders)
     return counter.value, elapsed
 
 

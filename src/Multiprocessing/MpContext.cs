@@ -136,6 +136,17 @@ public sealed class MpContext : IAsyncDisposable
     public MpArray<T> Array<T>(int size, bool @lock = true) where T : unmanaged =>
         new(Values.SharedValueRef.Create<T>(Runtime, new T[size], @lock));
 
+    // shared_memory (notebook 4.3): named blocks of this host's memory, no actor involved. The constructors are the same
+    // calls and need no cluster (a spawned child that attaches by name does not connect to it).
+    /// <summary>Python's <c>SharedMemory(name, create, size)</c>: a new block (<paramref name="create"/>), or the existing block <paramref name="name"/>.</summary>
+    public MpSharedMemory SharedMemory(string? name = null, bool create = false, int size = 0) => new(name, create, size);
+
+    /// <summary>Python's <c>ShareableList(sequence, name=name)</c>: a new list of <paramref name="sequence"/>, or the existing list <paramref name="name"/>.</summary>
+    public MpShareableList ShareableList(IEnumerable<object?>? sequence = null, string? name = null) => new(sequence, name);
+
+    /// <summary>Python's <c>SharedMemoryManager()</c>: what it makes is unlinked when it is disposed or this process ends.</summary>
+    public MpSharedMemoryManager SharedMemoryManager() => new();
+
     /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
     public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Multiprocessing.Bench.Benchmarks;
 
 /// <summary>
@@ -84,22 +82,7 @@ public sealed class ValueLockBenchmark : IBenchmark
     {
         var v = ctx.Value(0);
         var processes = Enumerable.Range(0, Processes).Select(_ => ctx.Process(Increment, v, each)).ToArray();
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            foreach (var p in processes) p.Start();
-            foreach (var p in processes)
-            {
-                if (!p.Join(TimeSpan.FromSeconds(120))) throw new TimeoutException($"{p} did not end within 120 s.");
-                if (p.ExitCode != 0) throw new InvalidOperationException($"{p} ended with exit code {p.ExitCode}.");
-            }
-        }
-        catch
-        {
-            foreach (var p in processes.Where(p => p.IsAlive)) p.Kill();
-            throw;
-        }
-        var elapsed = watch.Elapsed;
+        var elapsed = BenchProcesses.StartAndJoin(processes);
         if (v.Value != Processes * each) throw new InvalidOperationException($"Final value {v.Value}, expected {Processes * each}: an update was lost.");
         return Processes * each / elapsed.TotalSeconds;
     }

@@ -13,6 +13,7 @@ internal static class DemoCatalog
         new("pipe", "3.2. Pipe", PipeDemo.RunAsync),
         new("shared", "4.1. Shared memory: Value, Array", SharedDemo.RunAsync),
         new("manager", "4.2. Server process: Manager", ManagerDemo.RunAsync),
+        new("shared_memory", "4.3. shared_memory: SharedMemory, ShareableList", SharedMemoryDemo.RunAsync),
         new("pool", "5. Pool", PoolDemo.RunAsync),
         new("utilities", "6. Utility functions", UtilitiesDemo.RunAsync),
     ];

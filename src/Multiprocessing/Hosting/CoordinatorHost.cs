@@ -109,6 +109,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             await main.RunExitHooksAsync();
             await _registry.Ask<HostRegistryActor.AllStopped>(
                 new HostRegistryActor.ShutdownAll(settings.ShutdownTimeout), settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
+            SharedMemory.SharedMemoryTracker.ProgramEnded(); // every host has exited: what none of them has open is unused
         }
         finally
         {

@@ -177,6 +177,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Receive<LocalHostExited>(exited =>
         {
             var name = exited.Host.Name;
+            // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
+            if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
             if (_launchingSpawnHosts.Remove(name) && _waitingForSpawnHost.TryDequeue(out var orphan))
             {
                 // A spawn host died before it could take work: fail one waiting process rather than loop.

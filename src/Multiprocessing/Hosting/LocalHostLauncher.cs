@@ -84,6 +84,8 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
             start.ArgumentList.Add("--hocon");
             start.ArgumentList.Add(configText);
         }
+        // Blocks of shared memory whose creator ends are handed to this process (see SharedMemoryTracker).
+        start.Environment[SharedMemory.SharedMemoryTracker.CoordinatorVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

@@ -10,6 +10,7 @@ public static class MpRepr
     {
         null => "None",
         string s => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
+        byte[] bytes => Bytes(bytes),
         char c => Of(c.ToString()),
         bool b => b ? "True" : "False",
         double d => Float(d),
@@ -25,6 +26,25 @@ public static class MpRepr
         "{" + string.Join(", ", pairs.Select(p => $"{Of(p.Key)}: {Of(p.Value)}")) + "}";
 
     public static string List(IEnumerable<object?> items) => "[" + string.Join(", ", items.Select(Of)) + "]";
+
+    // Python's bytes repr: b'..' (b".." when it holds ' and no "), printable ASCII as is, \t \n \r, the rest \xNN.
+    private static string Bytes(byte[] bytes)
+    {
+        var quote = bytes.Contains((byte)'\'') && !bytes.Contains((byte)'"') ? '"' : '\'';
+        var text = new System.Text.StringBuilder("b").Append(quote);
+        foreach (var b in bytes)
+            text.Append(b switch
+            {
+                (byte)'\\' => "\\\\",
+                (byte)'\t' => "\\t",
+                (byte)'\n' => "\\n",
+                (byte)'\r' => "\\r",
+                _ when b == quote => "\\" + (char)b,
+                >= 0x20 and < 0x7f => ((char)b).ToString(),
+                _ => $"\\x{b:x2}",
+            });
+        return text.Append(quote).ToString();
+    }
 
     /// <summary>Python's <c>repr</c> of an <c>array.array</c>: <c>array('d', [1.0, 2.0])</c>, <c>array('d')</c> when empty, <c>array('u', 'text')</c> for chars.</summary>
     internal static string Array<T>(char typecode, IReadOnlyCollection<T> items) =>

@@ -8,6 +8,9 @@ internal static class HostIdentity
 {
     public static string Current { get; } = Compute();
 
+    /// <summary>The machine name of <paramref name="identity"/>, for messages.</summary>
+    public static string MachineOf(string identity) => identity.Split('|')[0];
+
     private static string Compute()
     {
         var boot = TryRead("/proc/sys/kernel/random/boot_id") ?? "";

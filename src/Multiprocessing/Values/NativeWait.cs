@@ -77,8 +77,9 @@ internal static unsafe partial class NativeWait
     /// <summary>This process's start time, in clock ticks since boot (0 where unknown).</summary>
     public static long OwnStartTime { get; } = StartTime(Environment.ProcessId) ?? 0;
 
+    /// <summary>When <paramref name="pid"/> started, in clock ticks since boot; null if it is gone or unreadable.</summary>
     // Field 22 of /proc/PID/stat, counted after the command name (which may hold spaces and parentheses).
-    private static long? StartTime(int pid)
+    public static long? StartTime(int pid)
     {
         try
         {

@@ -82,6 +82,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Demo_shared_memory_prints_the_squared_block_and_the_list_a_child_changed()
+    {
+        using var coordinator = DotnetProgram.Start("Coordinator", "demo", "shared_memory");
+        Assert.Equal(0, coordinator.WaitForExit(Patience));
+        var lines = coordinator.Output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        Assert.Equal(["=== 4.3. shared_memory: SharedMemory, ShareableList ===", "[0.0, 1.0, 4.0, 9.0, 16.0, 25.0, 36.0, 49.0]",
+            "['howdy', b'HoWdY', -78.5, 100, 'dry ice', True, 42]", "8s8sdq8sxxxxxxx?q"], lines);
+    }
+
+    [Fact]
     public void Demo_runs_every_available_section_in_notebook_order_and_names_the_rest()
     {
         using var coordinator = DotnetProgram.Start("Coordinator", "demo");
@@ -134,6 +144,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(At("=== 4.2. Server process: Manager ===") < At("{1: '1', '2': 2, 0.25: None}"));
         Assert.True(At("{1: '1', '2': 2, 0.25: None}") < At("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"));
         Assert.True(At("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]") < At("array('d', [1.0, 0.0, 0.0, 0.0, 0.0])"));
+        // 4.3: two children squared the block in place; a child changed the list.
+        Assert.True(At("array('d', [1.0, 0.0, 0.0, 0.0, 0.0])") < At("=== 4.3. shared_memory: SharedMemory, ShareableList ==="));
+        Assert.Equal(At("=== 4.3. shared_memory: SharedMemory, ShareableList ===") + 1, At("[0.0, 1.0, 4.0, 9.0, 16.0, 25.0, 36.0, 49.0]"));
+        Assert.Equal(At("[0.0, 1.0, 4.0, 9.0, 16.0, 25.0, 36.0, 49.0]") + 1, At("['howdy', b'HoWdY', -78.5, 100, 'dry ice', True, 42]"));
+        Assert.True(At("8s8sdq8sxxxxxxx?q") < At("=== 5. Pool ==="));
         Assert.DoesNotContain("Not available yet", coordinator.Error);
     }
 }
