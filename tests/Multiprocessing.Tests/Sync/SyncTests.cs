@@ -297,7 +297,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     {
         // Three processes (more than this machine's two cores) add to a Value that has no lock of its own:
         // only the lock under test keeps each read-then-write whole, so a lock that lets two in loses increments.
-        const int processes = 3, times = 200;
+        const int processes = 3, times = 100;
         var lk = Mp.Lock();
         var counter = Mp.Value(0, @lock: false);
         var start = Mp.Barrier(processes);

@@ -98,7 +98,7 @@ public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
     [Fact]
     public void Holders_through_the_actor_and_through_the_segment_exclude_each_other()
     {
-        const int times = 1000;
+        const int times = 300;
         var remote = NewValue("remote", 0);
         var local = new MpValue<int>(remote.Reference.WithPath(viaActor: false)); // the same segment, mapped here
         var children = Enumerable.Range(0, 2).Select(_ => Mp.Process(ValueTargets.Increment, remote, times)).ToArray();
