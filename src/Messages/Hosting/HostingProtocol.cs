@@ -16,7 +16,10 @@ public enum HostKind
 public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef Agent) : IMpMessage;
 
 /// <summary>Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node.</summary>
-public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IMpMessage;
+public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IPayloadCarrier
+{
+    public long PayloadBytes => Run.PayloadBytes;
+}
 
 /// <summary>The coordinator could not place or run a process; the supervisor fails it with this reason.</summary>
 public sealed record PlacementFailed(Guid ProcessId, string Reason) : IMpMessage;

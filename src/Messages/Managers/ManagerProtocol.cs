@@ -9,25 +9,40 @@ namespace Multiprocessing.Messages.Managers;
 // coordinator's keeper for it when it starts, and gives it back there when its shard moves.
 
 /// <summary>Operation <paramref name="Operation"/> of a Manager container with serialized arguments.</summary>
-public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args) : ICorrelated;
+public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Payloads.Size(Args);
+}
 
 /// <summary>The serialized results of an <see cref="ObjectCall"/> (none, one, or many for a snapshot).</summary>
-public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) : ICorrelated;
+public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Payloads.Size(Values);
+}
 
 /// <summary>The operation threw: rethrown at the caller as <paramref name="ExceptionType"/> (assembly-qualified name) where it can be rebuilt.</summary>
 public sealed record ObjectFault(long RequestId, string ExceptionType, string Message, string? RemoteStackTrace) : ICorrelated;
 
 /// <summary>Calls made concurrently through one proxy, sent together: applied in order, each atomically, answered by one <see cref="ObjectResults"/>.</summary>
-public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls) : ICorrelated;
+public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Calls.Sum(c => c.PayloadBytes);
+}
 
 /// <summary>One <see cref="ObjectReturn"/> or <see cref="ObjectFault"/> per call of an <see cref="ObjectCalls"/>, in order (their ids are the calls' ids).</summary>
-public sealed record ObjectResults(long RequestId, IReadOnlyList<ICorrelated> Results) : ICorrelated;
+public sealed record ObjectResults(long RequestId, IReadOnlyList<ICorrelated> Results) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Results.Sum(r => r is IPayloadCarrier c ? c.PayloadBytes : 0);
+}
 
 /// <summary>Entity to keeper, when it starts: the state to begin with.</summary>
 public sealed record RestoreObject(string EntityId) : IMpMessage;
 
 /// <summary>Keeper to entity: its serialized state (the initial one, or what it saved when its shard moved).</summary>
-public sealed record ObjectRestored(string EntityId, byte[] State) : IMpMessage;
+public sealed record ObjectRestored(string EntityId, byte[] State) : IPayloadCarrier
+{
+    public long PayloadBytes => State.LongLength;
+}
 
 /// <summary>Keeper to entity: there is no state to start from (the object was disposed, or lost with a worker that died).</summary>
 public sealed record ObjectUnavailable(string EntityId, bool Disposed, string Reason) : IMpMessage;
@@ -42,7 +57,10 @@ public sealed record WhereIsObject(long RequestId, string EntityId) : ICorrelate
 public sealed record ObjectHome(long RequestId, Address? Node) : ICorrelated;
 
 /// <summary>Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>.</summary>
-public sealed record SaveObject(string EntityId, byte[] State) : IMpMessage;
+public sealed record SaveObject(string EntityId, byte[] State) : IPayloadCarrier
+{
+    public long PayloadBytes => State.LongLength;
+}
 
 public sealed record ObjectSaved(string EntityId) : IMpMessage;
 

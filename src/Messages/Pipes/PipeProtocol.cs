@@ -10,10 +10,19 @@ namespace Multiprocessing.Messages.Pipes;
 // that took the old route is put back in order.
 
 /// <summary>Handle -> its endpoint: send <paramref name="Data"/> to the peer.</summary>
-public sealed record PipeSend(byte[] Data) : IMpMessage;
+public sealed record PipeSend(byte[] Data) : IPayloadCarrier
+{
+    public long PayloadBytes => Data.LongLength;
+}
 
 /// <summary>Endpoint -> peer endpoint: message number <paramref name="Seq"/> of this end.</summary>
-public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage;
+public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage, IPayloadCarrier
+{
+    public long PayloadBytes => Data.LongLength;
+}
+
+/// <summary>Reader's endpoint -> writer's: the reader's code received <paramref name="Bytes"/> more of what was sent (the writer's room grows).</summary>
+public sealed record PipeConsumed(long Bytes) : IDirectMessage;
 
 /// <summary>Take the next message (or, with <paramref name="Peek"/>, say whether one or the end of the stream is there).</summary>
 public sealed record PipeRecv(long RequestId, bool Wait, bool Peek) : ICorrelated;
@@ -33,7 +42,10 @@ public sealed record PipeRelocate(IActorRef NewEndpoint) : IMpMessage;
 /// <paramref name="PeerClosedAfter"/>: the count the peer closed after, long.MaxValue while it is open, 0 if it died.
 public sealed record PipeHandover(
     IActorRef Peer, long NextSendSeq, long NextExpectedSeq, IReadOnlyList<PipeDeliver> Received,
-    long PeerClosedAfter, IActorRef Origin) : IMpMessage;
+    long PeerClosedAfter, IActorRef Origin) : IPayloadCarrier
+{
+    public long PayloadBytes => Received.Sum(r => r.PayloadBytes);
+}
 
 /// <summary>New owner -> the end's origin endpoint: forward to <paramref name="NewOwner"/> from now on.</summary>
 public sealed record PipeOwnerMoved(IActorRef NewOwner) : IMpMessage;
@@ -41,7 +53,10 @@ public sealed record PipeOwnerMoved(IActorRef NewOwner) : IMpMessage;
 /// <summary>Endpoint -> peer endpoint: send to <paramref name="NewEndpoint"/> from now on.</summary>
 public sealed record PipePeerMoved(IActorRef NewEndpoint) : IMpMessage;
 
-public sealed record PipeData(long RequestId, byte[] Data) : ICorrelated;
+public sealed record PipeData(long RequestId, byte[] Data) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Data.LongLength;
+}
 public sealed record PipeEof(long RequestId) : ICorrelated;
 public sealed record PipeReady(long RequestId, bool Ready) : ICorrelated;
 

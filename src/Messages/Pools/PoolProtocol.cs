@@ -12,10 +12,16 @@ namespace Multiprocessing.Messages.Pools;
 public sealed record PoolWorkerReady(IActorRef Worker) : IMpMessage;
 
 /// <summary>Run chunk <paramref name="Chunk"/> of job <paramref name="JobId"/>: <paramref name="Target"/> is the job's serialized target when this worker has not had it yet, else null.</summary>
-public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Items) : IMpMessage;
+public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Items) : IPayloadCarrier
+{
+    public long PayloadBytes => (Target?.LongLength ?? 0) + Items.LongLength;
+}
 
 /// <summary>The results of a chunk, one payload (an array, in the order of the chunk's items).</summary>
-public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IMpMessage;
+public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IPayloadCarrier
+{
+    public long PayloadBytes => Results.LongLength;
+}
 
 /// <summary>A chunk failed: the exception raised by the target (type, message and the worker's stack trace).</summary>
 public sealed record ChunkFailed(long JobId, int Chunk, string ExceptionType, string Message, string StackTrace, string Worker) : IMpMessage;

@@ -13,7 +13,10 @@ namespace Multiprocessing.Messages.Processes;
 // returns before the lines the process wrote were printed.
 
 /// <summary>Run one Process. <paramref name="Payload"/> is the serialized process object.</summary>
-public sealed record RunProcess(Guid ProcessId, string Name, byte[] Payload, IActorRef Supervisor) : IMpMessage;
+public sealed record RunProcess(Guid ProcessId, string Name, byte[] Payload, IActorRef Supervisor) : IPayloadCarrier
+{
+    public long PayloadBytes => Payload.LongLength;
+}
 
 /// <summary>The registry handed the process to <paramref name="Host"/>: if that host dies, the process ends with it.</summary>
 public sealed record ProcessPlaced(Guid ProcessId, string Host) : IMpMessage;

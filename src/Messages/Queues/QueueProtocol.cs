@@ -27,7 +27,10 @@ public sealed record QueueBorrower(IActorRef Token, long Fetcher, long Consumed,
 public sealed record LedgerSlot(string Host, string Path, int Index);
 
 /// <summary>Append <paramref name="Items"/> (in order). Bounded queue: with <paramref name="WaitForRoom"/> the request waits for room, else it is answered QueueFull.</summary>
-public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated;
+public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Payloads.Size(Items);
+}
 
 /// <summary>
 /// Lend up to <paramref name="Max"/> items, and no more than <paramref name="MaxBytes"/> of them (at least one item,
@@ -38,7 +41,10 @@ public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool 
 public sealed record QueueGet(long RequestId, int Max, bool Wait, QueueBorrower Borrower, long MaxBytes = long.MaxValue) : ICorrelated;
 
 /// <summary>Items lent to the get <paramref name="RequestId"/>, with their sequence numbers.</summary>
-public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items, IReadOnlyList<long> Seqs) : ICorrelated;
+public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items, IReadOnlyList<long> Seqs) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Payloads.Size(Items);
+}
 
 /// <summary>What the borrower's code has received so far (one-way: it carries no item, losing it loses nothing).</summary>
 public sealed record QueueAck(QueueBorrower Borrower) : IMpMessage;

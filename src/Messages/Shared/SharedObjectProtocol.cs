@@ -6,4 +6,7 @@ namespace Multiprocessing.Messages.Shared;
 // replies follow the Correlator's rules (RequestId, CancelRequest settles a parked request).
 
 /// <summary>A message for the Manager entity <paramref name="EntityId"/>, routed by the shard region.</summary>
-public sealed record EntityEnvelope(string EntityId, object Message) : IMpMessage;
+public sealed record EntityEnvelope(string EntityId, object Message) : IPayloadCarrier
+{
+    public long PayloadBytes => Message is IPayloadCarrier carrier ? carrier.PayloadBytes : 0;
+}

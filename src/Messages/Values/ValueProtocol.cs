@@ -10,7 +10,10 @@ namespace Multiprocessing.Messages.Values;
 public sealed record ValueRead(long RequestId, int Offset, int Count, string? Owner) : ICorrelated;
 
 /// <summary>Writes <paramref name="Bytes"/> at <paramref name="Offset"/>; answered <see cref="ValueDone"/>.</summary>
-public sealed record ValueWrite(long RequestId, int Offset, byte[] Bytes, string? Owner) : ICorrelated;
+public sealed record ValueWrite(long RequestId, int Offset, byte[] Bytes, string? Owner) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Bytes.LongLength;
+}
 
 /// <summary>The lock for <paramref name="Owner"/> (again, if it holds it); without <paramref name="Wait"/> answered <see cref="ValueLockBusy"/> when another holds it.</summary>
 public sealed record ValueLockAcquire(long RequestId, string Owner, bool Wait) : ICorrelated;
@@ -18,7 +21,10 @@ public sealed record ValueLockAcquire(long RequestId, string Owner, bool Wait) :
 /// <summary>One release of <paramref name="Owner"/>'s hold; answered <see cref="ValueDone"/>, or <see cref="ValueRefused"/> if it does not hold the lock.</summary>
 public sealed record ValueLockRelease(long RequestId, string Owner) : ICorrelated;
 
-public sealed record ValueData(long RequestId, byte[] Bytes) : ICorrelated;
+public sealed record ValueData(long RequestId, byte[] Bytes) : ICorrelated, IPayloadCarrier
+{
+    public long PayloadBytes => Bytes.LongLength;
+}
 public sealed record ValueDone(long RequestId) : ICorrelated;
 
 /// <summary>The lock is held; <paramref name="Abandoned"/>: its previous holder ended without releasing it.</summary>

@@ -118,7 +118,7 @@ internal sealed class DirectCalls : IDisposable
 
     private bool Linkable(Address address) => _settings.DirectLinks && NodeAddresses.IsOtherNode(_system, address);
 
-    private long MaximumReply => _payloads.MaximumPayloadSize + 64 * 1024;
+    private long MaximumReply => _payloads.DirectFrameBytes;
 
     // Writes the call on an idle connection to the recipient's node; null when there is none or the write failed (nothing sent).
     private ((Address, bool) Pool, Connection)? Begin(IActorRef recipient, object request, string what, bool awaited)

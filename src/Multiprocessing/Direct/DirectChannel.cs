@@ -23,6 +23,7 @@ internal sealed class DirectChannel : IDisposable
     private readonly DirectDialer _dialer;
     private readonly TimeSpan _askTimeout;
     private readonly bool _enabled;
+    private readonly Transfers.PayloadTransfers _transfers;
     private readonly ConcurrentDictionary<Address, Link> _links = new();
     private long _sentDirect;
 
@@ -34,6 +35,7 @@ internal sealed class DirectChannel : IDisposable
         _dialer = dialer;
         _askTimeout = askTimeout;
         _enabled = enabled;
+        _transfers = Transfers.PayloadTransfers.Get(system);
     }
 
     /// <summary>How many messages took a direct link so far.</summary>
@@ -48,7 +50,9 @@ internal sealed class DirectChannel : IDisposable
             Interlocked.Increment(ref _sentDirect);
             return;
         }
-        recipient.Tell(message, ActorRefs.NoSender);
+        // Over Akka: a large message (a pipe's 200 MiB) in chunks. It may fail only if the peer is gone,
+        // which its death watch reports to the sending end anyway.
+        _ = _transfers.Tell(recipient, message);
     }
 
     private Link Open(Address address)

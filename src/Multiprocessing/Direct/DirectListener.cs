@@ -221,7 +221,7 @@ internal sealed class DirectListener : IDisposable
         {
             // On a calls connection the recipient's reply goes back where its caller waits.
             var sender = mode == DirectFrames.Mode.Calls ? new DirectReplyRef(stream, _payloads, _system.Provider) : ActorRefs.NoSender;
-            var maximum = _payloads.MaximumPayloadSize + 64 * 1024;
+            var maximum = _payloads.DirectFrameBytes;
             while (true)
             {
                 // A caller's next call often follows its reply within microseconds: catch it awake.

@@ -257,7 +257,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             _supervisorsByHost[host.Name] = supervisors = [];
         supervisors.Add(run.Supervisor);
         run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host.Name));
-        host.Agent.Tell(run);
+        Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
     }
 
     // Spares plus one fresh host for every process still waiting, minus those on their way.

@@ -23,7 +23,7 @@ internal abstract class ContainerState : SharedState
             ObjectCalls calls => new ObjectResults(calls.RequestId, [.. calls.Calls.Select(Apply)]),
             _ => ObjectFaults.Of(request.RequestId, new NotSupportedException($"{GetType().Name} does not handle {request.GetType().Name}.")),
         };
-        caller.Tell(reply, host.Self);
+        host.Reply(caller, reply);
     }
 
     private ICorrelated Apply(ObjectCall call)

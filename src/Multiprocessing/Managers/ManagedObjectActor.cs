@@ -43,6 +43,8 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     public void Watch(IActorRef actor) => _deaths.Watch(actor);
 
+    public void Reply(IActorRef caller, object reply) => Transfers.PayloadTransfers.Get(Context.System).Tell(caller, reply, Self);
+
     protected override void PreStart() => _keeper.Tell(new RestoreObject(_entityId), Self);
 
     private void Restoring()
@@ -111,7 +113,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                 Context.Stop(Self);
                 return;
             }
-            _keeper.Tell(new SaveObject(_entityId, bytes), Self);
+            Transfers.PayloadTransfers.Get(Context.System).Tell(_keeper, new SaveObject(_entityId, bytes), Self);
             Become(Saving);
         });
         Receive<DisposeObject>(_ =>

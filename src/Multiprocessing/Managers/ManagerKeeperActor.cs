@@ -68,7 +68,7 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
                 _objects[restore.EntityId] = null;
                 _homes[restore.EntityId] = Sender.Path.Address;
                 _restored++;
-                Sender.Tell(new ObjectRestored(restore.EntityId, state));
+                Transfers.PayloadTransfers.Get(Context.System).Tell(Sender, new ObjectRestored(restore.EntityId, state), Self);
             }
         });
 

@@ -86,7 +86,7 @@ internal sealed class ObjectChannel
     private async Task FlushAsync()
     {
         var here = Here;
-        var budget = Runtime.Payloads.MaximumPayloadSize / 2;
+        var budget = Runtime.Payloads.BatchBytes;
         while (true)
         {
             var batch = new List<Pending>();

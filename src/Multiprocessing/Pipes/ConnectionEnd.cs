@@ -22,12 +22,13 @@ internal sealed class ConnectionEnd
     private readonly object _bindLock = new();
     private IActorRef? _endpoint;
     private readonly List<MpProcess> _handedTo = [];
-    private volatile bool _peerGone;
+    private readonly PipeCredit _credit;
     private volatile bool _closed;
 
     private ConnectionEnd(NodeRuntime? runtime)
     {
         _runtime = runtime ?? NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+        _credit = new PipeCredit(_runtime.Settings.PipeUnreadLimit);
     }
 
     /// <summary>The endpoint this end was made with (the origin), or the one it was serialized with.</summary>
@@ -44,8 +45,8 @@ internal sealed class ConnectionEnd
     {
         var first = new ConnectionEnd(runtime);
         var second = new ConnectionEnd(runtime);
-        first._origin = first._endpoint = runtime.System.ActorOf(PipeEndActor.Props(first.MarkPeerGone, runtime.Direct));
-        second._origin = second._endpoint = runtime.System.ActorOf(PipeEndActor.Props(second.MarkPeerGone, runtime.Direct));
+        first._origin = first._endpoint = runtime.System.ActorOf(first.EndpointProps());
+        second._origin = second._endpoint = runtime.System.ActorOf(second.EndpointProps());
         first._origin.Tell(new PipeHandover(second._origin, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
         second._origin.Tell(new PipeHandover(first._origin, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
         return (first, second);
@@ -55,11 +56,20 @@ internal sealed class ConnectionEnd
 
     public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "pipe message");
 
+    /// <summary>Sends <paramref name="data"/>, first waiting while the reader is multiprocessing.pipes.unread-limit behind; <see cref="IOException"/> once the peer is closed or gone.</summary>
     public void Send(byte[] data)
     {
         var endpoint = Endpoint();
-        if (_peerGone) throw new IOException("The other end of the pipe is closed (broken pipe).");
+        _credit.Take(data.LongLength);
         using var inline = InlineDispatcher.Allow(); // the end, if idle, sends it on from this thread
+        endpoint.Tell(new PipeSend(data));
+    }
+
+    /// <summary><see cref="Send"/>, waiting for room without holding a thread.</summary>
+    public async Task SendAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        var endpoint = Endpoint();
+        await _credit.TakeAsync(data.LongLength, cancellationToken);
         endpoint.Tell(new PipeSend(data));
     }
 
@@ -127,7 +137,7 @@ internal sealed class ConnectionEnd
         if (_closed) throw new InvalidOperationException("The connection is closed.");
     }
 
-    private void MarkPeerGone() => _peerGone = true;
+    private Akka.Actor.Props EndpointProps() => PipeEndActor.Props(_credit, _runtime.Direct, _runtime.Settings.PipeUnreadLimit);
 
     // The endpoint this process talks to: the original one if it lives here, else one made here
     // that the end is moved into.
@@ -140,7 +150,7 @@ internal sealed class ConnectionEnd
             var address = _origin.Path.Address;
             if (!NodeAddresses.IsOtherNode(_runtime.System, address))
                 return _endpoint = _origin;
-            var local = _runtime.System.ActorOf(PipeEndActor.Props(MarkPeerGone, _runtime.Direct));
+            var local = _runtime.System.ActorOf(EndpointProps());
             _origin.Tell(new PipeRelocate(local));
             // Before this process counts as ended, the end is back where it came from.
             ProcessLife.Of(Mp.CurrentProcess()).OnExit(() => local.Ask<PipeReturned>(new PipeEndActor.ReturnEnd(), _runtime.Settings.AskTimeout));

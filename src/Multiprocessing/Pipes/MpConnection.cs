@@ -28,18 +28,23 @@ public sealed class MpConnection<T> : IDisposable
 
     private ConnectionEnd End => ConnectionEnd.Of(this, _endpoint);
 
-    /// <summary>Sends <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel, <see cref="IOException"/> if the other end is closed.</summary>
+    /// <summary>
+    /// Sends <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel (or is over
+    /// multiprocessing.payloads.maximum-size), <see cref="IOException"/> if the other end is closed. Blocks, as Python's
+    /// send on a full pipe, while the reader has not read multiprocessing.pipes.unread-limit of what was sent.
+    /// </summary>
     public void Send(T item)
     {
         CheckWritable();
         End.Send(End.Serialize(item));
     }
 
+    /// <summary><see cref="Send"/>; waits (as Python's send blocks on a full pipe) while the reader is multiprocessing.pipes.unread-limit behind, until <paramref name="cancellationToken"/>.</summary>
     public Task SendAsync(T item, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Send(item);
-        return Task.CompletedTask;
+        CheckWritable();
+        return End.SendAsync(End.Serialize(item), cancellationToken);
     }
 
     /// <summary>Python's <c>send_bytes</c>.</summary>

@@ -24,7 +24,8 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private readonly Queue<byte[]> _inbox = new();
     private readonly SortedDictionary<long, byte[]> _early = [];
     private readonly List<Reader> _readers = [];
-    private readonly Action _peerGone;
+    private readonly PipeCredit _credit;
+    private readonly long _reportEvery;
     private readonly DirectChannel _direct;
     private readonly HostDeathWatch _deaths;
     private IActorRef _peer = ActorRefs.Nobody;
@@ -32,14 +33,17 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private long _nextSendSeq;
     private long _nextExpectedSeq;
     private long _peerClosedAfter = long.MaxValue; // no message after this count will come
+    private long _unreported; // bytes this end's readers received that the peer has not been told of
 
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="peerGone">Told when the peer closed or died, so that sends fail at the call.</param>
-    public PipeEndActor(Action peerGone, DirectChannel direct)
+    /// <param name="credit">The writing side of this end in its process: broken when the peer closed or died, so that sends fail at the call; grown by what the peer's readers received.</param>
+    /// <param name="unreadLimit">multiprocessing.pipes.unread-limit: what this end's readers received is reported to the peer every quarter of it.</param>
+    public PipeEndActor(PipeCredit credit, DirectChannel direct, long unreadLimit)
     {
-        _peerGone = peerGone;
+        _credit = credit;
+        _reportEvery = Math.Max(PipeCredit.ReportFloor, unreadLimit / 4);
         _direct = direct;
         _deaths = new HostDeathWatch(Context);
         Become(Pending);
@@ -70,7 +74,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
             if (deliver.Seq < _nextExpectedSeq) return; // already had it
             _early[deliver.Seq] = deliver.Data;
             Reassemble();
-            if (PeerClosed) _peerGone();
+            if (PeerClosed) _credit.Break();
             Serve();
         });
 
@@ -88,6 +92,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
                 Sender.Tell(new RequestCancelled(cancel.RequestId));
         });
 
+        Receive<PipeConsumed>(consumed => _credit.Received(consumed.Bytes));
         Receive<PipeClose>(_ => _direct.Send(_peer, new PipePeerClosed(_nextSendSeq)));
         Receive<PipePeerClosed>(closed => PeerGone(closed.Sent));
         Receive<Terminated>(t => t.ActorRef.Equals(_peer), t =>
@@ -172,7 +177,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         _deaths.Watch(_peer);
         _peer.Tell(new PipePeerMoved(Self));
         if (!IsOrigin) _origin.Tell(new PipeOwnerMoved(Self));
-        if (PeerClosed) _peerGone();
+        if (PeerClosed) _credit.Break();
         Become(Owner);
         Serve();
     }
@@ -180,9 +185,11 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     // answer: who hears PipeReturned once the end is held again (a return waits for it, a relocation does not).
     private void HandOver(IActorRef to, IActorRef answer)
     {
+        ReportReceived();
         var received = _inbox.Select((data, i) => new PipeDeliver(_nextExpectedSeq - _inbox.Count + i, data))
             .Concat(_early.Select(e => new PipeDeliver(e.Key, e.Value))).ToList();
-        to.Tell(new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosedAfter, _origin), answer);
+        Transfers.PayloadTransfers.Get(Context.System)
+            .Tell(to, new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosedAfter, _origin), answer);
         foreach (var reader in _readers) to.Tell(new PipeRecv(reader.RequestId, true, reader.Peek), reader.Sender);
         _readers.Clear();
         _inbox.Clear();
@@ -203,7 +210,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private void PeerGone(long sent)
     {
         _peerClosedAfter = Math.Min(_peerClosedAfter, sent);
-        if (PeerClosed) _peerGone();
+        if (PeerClosed) _credit.Break();
         Serve();
     }
 
@@ -220,12 +227,27 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private void Answer(Reader reader)
     {
         if (reader.Peek) reader.Sender.Tell(new PipeReady(reader.RequestId, true));
-        else if (_inbox.Count > 0) reader.Sender.Tell(new PipeData(reader.RequestId, _inbox.Dequeue()));
+        else if (_inbox.Count > 0)
+        {
+            var data = _inbox.Dequeue();
+            Transfers.PayloadTransfers.Get(Context.System).Tell(reader.Sender, new PipeData(reader.RequestId, data));
+            _unreported += data.LongLength;
+            // Often enough that a writer never waits for long, rarely enough to cost nothing per message;
+            // and once the reader has caught up, so that a writer waiting for room is always told (see PipeCredit).
+            if (_unreported >= _reportEvery || (_inbox.Count == 0 && _unreported >= PipeCredit.ReportFloor)) ReportReceived();
+        }
         else reader.Sender.Tell(new PipeEof(reader.RequestId));
+    }
+
+    private void ReportReceived()
+    {
+        if (_unreported == 0 || _peer.IsNobody()) return;
+        _direct.Send(_peer, new PipeConsumed(_unreported));
+        _unreported = 0;
     }
 
     public const string Dispatcher = "multiprocessing.pipes.dispatcher";
 
-    public static Props Props(Action peerGone, DirectChannel direct) =>
-        Akka.Actor.Props.Create(() => new PipeEndActor(peerGone, direct)).WithDispatcher(Dispatcher);
+    public static Props Props(PipeCredit credit, DirectChannel direct, long unreadLimit) =>
+        Akka.Actor.Props.Create(() => new PipeEndActor(credit, direct, unreadLimit)).WithDispatcher(Dispatcher);
 }

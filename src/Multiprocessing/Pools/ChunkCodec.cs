@@ -7,7 +7,7 @@ namespace Multiprocessing.Pools;
 /// <summary>
 /// One chunk of items or results as one payload. Arrays of primitives (int, double...) travel as
 /// their raw memory, a copy instead of a serializer call per element; every other type goes
-/// through the cluster's serializer (Hyperion, unsafe types refused) with its frame-size check.
+/// through the cluster's serializer (Hyperion, unsafe types refused) with its size check.
 /// Both ends know <typeparamref name="T"/>, so the payload needs no marker.
 /// </summary>
 internal static class ChunkCodec<T>
@@ -21,7 +21,7 @@ internal static class ChunkCodec<T>
         if (raw.Length > payloads.MaximumPayloadSize)
             throw new MpSerializationException(
                 $"{what} ({items.Length:N0} items of {typeof(T).Name}) is {raw.Length:N0} bytes, over the maximum of {payloads.MaximumPayloadSize:N0} " +
-                "(akka.remote.dot-netty.tcp.maximum-frame-size).");
+                "(multiprocessing.payloads.maximum-size).");
         return raw.ToArray();
     }
 

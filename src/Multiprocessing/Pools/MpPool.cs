@@ -227,14 +227,14 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         return new PoolJob(Interlocked.Increment(ref _nextJob), target, sink);
     }
 
-    // One payload per chunk; the first chunk a worker gets carries the target too, so both must fit one frame.
+    // One payload per chunk; the first chunk a worker gets carries the target too, so both must fit the payload limit.
     private byte[] SerializeChunk<T>(T[] items, int chunk, byte[] target)
     {
         var bytes = ChunkCodec<T>.Encode(items, _runtime.Payloads, $"chunk {chunk} of the pool's input");
         if (bytes.LongLength + target.LongLength > _runtime.Payloads.MaximumPayloadSize)
             throw new MpSerializationException(
                 $"Chunk {chunk} of the pool's input ({items.Length} items, {bytes.LongLength:N0} bytes) with the function ({target.LongLength:N0} bytes) " +
-                $"is over the maximum of {_runtime.Payloads.MaximumPayloadSize:N0} (akka.remote.dot-netty.tcp.maximum-frame-size): use a smaller chunksize.");
+                $"is over the maximum of {_runtime.Payloads.MaximumPayloadSize:N0} (multiprocessing.payloads.maximum-size): use a smaller chunksize.");
         return bytes;
     }
 

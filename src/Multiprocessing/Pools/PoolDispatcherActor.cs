@@ -280,7 +280,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
                 worker.Isolating = retry;
                 var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
                 worker.Held.AddLast(new HeldChunk(job, chunk, items));
-                worker.Actor.Tell(new RunChunk(job.Id, chunk, target, items), Self);
+                Transfers.PayloadTransfers.Get(Context.System).Tell(worker.Actor, new RunChunk(job.Id, chunk, target, items), Self);
                 progress = true;
             }
         }

@@ -24,6 +24,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private IActorRef? _output;
     private IActorRef _self = ActorRefs.Nobody;
     private PayloadSerializer _payloads = null!;
+    private Transfers.PayloadTransfers _transfers = null!;
     private string _name = "";
 
     /// <param name="initializer">The serialized <see cref="PoolInitializer"/>, or empty for none.</param>
@@ -40,9 +41,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
     protected override void PreStart()
     {
         _self = Self;
-        // The node's own serializer and frame size, so the worker needs nothing but its actor system.
-        var frame = MpSettings.FrameSizeOf(Context.System.Settings.Config);
-        _payloads = PayloadSerializer.Of(Context.System, frame);
+        // The node's own serializer and limits, so the worker needs nothing but its actor system.
+        _payloads = PayloadSerializer.Of(Context.System);
+        _transfers = Transfers.PayloadTransfers.Get(Context.System);
         _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;
         StartThread(new Dictionary<long, PoolTarget>());
@@ -88,7 +89,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
             var run = (RunChunk)work;
             var answer = Execute(run, targets, initializerFailure);
             scope?.Flush();
-            _dispatcher.Tell(answer, _self);
+            _transfers.Tell(_dispatcher, answer, _self);
             if (_maxTasksPerChild > 0 && ++tasks >= _maxTasksPerChild)
             {
                 StartThread(targets);

@@ -45,7 +45,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
             var placement = new PlaceProcess(run, launch.Spawn);
             _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement);
-            registry.Tell(placement, Self);
+            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, Self);
         });
 
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>

@@ -73,7 +73,7 @@ internal sealed class QueueEnd
         _maxSize = maxSize;
         _runtime = runtime ?? queue.Runtime;
         _process = Mp.CurrentProcess();
-        _batchBytes = Math.Max(1, _runtime.Payloads.MaximumPayloadSize / 2);
+        _batchBytes = _runtime.Payloads.BatchBytes;
     }
 
     /// <summary>The local side of <paramref name="handle"/>: bound to <paramref name="runtime"/> where it was created, else (a handle that travelled here) to this process's runtime.</summary>
@@ -95,10 +95,15 @@ internal sealed class QueueEnd
             _outbox.Enqueue(item);
             lock (_feedLock)
             {
-                if (_feeding) return;
-                _feeding = true;
-                _feeder = Task.Run(FeedAsync, CancellationToken.None);
+                if (!_feeding)
+                {
+                    _feeding = true;
+                    _feeder = Task.Run(FeedAsync, CancellationToken.None);
+                }
             }
+            // A large item is in the queue before its put returns, so that a producer of large items holds
+            // one at a time beyond what it made, not all it put.
+            if (item.LongLength > _batchBytes) await FlushAsync();
             return;
         }
         ICorrelated Put(long id) => new QueuePut(id, [item], WaitForRoom: block);

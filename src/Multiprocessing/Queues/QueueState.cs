@@ -240,7 +240,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         var items = new byte[count][];
         var seqs = new long[count];
         for (var i = 0; i < count; i++) (seqs[i], items[i]) = (batch[i].Seq, batch[i].Bytes);
-        consumer.Sender.Tell(new QueueItems(consumer.RequestId, items, seqs), host.Self);
+        host.Reply(consumer.Sender, new QueueItems(consumer.RequestId, items, seqs));
     }
 
     // The borrower's code received every item of its lease up to the one numbered Consumed (items

@@ -39,6 +39,7 @@ internal sealed class Correlator
     private readonly TimeSpan _settleTimeout;
     private readonly TimeSpan _spin;
     private readonly IActorRef _watcher;
+    private readonly Transfers.PayloadTransfers _transfers;
     private long _nextId;
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
@@ -48,6 +49,7 @@ internal sealed class Correlator
     public Correlator(ActorSystem system, NodeReachability nodes, TimeSpan settleTimeout, TimeSpan spin, TimeSpan resendAfter, Action<IMpMessage> notices)
     {
         _nodes = nodes;
+        _transfers = Transfers.PayloadTransfers.Get(system);
         _resendAfter = resendAfter;
         _notices = notices;
         var resender = new Timer(_ => ResendOverdue(), null, resendAfter / 2, resendAfter / 2);
@@ -176,7 +178,9 @@ internal sealed class Correlator
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target, envelope, routedTo);
         _pending[id] = pending;
         _watcher.Tell(new WatchTarget(target));
-        target.Tell(request(id), Inbox);
+        var sent = _transfers.Tell(target, request(id), Inbox);
+        // A large request that could not reach its target fails the call, with why.
+        if (!sent.IsCompleted || sent.IsFaulted) _ = sent.ContinueWith(t => FailUnsent(id, t.Exception!.InnerException!), TaskContinuationOptions.OnlyOnFaulted);
         // A node lost since it was checked may have been announced before this request was pending: look again.
         Interlocked.MemoryBarrier();
         if (_nodes.Losses != losses) FailIfLost(id, pending);
@@ -221,6 +225,11 @@ internal sealed class Correlator
         pending.Reply.TrySetException(gone);
         // Should the node come back, the target settles the request rather than keep it (a parked get would take an item for nobody).
         pending.Target.Tell(pending.Envelope(new CancelRequest(id)), Inbox);
+    }
+
+    private void FailUnsent(long id, Exception failure)
+    {
+        if (_pending.TryRemove(id, out var pending)) pending.Reply.TrySetException(failure);
     }
 
     // Runs on whichever thread delivers the reply (a dispatcher's, remoting's, a direct link's):

@@ -40,6 +40,8 @@ internal static partial class MpActorSystem
         Setup[] setups = [BootstrapSetup.Create().WithConfig(credentials is null ? config : ClusterTls.EnableSsl.WithFallback(config)), logFilter, new LoggingSetup(loggers)];
         if (credentials is not null) setups = [.. setups, ClusterTls.Setup(credentials)];
         var system = ActorSystem.Create(name, ActorSystemSetup.Create(setups));
+        // Any node may be sent a large message from the start, before anything of its own used one.
+        Transfers.PayloadTransfers.Get(system);
         if (credentials is not null) system.ActorOf(RefusedConnectionLog.Props(), RefusedConnectionLog.Name);
         return system;
     }

@@ -37,6 +37,11 @@ internal static class MpConfigRules
         ("multiprocessing.direct-link-handshake-timeout", Timeout),
         ("multiprocessing.spin-before-blocking-micros", Count),
         ("multiprocessing.shared-memory", OneOf("on", "off")),
+        // .NET arrays stop short of 2 GiB.
+        ("multiprocessing.pipes.unread-limit", new Rule("a size of at least 64 KiB, such as 16 MiB", value => value.GetByteSize() >= 64 * 1024)),
+        ("multiprocessing.payloads.maximum-size", new Rule("a size from 1 KiB to 2000 MiB, such as 1 GiB", value => value.GetByteSize() is >= 1024 and <= 2000L << 20)),
+        ("multiprocessing.payloads.chunk-size", new Rule("a size of at least 1 KiB, such as 4 MiB", value => value.GetByteSize() >= 1024)),
+        ("multiprocessing.payloads.window", new Rule("a size of at least 1 KiB, such as 16 MiB", value => value.GetByteSize() >= 1024)),
         ("multiprocessing.manager.shards", AtLeastOne),
         ("multiprocessing.manager.resend-after", Timeout),
         ("multiprocessing.pool.routees-per-node", AtLeastOne),

@@ -20,7 +20,8 @@ internal sealed record MpSettings(
     bool DirectLinks,
     TimeSpan DirectLinkHandshakeTimeout,
     TimeSpan SpinBeforeBlocking,
-    TimeSpan ManagerResendAfter)
+    TimeSpan ManagerResendAfter,
+    long PipeUnreadLimit)
 {
     public static MpSettings From(Config config)
     {
@@ -42,7 +43,8 @@ internal sealed record MpSettings(
             DirectLinks: mp.GetBoolean("direct-links", true),
             DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
             SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
-            ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"));
+            ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"),
+            PipeUnreadLimit: mp.GetByteSize("pipes.unread-limit") ?? 16L << 20);
     }
 
     /// <summary>The largest message a node sends or takes (akka.remote.dot-netty.tcp.maximum-frame-size; Akka's own default where unset).</summary>

@@ -24,7 +24,7 @@ internal sealed class NodeRuntime
         Settings = settings;
         HostName = hostName;
         Supervisor = supervisor;
-        Payloads = PayloadSerializer.Of(system, settings.MaximumFrameSize);
+        Payloads = PayloadSerializer.Of(system);
         Nodes = new NodeReachability(system);
         Correlator = new Correlator(system, Nodes, settings.AskTimeout, settings.SpinBeforeBlocking, settings.ManagerResendAfter, Notice);
         _ledger = new Lazy<ConsumptionLedger?>(() =>

@@ -6,20 +6,27 @@ namespace Multiprocessing.Runtime;
 /// <summary>
 /// Turns user objects into bytes at the call site, with the cluster's own Hyperion settings
 /// (unsafe types refused), so that a value that cannot travel fails where it was handed over,
-/// naming its type, and an oversized one fails before Akka would drop its frame silently.
+/// naming its type, and one over multiprocessing.payloads.maximum-size fails there too.
 /// </summary>
-internal sealed class PayloadSerializer(Serializer serializer, long maximumFrameSize)
+/// <param name="maximumPayloadSize">The largest payload that may travel (multiprocessing.payloads.maximum-size).</param>
+/// <param name="batchBytes">The payload bytes one message carries whole (half a remoting frame): what a batch of items fills at most.</param>
+internal sealed class PayloadSerializer(Serializer serializer, long maximumPayloadSize, long batchBytes)
 {
-    // Room for the envelope around a payload (recipient path, manifest, ids).
-    private const int EnvelopeAllowance = 4 * 1024;
-
     private readonly Serializer _serializer = serializer;
 
-    /// <summary>The serializer the actor system uses for every object (Hyperion).</summary>
-    public static PayloadSerializer Of(ActorSystem system, long maximumFrameSize) =>
-        new(system.Serialization.FindSerializerForType(typeof(object)), maximumFrameSize);
+    /// <summary>The serializer the actor system uses for every object (Hyperion), with the node's limits.</summary>
+    public static PayloadSerializer Of(ActorSystem system)
+    {
+        var limits = Transfers.PayloadTransfers.Get(system).Settings;
+        return new(system.Serialization.FindSerializerForType(typeof(object)), limits.MaximumPayload, limits.InlineBytes);
+    }
 
-    public long MaximumPayloadSize => maximumFrameSize - EnvelopeAllowance;
+    public long MaximumPayloadSize => maximumPayloadSize;
+
+    public long BatchBytes => batchBytes;
+
+    /// <summary>The largest frame a direct link reads (after its handshake proved the peer): a message of the largest payload and its envelope.</summary>
+    public long DirectFrameBytes => maximumPayloadSize + 64 * 1024;
 
     /// <summary>Serializes <paramref name="value"/> and checks it reads back, so a value that cannot be rebuilt fails here.</summary>
     public byte[] SerializeChecked(object value, string what)
@@ -43,7 +50,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumFrame
         if (bytes.LongLength > MaximumPayloadSize)
             throw new MpSerializationException(
                 $"{what} of type {Describe(value)} is {bytes.LongLength:N0} bytes, over the maximum of {MaximumPayloadSize:N0} " +
-                "(akka.remote.dot-netty.tcp.maximum-frame-size).");
+                "(multiprocessing.payloads.maximum-size).");
         return bytes;
     }
 

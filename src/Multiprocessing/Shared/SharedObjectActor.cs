@@ -36,5 +36,7 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
 
     public void Watch(IActorRef actor) => _deaths.Watch(actor);
 
+    public void Reply(IActorRef caller, object reply) => Transfers.PayloadTransfers.Get(Context.System).Tell(caller, reply, Self);
+
     public static Props Props(SharedState state) => Akka.Actor.Props.Create(() => new SharedObjectActor(state));
 }

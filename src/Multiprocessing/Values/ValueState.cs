@@ -147,7 +147,7 @@ internal class ValueState : SharedState
                 caller.Tell(new ValueRefused(request.RequestId, $"Bytes outside the object's {Size} bytes."), host.Self);
                 break;
             case ValueRead read:
-                caller.Tell(new ValueData(read.RequestId, ReadBytes(read.Offset, read.Count)), host.Self);
+                host.Reply(caller, new ValueData(read.RequestId, ReadBytes(read.Offset, read.Count)));
                 break;
             case ValueWrite write:
                 WriteBytes(write.Offset, write.Bytes);

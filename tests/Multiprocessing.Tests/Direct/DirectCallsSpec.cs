@@ -26,7 +26,7 @@ public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
         base.AfterAll();
     }
 
-    private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system, 1 << 20);
+    private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system);
 
     private DirectCalls Calls(string askTimeout = "5s") =>
         new((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), new DirectDialer(_credentials, TimeSpan.FromSeconds(5)),

@@ -17,7 +17,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
     {
     }
 
-    private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system, 1 << 20);
+    private static PayloadSerializer Payloads(ActorSystem system) => PayloadSerializer.Of(system);
 
     private DirectDialer Dialer() => new(_credentials, TimeSpan.FromSeconds(5));
 

@@ -146,7 +146,7 @@ public sealed class DirectLinkSecuritySpec : Akka.TestKit.Xunit2.TestKit
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.RemoteOn(hostname)));
         _receivers.Add(receiver);
         var settings = TwoSystems.Settings($"multiprocessing.direct-link-handshake-timeout = {HandshakeTimeout.TotalMilliseconds}ms");
-        receiver.ActorOf(DirectLinkActor.Props(PayloadSerializer.Of(receiver, 1 << 20), settings, _credentials), DirectLinkActor.Name);
+        receiver.ActorOf(DirectLinkActor.Props(PayloadSerializer.Of(receiver), settings, _credentials), DirectLinkActor.Name);
         var testActor = TestActor;
         receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
         var root = new RootActorPath(((ExtendedActorSystem)receiver).Provider.DefaultAddress);
@@ -155,7 +155,7 @@ public sealed class DirectLinkSecuritySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     private byte[] Frame(IActorRef recipient, object message) =>
-        DirectFrames.Encode(recipient.Path.ToString(), PayloadSerializer.Of(Sys, 1 << 20).Serialize(message, "a test message"));
+        DirectFrames.Encode(recipient.Path.ToString(), PayloadSerializer.Of(Sys).Serialize(message, "a test message"));
 
     private static Socket RawConnect(DirectLinkOffer offer)
     {

@@ -79,7 +79,7 @@ public sealed class ClusterLifecycleTests
     [InlineData(MpStartMethod.Actor)]
     public async Task Workers_read_the_configuration_given_in_code(MpStartMethod method)
     {
-        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1, Config = "akka.remote.dot-netty.tcp.maximum-frame-size = 1 MiB" });
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 1, Config = "multiprocessing.payloads.maximum-size = 1 MiB" });
         var queue = mp.Queue<byte[]>();
         var process = mp.GetContext(method).Process(Targets.TryPutLarge, queue, 2 * 1024 * 1024);
         process.Start();

@@ -16,12 +16,12 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
     """)
 {
     // The probes are local: the channel tells them directly.
-    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys, 1 << 20), new DirectOffers(Sys, TimeSpan.FromSeconds(3)),
+    private DirectChannel Direct => new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(3)),
         new DirectDialer(null, TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3), enabled: false);
 
-    private IActorRef Endpoint(IActorRef peer, Action? peerGone = null)
+    private IActorRef Endpoint(IActorRef peer, PipeCredit? credit = null)
     {
-        var endpoint = Sys.ActorOf(PipeEndActor.Props(peerGone ?? (() => { }), Direct));
+        var endpoint = Sys.ActorOf(PipeEndActor.Props(credit ?? new PipeCredit(1 << 20), Direct, 1 << 20));
         endpoint.Tell(new PipeHandover(peer, 0, 0, [], long.MaxValue, ActorRefs.Nobody));
         return endpoint;
     }
@@ -53,8 +53,8 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
     public void Each_message_goes_to_exactly_one_waiting_reader_and_a_closed_peer_gives_end_of_stream()
     {
         var peer = CreateTestProbe();
-        var gone = false;
-        var endpoint = Endpoint(peer.Ref, () => gone = true);
+        var credit = new PipeCredit(1 << 20);
+        var endpoint = Endpoint(peer.Ref, credit);
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         endpoint.Tell(new PipeRecv(1, true, false), first.Ref);
@@ -65,7 +65,7 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
 
         endpoint.Tell(new PipePeerClosed(1));
         second.ExpectMsg<PipeEof>();
-        AwaitCondition(() => gone);
+        AwaitCondition(() => credit.Broken);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
         peer.ExpectMsg<PipePeerMoved>();
         origin.Tell(new PipeDeliver(0, B(1)));
 
-        var moved = Sys.ActorOf(PipeEndActor.Props(() => { }, Direct));
+        var moved = Sys.ActorOf(PipeEndActor.Props(new PipeCredit(1 << 20), Direct, 1 << 20));
         origin.Tell(new PipeRelocate(moved));
 
         // The peer now talks to the new endpoint directly; the message received before the move came along.
@@ -115,6 +115,8 @@ public sealed class PipeEndActorSpec() : Akka.TestKit.Xunit2.TestKit("""
         moved.Tell(new PipeDeliver(2, B(3)));
         moved.Tell(new PipeEndActor.ReturnEnd());
         ExpectMsg<PipeReturned>();
+        // What its readers received goes to the writer before the end moves, so the writer's room is not lost with it.
+        Assert.Equal(2, peer.ExpectMsg<PipeConsumed>().Bytes);
         Assert.Equal(origin, peer.ExpectMsg<PipePeerMoved>().NewEndpoint);
         origin.Tell(new PipeRecv(3, true, false));
         Assert.Equal(B(3), ExpectMsg<PipeData>().Data);

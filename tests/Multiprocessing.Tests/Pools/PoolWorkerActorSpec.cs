@@ -15,7 +15,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         akka.actor.serialization-settings.hyperion.disallow-unsafe-type = true
         """;
 
-    private PayloadSerializer Payloads => PayloadSerializer.Of(Sys, 16 * 1024 * 1024);
+    private PayloadSerializer Payloads => PayloadSerializer.Of(Sys);
 
     private byte[] Target(Func<int, int> func) => Payloads.Serialize(new MapTarget<int, int>(func), "target");
 

@@ -27,7 +27,7 @@ internal sealed class ForeignSystem : IAsyncDisposable
         System = MpActorSystem.Create("mp", MpConfig.Load(null, config), credentials, Logging.LineLoggerFactory.StandardError());
         var watcher = System.ActorOf(Props.Create(() => new AssociationWatcher(_firstAssociation)));
         System.EventStream.Subscribe(watcher, typeof(RemotingLifecycleEvent));
-        Payloads = PayloadSerializer.Of(System, 1 << 20);
+        Payloads = PayloadSerializer.Of(System);
         Replies = System.ActorOf(Props.Create(() => new Collector()), "replies");
     }
 

@@ -47,14 +47,14 @@ public static class Targets
 
     public static void TakeAnything(object value) => Console.WriteLine(value);
 
-    /// <summary>Exits with 5 if an item of <paramref name="bytes"/> is refused as over the frame size, 0 if it could be put.</summary>
+    /// <summary>Exits with 5 if an item of <paramref name="bytes"/> is refused as over the payload limit, 0 if it could be put.</summary>
     public static void TryPutLarge(MpQueue<byte[]> queue, int bytes)
     {
         try
         {
             queue.Put(new byte[bytes]);
         }
-        catch (MpSerializationException e) when (e.Message.Contains("maximum-frame-size"))
+        catch (MpSerializationException e) when (e.Message.Contains("multiprocessing.payloads.maximum-size"))
         {
             Mp.Exit(5);
         }

@@ -42,7 +42,7 @@ internal static class SpawnHost
         NodeRuntime.OnDemand = () => runtime.Value;
         var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
-        var payloads = new PayloadSerializer(StandaloneHyperion(hyperion, () => runtime.Value.System), long.MaxValue);
+        var payloads = new PayloadSerializer(StandaloneHyperion(hyperion, () => runtime.Value.System), long.MaxValue, long.MaxValue);
 
         HostWarmUp.Processes(payloads);
         channel.Write(new Frame(FrameKind.Ready, Number: Environment.ProcessId));

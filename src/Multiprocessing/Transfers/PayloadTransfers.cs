@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Multiprocessing.Messages;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Transfers;
+
+/// <summary>
+/// Sends messages that carry user data to other nodes whatever their size: one that fits half a
+/// remoting frame goes as itself; a larger one (up to multiprocessing.payloads.maximum-size) goes
+/// in chunks through <see cref="TransferActor"/> and arrives whole, from its sender. Every node has
+/// one, made with its actor system, so that it can receive from the start.
+/// </summary>
+internal sealed class PayloadTransfers : IExtension
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly IActorRef _transfers;
+
+    public PayloadTransfers(ExtendedActorSystem system)
+    {
+        _system = system;
+        Settings = TransferSettings.From(system.Settings.Config);
+        var props = TransferActor.Props(Settings);
+        // An actor system not made from this library's configuration (a test's) has no such dispatcher.
+        if (system.Dispatchers.HasDispatcher(TransferActor.Dispatcher)) props = props.WithDispatcher(TransferActor.Dispatcher);
+        _transfers = system.SystemActorOf(props, TransferActor.Name);
+    }
+
+    public TransferSettings Settings { get; }
+
+    public static PayloadTransfers Get(ActorSystem system) => system.WithExtension<PayloadTransfers, PayloadTransfersProvider>();
+
+    /// <summary>
+    /// Tells <paramref name="recipient"/> the message. The task ends once it is handed to Akka (a
+    /// small one, or any to this node) or, for a large one, once the recipient's node has all of it;
+    /// it fails with <see cref="MpRemoteGoneException"/> if the recipient dies first, with
+    /// <see cref="TimeoutException"/> if the transfer stalls.
+    /// </summary>
+    public Task Tell(ICanTell recipient, object message, IActorRef? sender = null)
+    {
+        (Address Node, IActorRef Actor, string? Path) target = recipient switch
+        {
+            IActorRef actorRef => (actorRef.Path.Address, actorRef, null),
+            ActorSelection selection => (selection.Anchor.Path.Address, ActorRefs.Nobody, selection.PathString),
+            _ => throw new ArgumentException($"Cannot send to a {recipient.GetType().Name}.", nameof(recipient)),
+        };
+        if (message is not IPayloadCarrier carrier || carrier.PayloadBytes <= Settings.InlineBytes || !NodeAddresses.IsOtherNode(_system, target.Node))
+        {
+            recipient.Tell(message, sender ?? ActorRefs.NoSender);
+            return Task.CompletedTask;
+        }
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        // With this node's address, so that the references it holds resolve on the far node.
+        var bytes = Akka.Serialization.Serialization.WithTransport(_system, () => serializer.ToBinary(message));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _transfers.Tell(new TransferActor.Send(target.Node, target.Actor, target.Path, sender ?? ActorRefs.Nobody, bytes, serializer.Identifier, manifest, done));
+        // Senders that do not wait (an actor's reply) learn of a dead recipient from their death watch.
+        done.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        return done.Task;
+    }
+}
+
+internal sealed class PayloadTransfersProvider : ExtensionIdProvider<PayloadTransfers>
+{
+    public override PayloadTransfers CreateExtension(ExtendedActorSystem system) => new(system);
+}

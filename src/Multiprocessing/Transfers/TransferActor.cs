@@ -1,0 +1,213 @@
+using Akka.Actor;
+using Akka.Event;
+using Multiprocessing.Messages.Hosting;
+using Multiprocessing.Messages.Transfers;
+using Multiprocessing.Runtime;
+
+namespace Multiprocessing.Transfers;
+
+/// <summary>
+/// /system/mp-transfers: this node's end of every large transfer, both ways. Outgoing, it sends a
+/// message's serialized bytes in chunks to the transfer actor of the recipient's node, never more
+/// than a window ahead of what that node acknowledged, and completes the sender's task once all
+/// are in. Incoming, it fills a buffer of the announced length (bounded by the maximum payload),
+/// then rebuilds the message and hands it to its recipient from its original sender. A transfer
+/// that makes no progress for ask-timeout, or whose recipient dies (its node with it), ends failed
+/// on both sides; nothing half-received is ever delivered.
+/// </summary>
+internal sealed class TransferActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "mp-transfers";
+    public const string Dispatcher = "multiprocessing.payloads.dispatcher";
+
+    /// <summary>Local: send these serialized bytes of a message to <paramref name="Recipient"/> on another node (Nobody: to the actors at <paramref name="RecipientPath"/> there).</summary>
+    public sealed record Send(Address Node, IActorRef Recipient, string? RecipientPath, IActorRef Sender, byte[] Bytes, int SerializerId, string Manifest, TaskCompletionSource Done);
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed class Outgoing(Send send, ActorSelection peer)
+    {
+        public Send Send { get; } = send;
+        public ActorSelection Peer { get; } = peer;
+        public long Sent { get; set; }
+        public long Acknowledged { get; set; }
+        public long LastProgressAt { get; set; } = Environment.TickCount64;
+    }
+
+    private sealed class Incoming(TransferStart start)
+    {
+        public TransferStart Start { get; } = start;
+        public byte[] Buffer { get; } = new byte[start.Length];
+        public long Received { get; set; }
+        public long Acknowledged { get; set; }
+        public long LastChunkAt { get; set; } = Environment.TickCount64;
+    }
+
+    private readonly Dictionary<long, Outgoing> _outgoing = [];
+    private readonly Dictionary<(IActorRef From, long Id), Incoming> _incoming = [];
+    private readonly TransferSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HostDeathWatch _deaths;
+    private long _nextId;
+
+    public TransferActor(TransferSettings settings)
+    {
+        _settings = settings;
+        _deaths = new HostDeathWatch(Context);
+
+        Receive<Send>(Start);
+        Receive<TransferProgress>(Progress);
+        Receive<TransferRefused>(refused => Fail(refused.TransferId, new IOException($"The receiving node dropped a large message: {refused.Reason}")));
+        Receive<TransferStart>(Open);
+        Receive<TransferChunk>(Chunk);
+        Receive<Tick>(_ => Expire());
+        Receive<Terminated>(t =>
+        {
+            _deaths.Terminated(t.ActorRef);
+            RecipientGone(t.ActorRef);
+        });
+        Receive<HostGone>(host =>
+        {
+            foreach (var recipient in _deaths.Gone(host)) RecipientGone(recipient);
+        });
+        Receive<HostDeathWatch.AlreadyGone>(gone => RecipientGone(gone.Actor));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // Stalls are found within a second of the stall timeout.
+    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, TimeSpan.FromSeconds(1));
+
+    private void Start(Send send)
+    {
+        var id = ++_nextId;
+        var peer = Context.ActorSelection(new RootActorPath(send.Node) / "system" / Name);
+        var transfer = new Outgoing(send, peer);
+        _outgoing[id] = transfer;
+        if (!send.Recipient.IsNobody()) _deaths.Watch(send.Recipient);
+        peer.Tell(new TransferStart(id, send.Bytes.LongLength, send.SerializerId, send.Manifest, send.Recipient, send.RecipientPath, send.Sender), Self);
+        Pump(id, transfer);
+    }
+
+    // Sends chunks while fewer than a window's bytes are unacknowledged: a slow receiver holds the sender back.
+    private void Pump(long id, Outgoing transfer)
+    {
+        var bytes = transfer.Send.Bytes;
+        while (transfer.Sent < bytes.LongLength && transfer.Sent - transfer.Acknowledged < _settings.WindowBytes)
+        {
+            var length = (int)Math.Min(_settings.ChunkBytes, bytes.LongLength - transfer.Sent);
+            var chunk = new TransferChunk(id, transfer.Sent, bytes.AsSpan((int)transfer.Sent, length).ToArray());
+            transfer.Peer.Tell(chunk, Self);
+            transfer.Sent += length;
+        }
+    }
+
+    private void Progress(TransferProgress progress)
+    {
+        if (!_outgoing.TryGetValue(progress.TransferId, out var transfer)) return;
+        transfer.Acknowledged = Math.Max(transfer.Acknowledged, progress.Received);
+        transfer.LastProgressAt = Environment.TickCount64;
+        if (transfer.Acknowledged >= transfer.Send.Bytes.LongLength)
+        {
+            _outgoing.Remove(progress.TransferId);
+            transfer.Send.Done.TrySetResult();
+            UnwatchIfIdle(transfer.Send.Recipient);
+        }
+        else Pump(progress.TransferId, transfer);
+    }
+
+    private void Open(TransferStart start)
+    {
+        if (start.Length <= 0 || start.Length > _settings.MaximumPayload)
+        {
+            Sender.Tell(new TransferRefused(start.TransferId,
+                $"{start.Length:N0} bytes is over this node's maximum of {_settings.MaximumPayload:N0} (multiprocessing.payloads.maximum-size)."));
+            return;
+        }
+        _incoming[(Sender, start.TransferId)] = new Incoming(start);
+    }
+
+    private void Chunk(TransferChunk chunk)
+    {
+        var key = (Sender, chunk.TransferId);
+        if (!_incoming.TryGetValue(key, out var transfer)) return; // refused or expired: the sender has been told
+        if (chunk.Offset != transfer.Received || chunk.Bytes.LongLength > transfer.Buffer.LongLength - transfer.Received)
+        {
+            _incoming.Remove(key);
+            Sender.Tell(new TransferRefused(chunk.TransferId, $"a chunk at {chunk.Offset:N0} does not follow the {transfer.Received:N0} bytes received."));
+            return;
+        }
+        chunk.Bytes.CopyTo(transfer.Buffer, transfer.Received);
+        transfer.Received += chunk.Bytes.LongLength;
+        transfer.LastChunkAt = Environment.TickCount64;
+        // Acknowledged a quarter window at a time: the sender never waits, the link carries few acknowledgements.
+        if (transfer.Received - transfer.Acknowledged >= _settings.WindowBytes / 4 || transfer.Received == transfer.Buffer.LongLength)
+        {
+            transfer.Acknowledged = transfer.Received;
+            Sender.Tell(new TransferProgress(chunk.TransferId, transfer.Received));
+        }
+        if (transfer.Received < transfer.Buffer.LongLength) return;
+        _incoming.Remove(key);
+        Deliver(transfer.Start, transfer.Buffer);
+    }
+
+    private void Deliver(TransferStart start, byte[] bytes)
+    {
+        object message;
+        try
+        {
+            message = Context.System.Serialization.Deserialize(bytes, start.SerializerId, start.Manifest);
+        }
+        catch (Exception e)
+        {
+            // The sender's node serialized it with the same serializers: only a mismatch of versions gets here.
+            _log.Error(e, "A large message for {0} could not be rebuilt; it is dropped", start.Recipient);
+            return;
+        }
+        var sender = start.Sender.IsNobody() ? ActorRefs.NoSender : start.Sender;
+        if (start.RecipientPath is { } path) Context.ActorSelection(path).Tell(message, sender);
+        else start.Recipient.Tell(message, sender);
+    }
+
+    private void Expire()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (id, transfer) in _outgoing.ToList())
+        {
+            if (now - transfer.LastProgressAt > _settings.StallTimeout.TotalMilliseconds)
+                Fail(id, new TimeoutException(
+                    $"A large message to {transfer.Send.Node} made no progress for {_settings.StallTimeout} (multiprocessing.ask-timeout): the node is overloaded or gone."));
+        }
+        foreach (var (key, transfer) in _incoming.ToList())
+        {
+            if (now - transfer.LastChunkAt <= _settings.StallTimeout.TotalMilliseconds) continue;
+            _incoming.Remove(key);
+            _log.Warning("A large message from {0} stalled after {1:N0} of {2:N0} bytes; it is dropped", key.From.Path.Address, transfer.Received, transfer.Buffer.LongLength);
+        }
+    }
+
+    // Its node died or the actor stopped: the message could not be delivered anyway.
+    private void RecipientGone(IActorRef recipient)
+    {
+        foreach (var (id, _) in _outgoing.Where(t => recipient.Equals(t.Value.Send.Recipient)).ToList())
+            Fail(id, new MpRemoteGoneException($"{recipient.Path} was receiving a large message and is gone (its process or node ended)."));
+    }
+
+    private void Fail(long id, Exception failure)
+    {
+        if (!_outgoing.Remove(id, out var transfer)) return;
+        transfer.Send.Done.TrySetException(failure);
+        UnwatchIfIdle(transfer.Send.Recipient);
+    }
+
+    private void UnwatchIfIdle(IActorRef recipient)
+    {
+        if (!_outgoing.Values.Any(t => recipient.Equals(t.Send.Recipient))) _deaths.Unwatch(recipient);
+    }
+
+    public static Props Props(TransferSettings settings) =>
+        Akka.Actor.Props.Create(() => new TransferActor(settings));
+}

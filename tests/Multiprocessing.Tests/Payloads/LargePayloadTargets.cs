@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+
+namespace Multiprocessing.Tests.Payloads;
+
+/// <summary>Process targets for the large-payload tests.</summary>
+public static class LargePayloadTargets
+{
+    /// <summary>Bytes that both sides can make from a seed, so that a checksum proves what arrived.</summary>
+    public static byte[] Make(int size, int seed)
+    {
+        var bytes = new byte[size];
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
+        for (var i = 0; i < words.Length; i++) words[i] = (uint)(i + seed) * 2654435761u; // a different word at each place
+        return bytes;
+    }
+
+    public static string Checksum(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
+    /// <summary>
+    /// Reads one message from <paramref name="conn"/> and reports its checksum, then puts a payload of its own
+    /// on <paramref name="queue"/>; last, it reports its peak memory (VmHWM) so the test can bound it.
+    /// </summary>
+    public static void ReceiveThenSend(MpConnection<byte[]> conn, MpQueue<byte[]> queue, MpQueue<string> reports, int size)
+    {
+        var received = conn.RecvBytes();
+        reports.Put(Checksum(received));
+        received = null;
+        queue.Put(Make(size, seed: 2));
+        reports.Put(PeakMemoryBytes().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Sends <paramref name="count"/> messages of <paramref name="size"/> bytes, putting on <paramref name="progress"/> how many it sent after each.</summary>
+    public static void SendMany(MpConnection<byte[]> conn, int count, int size, MpQueue<int> progress)
+    {
+        var message = new byte[size];
+        for (var i = 0; i < count; i++)
+        {
+            message[0] = (byte)i;
+            conn.SendBytes(message);
+            progress.Put(i + 1);
+        }
+    }
+
+    /// <summary>This process's peak resident memory (Linux's VmHWM).</summary>
+    public static long PeakMemoryBytes()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+}
