@@ -137,6 +137,9 @@ internal sealed class ObjectChannel
     {
         var here = Here;
         var direct = Volatile.Read(ref here.Direct);
+        // A shard region passes on only what fits one frame: a large request waits until the object is located.
+        if (direct is null && request(0) is IPayloadCarrier { PayloadBytes: var bytes } && bytes > Runtime.Payloads.BatchBytes)
+            direct = await LocateAsync(here);
         if (direct is not null && Runtime.Nodes.IsLost(direct.Path.Address))
         {
             Forget(here, direct);
@@ -201,14 +204,7 @@ internal sealed class ObjectChannel
         {
             try
             {
-                var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Runtime.Settings.AskTimeout, CancellationToken.None);
-                if (reply is ObjectReturn { Values: [var entity] })
-                {
-                    var located = Value<IActorRef>(entity);
-                    Runtime.DirectCalls.Prepare(located);
-                    Volatile.Write(ref here.Direct, located);
-                    Volatile.Write(ref _located, located);
-                }
+                await LocateAsync(here);
             }
             catch (Exception)
             {
@@ -219,6 +215,17 @@ internal sealed class ObjectChannel
                 lock (here) here.Locating = false;
             }
         });
+    }
+
+    private async Task<IActorRef?> LocateAsync(Local here)
+    {
+        var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Runtime.Settings.AskTimeout, CancellationToken.None);
+        if (reply is not ObjectReturn { Values: [var entity] }) return null;
+        var located = Value<IActorRef>(entity);
+        Runtime.DirectCalls.Prepare(located);
+        Volatile.Write(ref here.Direct, located);
+        Volatile.Write(ref _located, located);
+        return located;
     }
 
     private IReadOnlyList<byte[]> Result(string operation, ICorrelated reply) => reply switch

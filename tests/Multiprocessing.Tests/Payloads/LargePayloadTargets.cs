@@ -41,6 +41,13 @@ public static class LargePayloadTargets
         }
     }
 
+    /// <summary>Reports the checksum of the Manager value "mine", then stores one of its own of <paramref name="size"/> bytes as "theirs".</summary>
+    public static void ReadThenWrite(MpDict<string, byte[]> d, MpQueue<string> reports, int size)
+    {
+        reports.Put(Checksum(d["mine"]));
+        d["theirs"] = Make(size, seed: 5);
+    }
+
     /// <summary>This process's peak resident memory (Linux's VmHWM).</summary>
     public static long PeakMemoryBytes()
     {
