@@ -162,7 +162,8 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
             PeerGone(0);
         });
 
-        ReceiveAny(message => to.Forward(message));
+        // A large message (a delivery the peer sent before it heard of the move) goes on in chunks, from its sender.
+        ReceiveAny(message => Transfers.PayloadTransfers.Get(Context.System).Tell(to, message, Sender));
     }
 
     private void TakeOver(PipeHandover handover)
