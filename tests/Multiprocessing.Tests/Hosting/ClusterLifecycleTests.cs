@@ -111,31 +111,6 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
-    public async Task A_worker_started_by_hand_joins_receives_work_and_leaves_with_the_coordinator()
-    {
-        using var auth = new AuthFile();
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 0, AuthFile = auth.Path });
-        using var worker = DotnetProgram.Start("WorkerNode",
-            "--seed", mp.Address, "--auth", auth.Path, "--name", "by-hand", "--assembly", typeof(Targets).Assembly.Location);
-        try
-        {
-            await mp.WaitForWorkersAsync(1, Patience);
-            using var console = new ConsoleCapture();
-            var process = mp.GetContext(MpStartMethod.Actor).Process(Targets.PrintIdentity);
-            process.Start();
-            Assert.True(process.Join(Patience));
-            Assert.Equal(0, process.ExitCode);
-            Assert.Equal(worker.Process.Id, process.Pid);
-            Assert.Contains(console.OutLines, l => l.StartsWith($"name={process.Name} pid={worker.Process.Id}"));
-        }
-        finally
-        {
-            await mp.DisposeAsync();
-        }
-        Assert.Equal(0, worker.WaitForExit(TimeSpan.FromSeconds(15)));
-    }
-
-    [Fact]
     public async Task A_worker_hosted_in_a_program_leaves_the_cluster_when_its_token_is_cancelled()
     {
         using var auth = new AuthFile();

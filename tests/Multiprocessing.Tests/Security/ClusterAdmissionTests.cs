@@ -13,7 +13,7 @@ public sealed class ClusterAdmissionTests(ClusterFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_late_worker_with_keygens_file_joins_a_fixed_port_coordinator_gets_pool_work_and_no_two_processes_share_a_port()
+    public async Task A_late_worker_with_keygens_file_joins_a_fixed_port_coordinator_gets_pool_work_and_processes_and_no_two_processes_share_a_port()
     {
         var auth = Path.Combine(Directory.CreateTempSubdirectory("mp-keygen-").FullName, "cluster.pem");
         using (var keygen = DotnetProgram.Start("Coordinator", "keygen", auth))
@@ -40,6 +40,17 @@ public sealed class ClusterAdmissionTests(ClusterFixture fixture)
             await mp.WaitForWorkersAsync(1, Patience);
             await using (var pool = mp.Pool())
                 Assert.All(pool.Map(PoolTargets.Pid, Enumerable.Range(0, 8)), pid => Assert.Equal(late.Process.Id, pid));
+
+            // An actor process runs on it too (the only worker node), and what it prints reaches the coordinator.
+            using (var console = new ConsoleCapture())
+            {
+                var process = mp.GetContext(MpStartMethod.Actor).Process(Targets.PrintIdentity);
+                process.Start();
+                Assert.True(process.Join(Patience));
+                Assert.Equal(0, process.ExitCode);
+                Assert.Equal(late.Process.Id, process.Pid);
+                Assert.Contains(console.OutLines, l => l.StartsWith($"name={process.Name} pid={late.Process.Id}"));
+            }
 
             var ports = ListeningPorts.Of([Environment.ProcessId, late.Process.Id, .. spares]);
             Assert.Equal([Environment.ProcessId], ports[port]);
