@@ -14,6 +14,9 @@ public static class LargePayloadTargets
         return bytes;
     }
 
+    /// <summary>The seed <see cref="Make"/> made <paramref name="bytes"/> from (its first word times the multiplier's inverse mod 2^32).</summary>
+    public static int SeedOf(byte[] bytes) => (int)(BitConverter.ToUInt32(bytes, 0) * 244002641u);
+
     public static string Checksum(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     /// <summary>
@@ -46,6 +49,20 @@ public static class LargePayloadTargets
     {
         reports.Put(Checksum(d["mine"]));
         d["theirs"] = Make(size, seed: 5);
+    }
+
+    /// <summary>
+    /// Takes items made by <see cref="Make"/> (their seed in their first word) until an empty one, writing each
+    /// one's seed to <paramref name="record"/> as soon as its code has it, or "BAD seed" if it did not arrive intact.
+    /// </summary>
+    public static void RecordUntilEmpty(MpQueue<byte[]> queue, string record)
+    {
+        while (queue.Get() is { Length: > 0 } item)
+        {
+            var seed = SeedOf(item);
+            var intact = item.AsSpan().SequenceEqual(Make(item.Length, seed));
+            File.AppendAllText(record, intact ? $"{seed}\n" : $"BAD {seed}\n");
+        }
     }
 
     /// <summary>This process's peak resident memory (Linux's VmHWM).</summary>
