@@ -137,13 +137,12 @@ internal sealed class ObjectChannel
     {
         var here = Here;
         var direct = Volatile.Read(ref here.Direct);
-        // A shard region passes on only what fits one frame: a large request waits until the object is located.
-        if (direct is null && request(0) is IPayloadCarrier { PayloadBytes: var bytes } && bytes > Runtime.Payloads.BatchBytes)
-            direct = await LocateAsync(here);
+        // A shard region passes on only what fits one frame: a large request goes where the object is, located first.
+        if (direct is null && IsLarge(request)) return await ThroughRegionAsync(request, here, cancellationToken);
         if (direct is not null && Runtime.Nodes.IsLost(direct.Path.Address))
         {
             Forget(here, direct);
-            return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+            return await ThroughRegionAsync(request, here, cancellationToken);
         }
         if (direct is not null)
         {
@@ -164,7 +163,7 @@ internal sealed class ObjectChannel
                 case ObjectFault { ExceptionType: var type } when type == ObjectMovedException.TypeName:
                 case DirectCallUndelivered:
                     Forget(here, direct); // moved or gone: the region knows where
-                    return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+                    return await ThroughRegionAsync(request, here, cancellationToken);
                 case ICorrelated reply:
                     return reply;
                 case var other:
@@ -183,8 +182,27 @@ internal sealed class ObjectChannel
             Forget(here, direct);
         }
         else LocateSoon(here);
-        return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+        return await ThroughRegionAsync(request, here, cancellationToken);
     }
+
+    // Through the shard region, which knows where the object is now (and whether it is lost). A large request
+    // cannot take it: the region only asks where the object is, and the request goes there (again if it moved meanwhile).
+    private async Task<ICorrelated> ThroughRegionAsync(Func<long, ICorrelated> request, Local here, CancellationToken cancellationToken)
+    {
+        if (!IsLarge(request)) return await Address.RequestAsync(request, Runtime.Settings.AskTimeout, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var located = await LocateAsync(here);
+            if (located is not ObjectReturn) return located; // a fault (disposed, lost): the call's answer
+            var reply = await Runtime.Correlator.RequestAsync(Volatile.Read(ref here.Direct)!, request, Runtime.Settings.AskTimeout, cancellationToken,
+                message => new EntityEnvelope(Address.EntityId!, message));
+            if (attempt < 3 && reply is ObjectFault { ExceptionType: var type } && type == ObjectMovedException.TypeName) continue;
+            return reply;
+        }
+    }
+
+    private bool IsLarge(Func<long, ICorrelated> request) =>
+        request(0) is IPayloadCarrier { PayloadBytes: var bytes } && bytes > Runtime.Payloads.BatchBytes;
 
     private void Forget(Local here, IActorRef moved)
     {
@@ -217,15 +235,16 @@ internal sealed class ObjectChannel
         });
     }
 
-    private async Task<IActorRef?> LocateAsync(Local here)
+    // Asks the entity, through the region, for its own reference: the reply, an ObjectReturn once located.
+    private async Task<ICorrelated> LocateAsync(Local here)
     {
         var reply = await Address.RequestAsync(id => new ObjectCall(id, Locate, []), Runtime.Settings.AskTimeout, CancellationToken.None);
-        if (reply is not ObjectReturn { Values: [var entity] }) return null;
+        if (reply is not ObjectReturn { Values: [var entity] }) return reply;
         var located = Value<IActorRef>(entity);
         Runtime.DirectCalls.Prepare(located);
         Volatile.Write(ref here.Direct, located);
         Volatile.Write(ref _located, located);
-        return located;
+        return reply;
     }
 
     private IReadOnlyList<byte[]> Result(string operation, ICorrelated reply) => reply switch

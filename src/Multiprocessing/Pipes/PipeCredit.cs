@@ -6,6 +6,9 @@ namespace Multiprocessing.Pipes;
 /// reader has not read pass multiprocessing.pipes.unread-limit), so that neither side's memory
 /// grows. The reader's end reports what its code received (<see cref="Received"/>); a peer that
 /// closes or dies breaks the pipe, which wakes a blocked writer with Python's BrokenPipeError.
+/// Only the process whose endpoint holds the end counts: reports go to the holder, so a process
+/// whose end moved on (its sends forwarded) writes uncounted until the end comes back, and starts
+/// from zero then.
 /// </summary>
 internal sealed class PipeCredit(long unreadLimit)
 {
@@ -18,6 +21,7 @@ internal sealed class PipeCredit(long unreadLimit)
     private readonly object _gate = new();
     private long _unread;
     private bool _broken;
+    private bool _holding = true;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool Broken => Volatile.Read(ref _broken);
@@ -31,6 +35,7 @@ internal sealed class PipeCredit(long unreadLimit)
             lock (_gate)
             {
                 if (_broken) throw BrokenPipe();
+                if (!_holding) return;
                 if (_unread < ReportFloor || _unread + bytes <= unreadLimit)
                 {
                     _unread += bytes;
@@ -53,6 +58,27 @@ internal sealed class PipeCredit(long unreadLimit)
             // A writer that took the end over from another process counts from zero: never below it.
             _unread = Math.Max(0, _unread - bytes);
             Signal();
+        }
+    }
+
+    /// <summary>This process's endpoint handed the end over: what the reader receives is reported to the new holder.</summary>
+    public void Released()
+    {
+        lock (_gate)
+        {
+            _holding = false;
+            _unread = 0;
+            Signal();
+        }
+    }
+
+    /// <summary>This process's endpoint holds the end (again): counting starts from zero.</summary>
+    public void Held()
+    {
+        lock (_gate)
+        {
+            _holding = true;
+            _unread = 0;
         }
     }
 

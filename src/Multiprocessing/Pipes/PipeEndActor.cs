@@ -173,6 +173,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         _nextSendSeq = handover.NextSendSeq;
         _nextExpectedSeq = handover.NextExpectedSeq;
         _peerClosedAfter = handover.PeerClosedAfter;
+        _credit.Held();
         foreach (var deliver in handover.Received) _early[deliver.Seq] = deliver.Data;
         Reassemble();
         _deaths.Watch(_peer);
@@ -187,6 +188,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private void HandOver(IActorRef to, IActorRef answer)
     {
         ReportReceived();
+        _credit.Released();
         var received = _inbox.Select((data, i) => new PipeDeliver(_nextExpectedSeq - _inbox.Count + i, data))
             .Concat(_early.Select(e => new PipeDeliver(e.Key, e.Value))).ToList();
         Transfers.PayloadTransfers.Get(Context.System)

@@ -46,16 +46,18 @@ internal sealed class PoolWorkerActor : ReceiveActor
         _transfers = Transfers.PayloadTransfers.Get(Context.System);
         _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;
-        StartThread(new Dictionary<long, PoolTarget>());
+        StartThread([], []);
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
 
     protected override void PostStop() => _work.CompleteAdding();
 
-    private void StartThread(Dictionary<long, PoolTarget> targets) =>
-        new Thread(() => Serve(targets)) { IsBackground = true, Name = "pool-worker " + _name }.Start();
+    // waiting: chunks of a job whose function has not come yet (the chunk that carries it was large, went in pieces,
+    // and the next one, small, overtook it); they run right after it.
+    private void StartThread(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting) =>
+        new Thread(() => Serve(targets, waiting)) { IsBackground = true, Name = "pool-worker " + _name }.Start();
 
-    private void Serve(Dictionary<long, PoolTarget> targets)
+    private void Serve(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting)
     {
         // Like Python's ForkPoolWorker-N: a process of its own for Mp.CurrentProcess(), whose Console
         // lines go to the coordinator's stdout as a process's do. A replaced worker is a new one.
@@ -84,15 +86,27 @@ internal sealed class PoolWorkerActor : ReceiveActor
             if (work is ForgetJob forget)
             {
                 targets.Remove(forget.JobId);
+                waiting.Remove(forget.JobId);
                 continue;
             }
             var run = (RunChunk)work;
-            var answer = Execute(run, targets, initializerFailure);
-            scope?.Flush();
-            _transfers.Tell(_dispatcher, answer, _self);
-            if (_maxTasksPerChild > 0 && ++tasks >= _maxTasksPerChild)
+            if (run.Target is null && !targets.ContainsKey(run.JobId) && initializerFailure is null)
             {
-                StartThread(targets);
+                (waiting.TryGetValue(run.JobId, out var early) ? early : waiting[run.JobId] = []).Add(run);
+                continue;
+            }
+            List<RunChunk> runs = [run];
+            if (run.Target is not null && waiting.Remove(run.JobId, out var overtaken)) runs.AddRange(overtaken);
+            foreach (var next in runs)
+            {
+                var answer = Execute(next, targets, initializerFailure);
+                scope?.Flush();
+                _transfers.Tell(_dispatcher, answer, _self);
+                tasks++;
+            }
+            if (_maxTasksPerChild > 0 && tasks >= _maxTasksPerChild)
+            {
+                StartThread(targets, waiting);
                 return;
             }
         }

@@ -105,7 +105,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
                 {
                     tracked.Host = null;
                     tracked.Placements++;
-                    registry.Tell(tracked.Placement, Self);
+                    Transfers.PayloadTransfers.Get(Context.System).Tell(registry, tracked.Placement, Self);
                 }
                 else Finish(id, lost.ExitCode);
             }

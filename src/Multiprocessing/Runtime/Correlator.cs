@@ -20,7 +20,11 @@ internal sealed class Correlator
 
     private const string What = "The object behind this handle";
 
-    private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target, Func<object, object> Envelope, RouteLookup? RoutedTo);
+    private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target, Func<object, object> Envelope, RouteLookup? RoutedTo)
+    {
+        /// <summary>Done once the request is all with its target's node: a large one takes a while (it goes in chunks).</summary>
+        public Task Sent { get; set; } = Task.CompletedTask;
+    }
     private sealed record WatchTarget(IActorRef Target);
 
     /// <summary>A routed request, sent again until answered: what to send (the request, or once given up its cancel), and when it last went.</summary>
@@ -89,7 +93,7 @@ internal sealed class Correlator
         var losses = _nodes.Losses;
         ThrowIfLost(target);
         if (routedTo is not null && _nodes.AnyLost && await RoutedToLostAsync(routedTo) is { } gone) throw gone;
-        var (id, reply) = Send(target, id => envelope(request(id)), envelope, routedTo, losses);
+        var (id, reply, sent) = Send(target, id => envelope(request(id)), envelope, routedTo, losses);
         if (routedTo is not null) _resends[id] = new Resend(target, envelope(request(id)));
         try
         {
@@ -99,7 +103,7 @@ internal sealed class Correlator
         {
             var cancel = envelope(new CancelRequest(id));
             if (_resends.TryGetValue(id, out var resend)) resend.Message = cancel;
-            return await SettleAsync(target, cancel, reply, e);
+            return await SettleAsync(target, cancel, reply, sent, e);
         }
     }
 
@@ -128,7 +132,7 @@ internal sealed class Correlator
     {
         var losses = _nodes.Losses;
         ThrowIfLost(target);
-        var (id, reply) = Send(target, request, message => message, routedTo: null, losses);
+        var (id, reply, sent) = Send(target, request, message => message, routedTo: null, losses);
         try
         {
             bool done;
@@ -141,17 +145,20 @@ internal sealed class Correlator
                 done = true; // faulted: rethrown as it is below
             }
             if (done) return reply.GetAwaiter().GetResult();
-            return SettleAsync(target, new CancelRequest(id), reply, new TimeoutException()).GetAwaiter().GetResult();
+            return SettleAsync(target, new CancelRequest(id), reply, sent, new TimeoutException()).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException e) when (!reply.IsCompleted)
         {
-            return SettleAsync(target, new CancelRequest(id), reply, e).GetAwaiter().GetResult();
+            return SettleAsync(target, new CancelRequest(id), reply, sent, e).GetAwaiter().GetResult();
         }
     }
 
     // The request was given up (timeout or cancellation): ask the target to settle it and take its answer.
-    private async Task<ICorrelated> SettleAsync(IActorRef target, object cancel, Task<ICorrelated> reply, Exception givenUp)
+    // A cancel sent while a large request is still on its way would overtake it, find nothing to settle, and let the
+    // request run after its caller gave up: it goes once the request is all there (or failed to get there).
+    private async Task<ICorrelated> SettleAsync(IActorRef target, object cancel, Task<ICorrelated> reply, Task sent, Exception givenUp)
     {
+        await sent.ContinueWith(_ => { }, TaskScheduler.Default);
         target.Tell(cancel, Inbox);
         ICorrelated settled;
         try
@@ -172,19 +179,19 @@ internal sealed class Correlator
     }
 
     /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
-    private (long Id, Task<ICorrelated> Reply) Send(IActorRef target, Func<long, object> request, Func<object, object> envelope, RouteLookup? routedTo, long losses)
+    private (long Id, Task<ICorrelated> Reply, Task Sent) Send(IActorRef target, Func<long, object> request, Func<object, object> envelope, RouteLookup? routedTo, long losses)
     {
         var id = NewRequestId();
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target, envelope, routedTo);
         _pending[id] = pending;
         _watcher.Tell(new WatchTarget(target));
-        var sent = _transfers.Tell(target, request(id), Inbox);
+        var sent = pending.Sent = _transfers.Tell(target, request(id), Inbox);
         // A large request that could not reach its target fails the call, with why.
         if (!sent.IsCompleted || sent.IsFaulted) _ = sent.ContinueWith(t => FailUnsent(id, t.Exception!.InnerException!), TaskContinuationOptions.OnlyOnFaulted);
         // A node lost since it was checked may have been announced before this request was pending: look again.
         Interlocked.MemoryBarrier();
         if (_nodes.Losses != losses) FailIfLost(id, pending);
-        return (id, pending.Reply.Task);
+        return (id, pending.Reply.Task, sent);
     }
 
     // A node was found unreachable or downed: what waits on it fails (on the announcer's thread, so no request slips by).
@@ -224,7 +231,7 @@ internal sealed class Correlator
         if (!_pending.TryRemove(id, out _)) return;
         pending.Reply.TrySetException(gone);
         // Should the node come back, the target settles the request rather than keep it (a parked get would take an item for nobody).
-        pending.Target.Tell(pending.Envelope(new CancelRequest(id)), Inbox);
+        pending.Sent.ContinueWith(_ => pending.Target.Tell(pending.Envelope(new CancelRequest(id)), Inbox), TaskScheduler.Default);
     }
 
     private void FailUnsent(long id, Exception failure)

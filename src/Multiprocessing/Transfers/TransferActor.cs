@@ -11,7 +11,11 @@ namespace Multiprocessing.Transfers;
 /// message's serialized bytes in chunks to the transfer actor of the recipient's node, never more
 /// than a window ahead of what that node acknowledged, and completes the sender's task once all
 /// are in. Incoming, it fills a buffer of the announced length (bounded by the maximum payload),
-/// then rebuilds the message and hands it to its recipient from its original sender. A transfer
+/// then rebuilds the message and hands it to its recipient from its original sender. A sender
+/// starts only once the receiver says go, which it does while the buffers of its transfers in
+/// progress hold at most twice the maximum payload: the others wait their turn (at most
+/// <see cref="MaxWaiting"/> of them), so no peer, however many transfers it opens, makes a node
+/// allocate without bound. A transfer
 /// that makes no progress for ask-timeout, or whose recipient dies (its node with it), ends failed
 /// on both sides; nothing half-received is ever delivered.
 /// </summary>
@@ -19,6 +23,9 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
 {
     public const string Name = "mp-transfers";
     public const string Dispatcher = "multiprocessing.payloads.dispatcher";
+
+    /// <summary>Transfers announced to this node that wait for room; one more is refused.</summary>
+    public const int MaxWaiting = 1024;
 
     /// <summary>Local: send these serialized bytes of a message to <paramref name="Recipient"/> on another node (Nobody: to the actors at <paramref name="RecipientPath"/> there).</summary>
     public sealed record Send(Address Node, IActorRef Recipient, string? RecipientPath, IActorRef Sender, byte[] Bytes, int SerializerId, string Manifest, TaskCompletionSource Done);
@@ -48,6 +55,8 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
 
     private readonly Dictionary<long, Outgoing> _outgoing = [];
     private readonly Dictionary<(IActorRef From, long Id), Incoming> _incoming = [];
+    private readonly Queue<(IActorRef From, TransferStart Start)> _waiting = new();
+    private long _incomingBytes;
     private readonly TransferSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HostDeathWatch _deaths;
@@ -88,8 +97,8 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
         var transfer = new Outgoing(send, peer);
         _outgoing[id] = transfer;
         if (!send.Recipient.IsNobody()) _deaths.Watch(send.Recipient);
+        // The chunks follow the receiver's first acknowledgement: it says go once it has room.
         peer.Tell(new TransferStart(id, send.Bytes.LongLength, send.SerializerId, send.Manifest, send.Recipient, send.RecipientPath, send.Sender), Self);
-        Pump(id, transfer);
     }
 
     // Sends chunks while fewer than a window's bytes are unacknowledged: a slow receiver holds the sender back.
@@ -122,12 +131,44 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
     private void Open(TransferStart start)
     {
         if (start.Length <= 0 || start.Length > _settings.MaximumPayload)
-        {
             Sender.Tell(new TransferRefused(start.TransferId,
                 $"{start.Length:N0} bytes is over this node's maximum of {_settings.MaximumPayload:N0} (multiprocessing.payloads.maximum-size)."));
-            return;
+        else if (_waiting.Count >= MaxWaiting)
+            Sender.Tell(new TransferRefused(start.TransferId, $"{MaxWaiting} large messages already wait for room on this node."));
+        else
+        {
+            _waiting.Enqueue((Sender, start));
+            Admit();
         }
-        _incoming[(Sender, start.TransferId)] = new Incoming(start);
+    }
+
+    // Gives room to waiting transfers in their order while the buffers in use stay within twice the maximum payload.
+    private void Admit()
+    {
+        while (_waiting.TryPeek(out var next) && (_incoming.Count == 0 || _incomingBytes + next.Start.Length <= 2 * _settings.MaximumPayload))
+        {
+            _waiting.Dequeue();
+            Incoming transfer;
+            try
+            {
+                transfer = new Incoming(next.Start);
+            }
+            catch (OutOfMemoryException)
+            {
+                next.From.Tell(new TransferRefused(next.Start.TransferId, $"this node has no memory left for {next.Start.Length:N0} bytes."));
+                continue;
+            }
+            _incoming[(next.From, next.Start.TransferId)] = transfer;
+            _incomingBytes += next.Start.Length;
+            next.From.Tell(new TransferProgress(next.Start.TransferId, 0));
+        }
+    }
+
+    private void Close((IActorRef From, long Id) key)
+    {
+        if (!_incoming.Remove(key, out var transfer)) return;
+        _incomingBytes -= transfer.Buffer.LongLength;
+        Admit();
     }
 
     private void Chunk(TransferChunk chunk)
@@ -136,7 +177,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
         if (!_incoming.TryGetValue(key, out var transfer)) return; // refused or expired: the sender has been told
         if (chunk.Offset != transfer.Received || chunk.Bytes.LongLength > transfer.Buffer.LongLength - transfer.Received)
         {
-            _incoming.Remove(key);
+            Close(key);
             Sender.Tell(new TransferRefused(chunk.TransferId, $"a chunk at {chunk.Offset:N0} does not follow the {transfer.Received:N0} bytes received."));
             return;
         }
@@ -150,7 +191,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             Sender.Tell(new TransferProgress(chunk.TransferId, transfer.Received));
         }
         if (transfer.Received < transfer.Buffer.LongLength) return;
-        _incoming.Remove(key);
+        Close(key);
         Deliver(transfer.Start, transfer.Buffer);
     }
 
@@ -184,9 +225,15 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
         foreach (var (key, transfer) in _incoming.ToList())
         {
             if (now - transfer.LastChunkAt <= _settings.StallTimeout.TotalMilliseconds) continue;
-            _incoming.Remove(key);
+            Close(key);
             _log.Warning("A large message from {0} stalled after {1:N0} of {2:N0} bytes; it is dropped", key.From.Path.Address, transfer.Received, transfer.Buffer.LongLength);
         }
+    }
+
+    // Restarted after a failure, or stopped with its node: nobody waits on a transfer that will not end.
+    protected override void PostStop()
+    {
+        foreach (var id in _outgoing.Keys.ToList()) Fail(id, new IOException("This node's transfer actor stopped."));
     }
 
     // Its node died or the actor stopped: the message could not be delivered anyway.

@@ -65,6 +65,14 @@ public static class LargePayloadTargets
         }
     }
 
+    /// <summary>Sends one small message on <paramref name="conn"/> (its end moves here), sets <paramref name="holding"/>, then holds the end until <paramref name="done"/> is set.</summary>
+    public static void SendOneThenHold(MpConnection<byte[]> conn, MpEvent holding, MpEvent done)
+    {
+        conn.SendBytes([1]);
+        holding.Set();
+        if (!done.Wait(TimeSpan.FromMinutes(1))) Mp.Exit(2);
+    }
+
     /// <summary>This process's peak resident memory (Linux's VmHWM).</summary>
     public static long PeakMemoryBytes()
     {

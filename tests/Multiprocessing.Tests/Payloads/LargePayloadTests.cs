@@ -134,6 +134,37 @@ public sealed class LargePayloadTests(ClusterFixture cluster, ITestOutputHelper 
     }
 
     [Fact]
+    public void A_Pool_function_that_captures_10_MiB_runs_every_chunk()
+    {
+        // The first chunk a worker gets carries the function: over half a frame it goes in pieces, and the worker's
+        // next chunk, small, gets there first; it must wait for its function, not fail without it.
+        var captured = new byte[10 * 1024 * 1024];
+        using var pool = Mp.Pool();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i + captured.Length), pool.Map(i => i + captured.Length, Enumerable.Range(0, 12), chunksize: 1));
+    }
+
+    [Fact]
+    public async Task A_writer_whose_end_was_held_by_another_process_meanwhile_is_not_held_back_by_what_was_read_then()
+    {
+        const int MiB = 1024 * 1024;
+        var (reader, writer) = Mp.Pipe<byte[]>(duplex: false);
+        for (var i = 0; i < 10; i++) writer.SendBytes(new byte[MiB]);
+        var (holding, done) = (Mp.Event(), Mp.Event());
+        var holder = Mp.Process(LargePayloadTargets.SendOneThenHold, writer, holding, done);
+        holder.Start();
+        Assert.True(holding.Wait(Patience));
+        // Read while the other process holds the writing end: what the reader received is reported to that process.
+        for (var i = 0; i < 10; i++) Assert.Equal(MiB, reader.RecvBytes().Length);
+        Assert.Equal([1], reader.RecvBytes());
+        done.Set();
+        Assert.True(holder.Join(Patience));
+
+        // The end is back here: 10 MiB counted before it left must not hold a 7 MiB send (16 MiB limit) for ever.
+        await Task.Run(() => writer.SendBytes(new byte[7 * MiB])).WaitAsync(Patience);
+        Assert.Equal(7 * MiB, reader.RecvBytes().Length);
+    }
+
+    [Fact]
     public void A_reader_that_stops_reading_blocks_its_writer_until_it_reads_again()
     {
         const int count = 64, size = 1024 * 1024; // 64 MiB sent, four times the 16 MiB a writer may be ahead
