@@ -86,11 +86,14 @@ internal sealed class PoolWorkerActor : ReceiveActor
             if (work is ForgetJob forget)
             {
                 targets.Remove(forget.JobId);
-                waiting.Remove(forget.JobId);
+                Forgotten(forget.JobId);
+                // Chunks still waiting for the function of a job that ended fail clearly.
+                if (waiting.Remove(forget.JobId, out var orphans))
+                    foreach (var orphan in orphans) _transfers.Tell(_dispatcher, Execute(orphan, targets, initializerFailure), _self);
                 continue;
             }
             var run = (RunChunk)work;
-            if (run.Target is null && !targets.ContainsKey(run.JobId) && initializerFailure is null)
+            if (run.Target is null && !targets.ContainsKey(run.JobId) && initializerFailure is null && !_forgotten.Contains(run.JobId))
             {
                 (waiting.TryGetValue(run.JobId, out var early) ? early : waiting[run.JobId] = []).Add(run);
                 continue;
@@ -110,6 +113,17 @@ internal sealed class PoolWorkerActor : ReceiveActor
                 return;
             }
         }
+    }
+
+    // The jobs forgotten lately: a chunk of one fails clearly instead of waiting for a function that will not come.
+    private readonly HashSet<long> _forgotten = [];
+    private readonly Queue<long> _forgottenOrder = new();
+
+    private void Forgotten(long jobId)
+    {
+        if (!_forgotten.Add(jobId)) return;
+        _forgottenOrder.Enqueue(jobId);
+        if (_forgottenOrder.Count > 1024) _forgotten.Remove(_forgottenOrder.Dequeue());
     }
 
     private object Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)

@@ -95,41 +95,17 @@ public sealed class LargePayloadTests(ClusterFixture cluster, ITestOutputHelper 
             live.RemoveAll(l => l.Process == victim);
             StartConsumer();
         }
-        foreach (var _ in live) queue.Put([]);
-        foreach (var (process, _) in live)
-        {
-            Assert.True(process.Join(Patience), $"{process.Name} did not end");
-            Assert.Equal(0, process.ExitCode);
-        }
-
-        // What a killed consumer had borrowed and not received comes back once its death is known.
+        KilledConsumers.EndAll(queue, [.. live.Select(l => l.Process)], [], Patience);
         var taken = new List<int>();
-        var deadline = DateTime.UtcNow + Patience;
-        while (queue.QSize() > 0 && DateTime.UtcNow < deadline)
+        foreach (var item in KilledConsumers.TakeWhatCameBack(queue, item => item.Length == 0, Patience))
         {
-            try
-            {
-                var item = queue.Get(block: true, TimeSpan.FromMilliseconds(500))!;
-                var itemSeed = LargePayloadTargets.SeedOf(item);
-                Assert.Equal(LargePayloadTargets.Checksum(LargePayloadTargets.Make(ItemSize, itemSeed)), LargePayloadTargets.Checksum(item));
-                taken.Add(itemSeed);
-            }
-            catch (MpQueueEmptyException)
-            {
-                // Lent to a dead consumer whose death is not known yet: ask again.
-            }
+            Assert.Equal(LargePayloadTargets.Checksum(LargePayloadTargets.Make(ItemSize, LargePayloadTargets.SeedOf(item))), LargePayloadTargets.Checksum(item));
+            taken.Add(LargePayloadTargets.SeedOf(item));
         }
-        Assert.Equal(0, queue.QSize());
 
         var lines = records.Where(File.Exists).SelectMany(File.ReadAllLines).ToList();
         Assert.DoesNotContain(lines, l => l.StartsWith("BAD", StringComparison.Ordinal));
-        var all = lines.Select(int.Parse).Concat(taken).ToList();
-        var twice = all.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(twice.Count == 0, $"received twice: {string.Join(", ", twice)}");
-        var missing = Enumerable.Range(0, Items).Except(all).ToList();
-        output.WriteLine($"{taken.Count} taken back by the test, {missing.Count} received by a killed consumer's code before it could record them");
-        // A kill can land between Get returning and the record being written: at most that one item per kill.
-        Assert.True(missing.Count <= Kills, $"{missing.Count} items lost: {string.Join(", ", missing)}");
+        KilledConsumers.AssertEachOnce([.. lines.Select(int.Parse), .. taken], Items, Kills, taken.Count, output);
         Directory.Delete(folder, recursive: true);
     }
 

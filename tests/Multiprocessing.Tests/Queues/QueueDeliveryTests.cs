@@ -81,29 +81,8 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
             live.RemoveAll(l => l.Process == victim);
             StartConsumer();
         }
-        foreach (var _ in live) queue.Put(-1);
-        foreach (var (process, _) in live)
-        {
-            Assert.True(process.Join(Patience), $"{process.Name} did not end");
-            Assert.Equal(0, process.ExitCode);
-        }
-
-        // What the killed consumers had not received comes back once their deaths are known; this process takes it.
-        var taken = new List<int>();
-        var deadline = DateTime.UtcNow + Patience;
-        while (queue.QSize() > 0 && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var item = queue.Get(block: true, TimeSpan.FromMilliseconds(500));
-                if (item != -1) taken.Add(item);
-            }
-            catch (MpQueueEmptyException)
-            {
-                // Lent to a dead consumer whose death is not known yet: ask again.
-            }
-        }
-        Assert.Equal(0, queue.QSize());
+        KilledConsumers.EndAll(queue, [.. live.Select(l => l.Process)], -1, Patience);
+        var taken = KilledConsumers.TakeWhatCameBack(queue, item => item == -1, Patience);
 
         var all = records.Where(File.Exists).SelectMany(File.ReadAllLines).Select(int.Parse).Concat(taken).ToList();
         var twice = all.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -118,11 +97,7 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
             }
             if (taken.Contains(t)) output.WriteLine($"DUP {t} in taken at {taken.IndexOf(t)}/{taken.Count}");
         }
-        Assert.True(twice.Count == 0, $"received twice: {string.Join(", ", twice.Take(20))}");
-        var missing = Enumerable.Range(0, Items).Except(all).ToList();
-        output.WriteLine($"{taken.Count} taken back by the test, {missing.Count} received by a killed consumer's code before it could record them");
-        // A kill can land between Get returning and the record being written: at most that one item per kill.
-        Assert.True(missing.Count <= Kills, $"{missing.Count} items lost: {string.Join(", ", missing.Take(20))}");
+        KilledConsumers.AssertEachOnce(all, Items, Kills, taken.Count, output);
         Directory.Delete(folder, recursive: true);
     }
 
