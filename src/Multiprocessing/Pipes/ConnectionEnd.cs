@@ -70,6 +70,7 @@ internal sealed class ConnectionEnd
     {
         var endpoint = Endpoint();
         await _credit.TakeAsync(data.LongLength, cancellationToken);
+        using var inline = InlineDispatcher.Allow(); // as Send: the end, if idle, sends it on from this thread
         endpoint.Tell(new PipeSend(data));
     }
 
