@@ -27,6 +27,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private readonly PipeCredit _credit;
     private readonly long _reportEvery;
     private readonly DirectChannel _direct;
+    private readonly Transfers.PayloadTransfers _transfers = Transfers.PayloadTransfers.Get(Context.System);
     private readonly HostDeathWatch _deaths;
     private IActorRef _peer = ActorRefs.Nobody;
     private IActorRef _origin = ActorRefs.Nobody;
@@ -163,7 +164,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         });
 
         // A large message (a delivery the peer sent before it heard of the move) goes on in chunks, from its sender.
-        ReceiveAny(message => Transfers.PayloadTransfers.Get(Context.System).Tell(to, message, Sender));
+        ReceiveAny(message => _transfers.Tell(to, message, Sender));
     }
 
     private void TakeOver(PipeHandover handover)
@@ -191,7 +192,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         _credit.Released();
         var received = _inbox.Select((data, i) => new PipeDeliver(_nextExpectedSeq - _inbox.Count + i, data))
             .Concat(_early.Select(e => new PipeDeliver(e.Key, e.Value))).ToList();
-        Transfers.PayloadTransfers.Get(Context.System)
+        _transfers
             .Tell(to, new PipeHandover(_peer, _nextSendSeq, _nextExpectedSeq - _inbox.Count, received, _peerClosedAfter, _origin), answer);
         foreach (var reader in _readers) to.Tell(new PipeRecv(reader.RequestId, true, reader.Peek), reader.Sender);
         _readers.Clear();
@@ -233,7 +234,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         else if (_inbox.Count > 0)
         {
             var data = _inbox.Dequeue();
-            Transfers.PayloadTransfers.Get(Context.System).Tell(reader.Sender, new PipeData(reader.RequestId, data));
+            _transfers.Tell(reader.Sender, new PipeData(reader.RequestId, data));
             _unreported += data.LongLength;
             // Often enough that a writer never waits for long, rarely enough to cost nothing per message;
             // and once the reader has caught up, so that a writer waiting for room is always told (see PipeCredit).

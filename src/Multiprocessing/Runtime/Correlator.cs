@@ -185,7 +185,9 @@ internal sealed class Correlator
         var pending = new Pending(new TaskCompletionSource<ICorrelated>(TaskCreationOptions.RunContinuationsAsynchronously), target, envelope, routedTo);
         _pending[id] = pending;
         _watcher.Tell(new WatchTarget(target));
-        var sent = pending.Sent = _transfers.Tell(target, request(id), Inbox);
+        var message = request(id);
+        // Only a message that carries user data may need chunks: the rest go as they are, with no detour.
+        var sent = pending.Sent = message is IPayloadCarrier ? _transfers.Tell(target, message, Inbox) : Told(target, message);
         // A large request that could not reach its target fails the call, with why.
         if (!sent.IsCompleted || sent.IsFaulted) _ = sent.ContinueWith(t => FailUnsent(id, t.Exception!.InnerException!), TaskContinuationOptions.OnlyOnFaulted);
         // A node lost since it was checked may have been announced before this request was pending: look again.
@@ -232,6 +234,12 @@ internal sealed class Correlator
         pending.Reply.TrySetException(gone);
         // Should the node come back, the target settles the request rather than keep it (a parked get would take an item for nobody).
         pending.Sent.ContinueWith(_ => pending.Target.Tell(pending.Envelope(new CancelRequest(id)), Inbox), TaskScheduler.Default);
+    }
+
+    private Task Told(IActorRef target, object message)
+    {
+        target.Tell(message, Inbox);
+        return Task.CompletedTask;
     }
 
     private void FailUnsent(long id, Exception failure)
