@@ -10,6 +10,19 @@ public interface IPayloadCarrier : IMpMessage
     long PayloadBytes { get; }
 }
 
+/// <summary>
+/// A carrier whose user data are whole byte arrays, which a direct link writes and reads as they are,
+/// beside the rest of the message serialized: no copy of a large payload to serialize it, none to read it.
+/// </summary>
+public interface IDetachablePayload : IPayloadCarrier
+{
+    /// <summary>The byte arrays of user data, in a fixed order.</summary>
+    IReadOnlyList<byte[]> Payload { get; }
+
+    /// <summary>This message carrying <paramref name="payload"/> instead (as many arrays, in the same order).</summary>
+    IDetachablePayload WithPayload(IReadOnlyList<byte[]> payload);
+}
+
 /// <summary>Sizes for <see cref="IPayloadCarrier.PayloadBytes"/>.</summary>
 public static class Payloads
 {

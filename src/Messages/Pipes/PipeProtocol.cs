@@ -16,9 +16,13 @@ public sealed record PipeSend(byte[] Data) : IPayloadCarrier
 }
 
 /// <summary>Endpoint -> peer endpoint: message number <paramref name="Seq"/> of this end.</summary>
-public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage, IPayloadCarrier
+public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage, IDetachablePayload
 {
     public long PayloadBytes => Data.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Data];
+
+    public IDetachablePayload WithPayload(IReadOnlyList<byte[]> payload) => this with { Data = payload[0] };
 }
 
 /// <summary>Reader's endpoint -> writer's: the reader's code received <paramref name="Bytes"/> more of what was sent (the writer's room grows).</summary>

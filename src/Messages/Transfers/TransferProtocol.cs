@@ -8,10 +8,14 @@ namespace Multiprocessing.Messages.Transfers;
 // The receiver acknowledges every chunk: a sender that gets ahead of a slow receiver waits.
 
 /// <summary>
-/// Sender's transfer actor -> receiver's: a message of <paramref name="Length"/> serialized bytes for <paramref name="Recipient"/>
-/// (or, where the sender knows it only by path, the actors at <paramref name="RecipientPath"/> on the receiving node) follows.
+/// Sender's transfer actor -> receiver's: a message of <paramref name="Length"/> bytes for <paramref name="Recipient"/>
+/// (or, where the sender knows it only by path, the actors at <paramref name="RecipientPath"/> on the receiving node) follows:
+/// the message serialized without its detached payload (<see cref="IDetachablePayload"/>), then the arrays of that payload,
+/// of <paramref name="Detached"/> lengths (none when it has none).
 /// </summary>
-public sealed record TransferStart(long TransferId, long Length, int SerializerId, string Manifest, IActorRef Recipient, string? RecipientPath, IActorRef Sender) : IMpMessage;
+public sealed record TransferStart(
+    long TransferId, long Length, int SerializerId, string Manifest, IActorRef Recipient, string? RecipientPath, IActorRef Sender,
+    IReadOnlyList<int> Detached) : IMpMessage;
 
 /// <summary>The bytes of transfer <paramref name="TransferId"/> from <paramref name="Offset"/>, in order.</summary>
 public sealed record TransferChunk(long TransferId, long Offset, byte[] Bytes) : IMpMessage;

@@ -135,7 +135,8 @@ internal sealed class DirectCalls : IDisposable
             connection.Dispose();
             throw gone;
         }
-        var frame = DirectFrames.Encode(recipient.Path.ToString(), _payloads.Serialize(request, what));
+        var (body, detached) = _payloads.SerializeDetaching(request, what);
+        var frame = DirectFrames.Encode(recipient.Path.ToString(), "", body, detached); // the reply comes back on this connection
         if (connection.TryWrite(frame)) return (pool, connection);
         Idle(connection);
         return null;
@@ -227,7 +228,7 @@ internal sealed class DirectCalls : IDisposable
         /// <summary>Why the call on its way was given up (its node is lost); null otherwise.</summary>
         public MpRemoteGoneException? Released => _released;
 
-        public bool TryWrite(byte[] frame)
+        public bool TryWrite(DirectFrames.Frame frame)
         {
             if (DirectFrames.TryWrite(_stream, frame)) return true;
             Dispose();

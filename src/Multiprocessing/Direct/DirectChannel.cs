@@ -15,7 +15,7 @@ namespace Multiprocessing.Direct;
 /// a message may overtake the ones sent over Akka before the link came up:
 /// <see cref="IDirectMessage"/> receivers number their messages.
 /// </summary>
-internal sealed class DirectChannel : IDisposable
+internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 {
     private readonly ExtendedActorSystem _system;
     private readonly PayloadSerializer _payloads;
@@ -43,16 +43,32 @@ internal sealed class DirectChannel : IDisposable
 
     public void Send(IActorRef recipient, IDirectMessage message)
     {
-        var address = recipient.Path.Address;
-        if (_enabled && NodeAddresses.IsOtherNode(_system, address)
-            && _links.GetOrAdd(address, Open).TrySend(recipient.Path.ToString(), () => _payloads.Serialize(message, "direct-link message")))
-        {
-            Interlocked.Increment(ref _sentDirect);
-            return;
-        }
+        if (TrySend(recipient, message)) return;
         // Over Akka: a large message (a pipe's 200 MiB) in chunks. It may fail only if the peer is gone,
         // which its death watch reports to the sending end anyway.
         _ = _transfers.Tell(recipient, message);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/> from <paramref name="sender"/> to the link to <paramref name="recipient"/>'s
+    /// node, on this thread; false when no link is up (nothing was sent). Its detached payload goes from its own
+    /// arrays, uncopied.
+    /// </summary>
+    public bool TrySend(IActorRef recipient, object message, IActorRef? sender = null)
+    {
+        var address = recipient.Path.Address;
+        if (!_enabled || !NodeAddresses.IsOtherNode(_system, address)
+            || !_links.GetOrAdd(address, Open).TrySend(() => Frame(recipient, message, sender))) return false;
+        Interlocked.Increment(ref _sentDirect);
+        return true;
+    }
+
+    private DirectFrames.Frame Frame(IActorRef recipient, object message, IActorRef? sender)
+    {
+        var (body, detached) = _payloads.SerializeDetaching(message, "direct-link message");
+        // With this node's address, as remoting writes it, so that the far node can answer it.
+        var senderPath = sender is null || sender.IsNobody() ? "" : Akka.Serialization.Serialization.WithTransport(_system, () => Akka.Serialization.Serialization.SerializedActorPath(sender));
+        return DirectFrames.Encode(recipient.Path.ToString(), senderPath, body, detached);
     }
 
     private Link Open(Address address)
@@ -68,6 +84,8 @@ internal sealed class DirectChannel : IDisposable
         {
             var offer = await _offers.GetAsync(address) ?? throw new SocketException((int)SocketError.ConnectionRefused);
             var connected = await _dialer.DialAsync(offer, DirectFrames.Mode.Messages, _askTimeout) ?? throw new SocketException((int)SocketError.ConnectionRefused);
+            // A write that the peer does not take for that long breaks the link (a cut network would hold it for minutes).
+            connected.Socket.SendTimeout = (int)_askTimeout.TotalMilliseconds;
             link.Connected(connected.Stream);
         }
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
@@ -97,10 +115,10 @@ internal sealed class DirectChannel : IDisposable
         }
 
         /// <summary>False when the message must go over Akka: the link is not up (yet), or it just broke.</summary>
-        public bool TrySend(string recipientPath, Func<byte[]> payload)
+        public bool TrySend(Func<DirectFrames.Frame> encode)
         {
             if (_stream is null) return false;
-            var frame = DirectFrames.Encode(recipientPath, payload());
+            var frame = encode();
             lock (_gate)
             {
                 if (_stream is null) return false;

@@ -5,8 +5,11 @@ namespace Multiprocessing.Direct;
 
 /// <summary>
 /// The wire format of a direct link once its handshake is done (<see cref="DirectHandshake"/>): one frame
-/// per message: [int32 length of the rest][int32 length of the path][recipient path, UTF-8][payload].
-/// On a <see cref="Mode.Calls"/> connection each frame is answered by one block back: [int32 length][reply].
+/// per message: [int32 length of the rest][int32 n][recipient path, n bytes of UTF-8][int32 s][sender path, s
+/// bytes, none for no sender][int32 m][the message serialized, m bytes][int32 k][k int32 lengths][k arrays]. The k arrays are the message's detached payload
+/// (<see cref="Messages.IDetachablePayload"/>): written from the sender's arrays and read into the receiver's
+/// as they are, never copied into a frame. On a <see cref="Mode.Calls"/> connection each frame is answered by
+/// one block back: [int32 length][reply].
 /// </summary>
 internal static class DirectFrames
 {
@@ -19,15 +22,55 @@ internal static class DirectFrames
         Calls = 1,
     }
 
-    public static byte[] Encode(string recipientPath, byte[] payload)
+    // Bytes up to this size are copied together and go in one write (a frame this small is read in one too):
+    // a round trip pays no more system calls than it must. A larger payload array is written from itself.
+    private const int CopiedBytes = 64 * 1024;
+
+    /// <summary>A frame to write: <paramref name="Pieces"/>, one after the other.</summary>
+    public sealed record Frame(IReadOnlyList<byte[]> Pieces);
+
+    /// <summary>A frame read: its recipient's path, its sender's ("": none), its serialized message and its detached payload.</summary>
+    public sealed record Received(string Path, string SenderPath, byte[] Body, byte[][] Segments);
+
+    public static Frame Encode(string recipientPath, string senderPath, byte[] body, IReadOnlyList<byte[]> segments)
     {
         var pathLength = Encoding.UTF8.GetByteCount(recipientPath);
-        var frame = new byte[8 + pathLength + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, 4 + pathLength + payload.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), pathLength);
-        Encoding.UTF8.GetBytes(recipientPath, frame.AsSpan(8));
-        payload.CopyTo(frame, 8 + pathLength);
-        return frame;
+        var senderLength = Encoding.UTF8.GetByteCount(senderPath);
+        var headLength = 4 + 4 + pathLength + 4 + senderLength + 4 + body.Length + 4 + 4 * segments.Count;
+        long segmentBytes = 0;
+        foreach (var segment in segments) segmentBytes += segment.LongLength;
+        if (headLength - 4 + segmentBytes > int.MaxValue)
+            throw new InvalidOperationException($"A message of {headLength + segmentBytes:N0} bytes does not fit a direct-link frame.");
+        var pieces = new List<byte[]>();
+        var copied = new MemoryStream(headLength + (int)Math.Min(segmentBytes, CopiedBytes));
+        var number = new byte[4];
+        void Int(int value)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(number, value);
+            copied.Write(number);
+        }
+        Int(headLength - 4 + (int)segmentBytes);
+        Int(pathLength);
+        copied.Write(Encoding.UTF8.GetBytes(recipientPath));
+        Int(senderLength);
+        copied.Write(Encoding.UTF8.GetBytes(senderPath));
+        Int(body.Length);
+        copied.Write(body);
+        Int(segments.Count);
+        foreach (var segment in segments) Int(segment.Length);
+        foreach (var segment in segments)
+        {
+            if (segment.Length < CopiedBytes)
+            {
+                copied.Write(segment);
+                continue;
+            }
+            if (copied.Length > 0) pieces.Add(copied.ToArray());
+            copied.SetLength(0);
+            pieces.Add(segment);
+        }
+        if (copied.Length > 0) pieces.Add(copied.ToArray());
+        return new Frame(pieces);
     }
 
     /// <summary>A reply block: [int32 length][payload].</summary>
@@ -43,11 +86,11 @@ internal static class DirectFrames
     /// Writes <paramref name="frame"/>; false when the connection broke. A write that fails never
     /// delivers its frame whole (the rest of it was not accepted), so the caller may send it another way.
     /// </summary>
-    public static bool TryWrite(Stream stream, byte[] frame)
+    public static bool TryWrite(Stream stream, Frame frame)
     {
         try
         {
-            stream.Write(frame);
+            foreach (var piece in frame.Pieces) stream.Write(piece);
             return true;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
@@ -56,15 +99,53 @@ internal static class DirectFrames
         }
     }
 
+    /// <summary>
+    /// The next frame, its detached payload read straight into arrays of their own; null at the end of the
+    /// stream. Every length is checked against what the frame announced, itself at most <paramref name="maximumLength"/>.
+    /// </summary>
+    public static Received? ReadFrame(Stream stream, long maximumLength)
+    {
+        try
+        {
+            var rest = ReadLength(stream, maximumLength, "frame");
+            // A small frame is read in one go and taken apart in memory; a large one as it comes, its payload
+            // straight into the arrays the recipient keeps.
+            var source = rest <= CopiedBytes ? new MemoryStream(ReadExactly(stream, rest)) : stream;
+            long left = rest;
+            var path = Encoding.UTF8.GetString(ReadSized(source, ref left, "recipient path"));
+            var senderPath = Encoding.UTF8.GetString(ReadSized(source, ref left, "sender path"));
+            var body = ReadSized(source, ref left, "message");
+            Take(4, ref left, "payload count");
+            var count = ReadLength(source, left / 4, "payload count");
+            Take(4L * count, ref left, "payload lengths");
+            var lengths = new int[count];
+            for (var i = 0; i < count; i++) lengths[i] = ReadLength(source, left, "payload array");
+            var segments = new byte[count][];
+            for (var i = 0; i < count; i++)
+            {
+                Take(lengths[i], ref left, "payload array");
+                segments[i] = ReadExactly(source, lengths[i]);
+            }
+            if (left != 0) throw new InvalidDataException($"A direct-link frame of {rest:N0} bytes holds {left:N0} bytes it does not account for.");
+            return new Received(path, senderPath, body, segments);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The next length-prefixed block; null at the end of the stream.</summary>
     public static byte[]? ReadBlock(Stream stream, long maximumLength)
     {
-        Span<byte> header = stackalloc byte[4];
-        if (!ReadExactly(stream, header)) return null;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length < 0 || length > maximumLength) throw new InvalidDataException($"A direct-link frame of {length} bytes is out of bounds.");
-        var block = new byte[length];
-        return ReadExactly(stream, block) ? block : null;
+        try
+        {
+            return ReadExactly(stream, ReadLength(stream, maximumLength, "frame"));
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
     }
 
     /// <summary><see cref="ReadBlock"/>, awaited.</summary>
@@ -76,7 +157,7 @@ internal static class DirectFrames
             await stream.ReadExactlyAsync(header, cancellationToken);
             var length = BinaryPrimitives.ReadInt32LittleEndian(header);
             if (length < 0 || length > maximumLength) throw new InvalidDataException($"A direct-link frame of {length} bytes is out of bounds.");
-            var block = new byte[length];
+            var block = Runtime.PayloadArrays.Allocate(length);
             await stream.ReadExactlyAsync(block, cancellationToken);
             return block;
         }
@@ -86,24 +167,34 @@ internal static class DirectFrames
         }
     }
 
-    public static (string Path, byte[] Payload) Decode(byte[] block)
+    private static byte[] ReadSized(Stream source, ref long left, string what)
     {
-        var pathLength = block.Length < 4 ? -1 : BinaryPrimitives.ReadInt32LittleEndian(block);
-        if (pathLength < 0 || pathLength > block.Length - 4) throw new InvalidDataException($"A direct-link frame of {block.Length} bytes names a path of {pathLength}.");
-        var path = Encoding.UTF8.GetString(block, 4, pathLength);
-        return (path, block[(4 + pathLength)..]);
+        Take(4, ref left, what);
+        var length = ReadLength(source, left, what);
+        Take(length, ref left, what);
+        return ReadExactly(source, length);
     }
 
-    private static bool ReadExactly(Stream stream, Span<byte> buffer)
+    // Counts n more bytes of the frame as read; more than it has left is a lie.
+    private static void Take(long n, ref long left, string what)
     {
-        try
-        {
-            stream.ReadExactly(buffer);
-            return true;
-        }
-        catch (EndOfStreamException)
-        {
-            return false;
-        }
+        if (n > left) throw new InvalidDataException($"A direct-link frame's {what} runs past its end.");
+        left -= n;
+    }
+
+    private static int ReadLength(Stream source, long maximum, string what)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        source.ReadExactly(bytes);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        if (length < 0 || length > maximum) throw new InvalidDataException($"A direct-link {what} of {length} bytes is out of bounds.");
+        return length;
+    }
+
+    private static byte[] ReadExactly(Stream source, int length)
+    {
+        var bytes = Runtime.PayloadArrays.Allocate(length);
+        source.ReadExactly(bytes);
+        return bytes;
     }
 }

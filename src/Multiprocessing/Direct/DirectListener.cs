@@ -33,7 +33,7 @@ internal sealed class DirectListener : IDisposable
     private readonly DirectHandshake _handshake;
     private readonly SslServerAuthenticationOptions? _tls;
     private readonly Socket _door;
-    private readonly ConcurrentDictionary<string, IActorRef> _recipients = new();
+    private readonly ConcurrentDictionary<string, IActorRef> _actors = new();
     private readonly List<Pending> _pending = []; // oldest first
     private readonly List<Stream> _links = [];
     private volatile bool _disposed;
@@ -227,10 +227,9 @@ internal sealed class DirectListener : IDisposable
                 // A caller's next call often follows its reply within microseconds: catch it awake.
                 // (Not on a one-way link: its reader would hold a core its process's receiver needs.)
                 if (spinForCalls && !sender.IsNobody()) SpinBeforeBlocking.Until(() => socket.Available > 0, _spin);
-                if (DirectFrames.ReadBlock(stream, maximum) is not { } block) break;
-                var (path, payload) = DirectFrames.Decode(block);
-                var message = _payloads.Deserialize(payload, "direct-link message");
-                Recipient(path).Tell(message, sender);
+                if (DirectFrames.ReadFrame(stream, maximum) is not { } frame) break;
+                var message = _payloads.DeserializeAttaching(frame.Body, frame.Segments, "direct-link message");
+                ActorAt(frame.Path).Tell(message, frame.SenderPath.Length == 0 ? sender : ActorAt(frame.SenderPath));
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or MpSerializationException)
@@ -244,15 +243,15 @@ internal sealed class DirectListener : IDisposable
         }
     }
 
-    private IActorRef Recipient(string path)
+    private IActorRef ActorAt(string path)
     {
         // A stopped actor's name can come back (a Manager's entity that moved away and back): look again.
 #pragma warning disable CS0618 // IsTerminated: obsolete for actors (watch instead), but this reader is no actor and only needs the flag now
-        if (_recipients.TryGetValue(path, out var known) && !(known is IInternalActorRef { IsTerminated: true })) return known;
+        if (_actors.TryGetValue(path, out var known) && !(known is IInternalActorRef { IsTerminated: true })) return known;
 #pragma warning restore CS0618
-        if (_recipients.Count > 10_000) _recipients.Clear(); // forget refs of ended pipes now and then
+        if (_actors.Count > 10_000) _actors.Clear(); // forget refs of ended pipes now and then
         var resolved = ActorPath.TryParse(path, out var actorPath) ? _system.Provider.ResolveActorRef(actorPath) : ActorRefs.Nobody;
-        _recipients[path] = resolved;
+        _actors[path] = resolved;
         return resolved;
     }
 

@@ -72,14 +72,14 @@ internal sealed class PipeCredit(long unreadLimit)
         }
     }
 
-    /// <summary>This process's endpoint holds the end (again): counting starts from zero.</summary>
+    /// <summary>
+    /// This process's endpoint holds the end (again). What was counted stays counted: sends made while the end
+    /// was on its way here are delivered from here, and the reader reports them here. (An end that left counted
+    /// from zero when it did.)
+    /// </summary>
     public void Held()
     {
-        lock (_gate)
-        {
-            _holding = true;
-            _unread = 0;
-        }
+        lock (_gate) _holding = true;
     }
 
     /// <summary>The peer closed or died: sends fail from now on.</summary>

@@ -38,6 +38,7 @@ internal sealed class NodeRuntime
         Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, dialer, settings.AskTimeout, settings.DirectLinks);
         DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, dialer, settings, Nodes);
         system.ActorOf(DirectLinkActor.Props(Payloads, settings, credentials), DirectLinkActor.Name);
+        Transfers.PayloadTransfers.Get(system).UseDirectLinks(Direct);
         system.RegisterOnTermination(Direct.Dispose);
         system.RegisterOnTermination(DirectCalls.Dispose);
         Context = new MpContext(this, settings.StartMethod);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using Multiprocessing.Messages;
 
 namespace Multiprocessing.Runtime;
 
@@ -41,7 +42,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
         byte[] bytes;
         try
         {
-            bytes = _serializer.ToBinary(value);
+            bytes = value is byte[] array ? RawBytes.Serialize(array) : _serializer.ToBinary(value);
         }
         catch (Exception e)
         {
@@ -58,12 +59,42 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     {
         try
         {
-            return _serializer.FromBinary(bytes, typeof(object));
+            return RawBytes.TryDeserialize(bytes) ?? _serializer.FromBinary(bytes, typeof(object));
         }
         catch (Exception e)
         {
             throw new MpSerializationException($"Cannot deserialize {what}: {Innermost(e).Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="message"/> without the arrays of its detached payload (<see cref="IDetachablePayload"/>),
+    /// which travel beside it as they are; <see cref="DeserializeAttaching"/> puts them back.
+    /// </summary>
+    public (byte[] Body, IReadOnlyList<byte[]> Detached) SerializeDetaching(object message, string what)
+    {
+        var (skeleton, detached) = Detach(message);
+        return (Serialize(skeleton, what), detached);
+    }
+
+    public object DeserializeAttaching(byte[] body, byte[][] detached, string what) => Attach(Deserialize(body, what), detached, what);
+
+    /// <summary><paramref name="message"/> without the arrays of its detached payload (empty ones in their place), and those arrays.</summary>
+    public static (object Skeleton, IReadOnlyList<byte[]> Detached) Detach(object message)
+    {
+        if (message is not IDetachablePayload carrier) return (message, []);
+        var detached = carrier.Payload;
+        var placeholders = new byte[detached.Count][];
+        Array.Fill(placeholders, []);
+        return (carrier.WithPayload(placeholders), detached);
+    }
+
+    /// <summary>The message <see cref="Detach"/> took apart, whole again.</summary>
+    public static object Attach(object skeleton, byte[][] detached, string what)
+    {
+        if (detached.Length == 0) return skeleton;
+        if (skeleton is IDetachablePayload carrier && carrier.Payload.Count == detached.Length) return carrier.WithPayload(detached);
+        throw new MpSerializationException($"Cannot deserialize {what}: a {skeleton.GetType().Name} does not carry {detached.Length} detached arrays.");
     }
 
     /// <summary>Reads <paramref name="bytes"/> back, blaming the part of <paramref name="original"/> that does not survive the trip.</summary>

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Multiprocessing.Direct;
 using Multiprocessing.Messages.Pipes;
+using Multiprocessing.Messages.Queues;
 using Multiprocessing.Runtime;
 using Multiprocessing.Security;
 
@@ -24,6 +25,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
     private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
+        Transfers.PayloadTransfers.Get(receiver); // its end of large transfers, there before any arrives
         if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
@@ -77,8 +79,42 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    [Fact]
+    public async Task A_large_message_takes_the_link_whole_with_its_payload_and_its_sender()
+    {
+        var (receiver, recipient) = StartReceiver(offersLinks: true);
+        try
+        {
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
+            var transfers = Transfers.PayloadTransfers.Get(Sys);
+            transfers.UseDirectLinks(channel);
+            var large = new byte[20 << 20]; // over half a frame: a transfer, not one Akka message
+            Random.Shared.NextBytes(large);
+            var answers = CreateTestProbe();
+            // The first may go in chunks over Akka while the link comes up; the next ones take it.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            for (var id = 1; channel.SentDirect < 2 && DateTime.UtcNow < deadline; id++)
+            {
+                await transfers.Tell(recipient, new QueueItems(id, [large, [7], []], [10, 11, 12]), answers.Ref).WaitAsync(TimeSpan.FromSeconds(20));
+                var items = ExpectMsg<QueueItems>(TimeSpan.FromSeconds(20));
+                Assert.Equal(id, items.RequestId);
+                Assert.Equal(large, items.Items[0]);
+                Assert.Equal([7], items.Items[1]);
+                Assert.Empty(items.Items[2]);
+                Assert.Equal([10L, 11, 12], items.Seqs);
+                LastSender.Tell("answered", TestActor); // the sender came with it: its answer finds the probe
+                answers.ExpectMsg("answered");
+            }
+            Assert.Equal(2, channel.SentDirect);
+        }
+        finally
+        {
+            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private sealed class Relay : ReceiveActor
     {
-        public Relay(IActorRef to) => ReceiveAny(message => to.Tell(message));
+        public Relay(IActorRef to) => ReceiveAny(message => to.Forward(message));
     }
 }

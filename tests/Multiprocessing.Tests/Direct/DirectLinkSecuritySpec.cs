@@ -154,8 +154,12 @@ public sealed class DirectLinkSecuritySpec : Akka.TestKit.Xunit2.TestKit
         return (offer, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(root / "user" / "recipient"));
     }
 
-    private byte[] Frame(IActorRef recipient, object message) =>
-        DirectFrames.Encode(recipient.Path.ToString(), PayloadSerializer.Of(Sys).Serialize(message, "a test message"));
+    // A small frame: one piece.
+    private byte[] Frame(IActorRef recipient, object message)
+    {
+        var (body, detached) = PayloadSerializer.Of(Sys).SerializeDetaching(message, "a test message");
+        return Assert.Single(DirectFrames.Encode(recipient.Path.ToString(), "", body, detached).Pieces);
+    }
 
     private static Socket RawConnect(DirectLinkOffer offer)
     {

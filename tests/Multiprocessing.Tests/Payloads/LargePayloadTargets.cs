@@ -20,16 +20,19 @@ public static class LargePayloadTargets
     public static string Checksum(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     /// <summary>
-    /// Reads one message from <paramref name="conn"/> and reports its checksum, then puts a payload of its own
-    /// on <paramref name="queue"/>; last, it reports its peak memory (VmHWM) so the test can bound it.
+    /// Reads one message from <paramref name="conn"/> and reports its checksum and how much its reading grew this
+    /// process's peak memory; then puts a payload of its own on <paramref name="queue"/> and reports its peak memory.
     /// </summary>
     public static void ReceiveThenSend(MpConnection<byte[]> conn, MpQueue<byte[]> queue, MpQueue<string> reports, int size)
     {
+        var before = MemoryBytes("VmRSS:");
         var received = conn.RecvBytes();
+        var grown = MemoryBytes("VmHWM:") - before;
         reports.Put(Checksum(received));
+        reports.Put(grown.ToString(System.Globalization.CultureInfo.InvariantCulture));
         received = null;
         queue.Put(Make(size, seed: 2));
-        reports.Put(PeakMemoryBytes().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        reports.Put(MemoryBytes("VmHWM:").ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Sends <paramref name="count"/> messages of <paramref name="size"/> bytes, putting on <paramref name="progress"/> how many it sent after each.</summary>
@@ -73,10 +76,10 @@ public static class LargePayloadTargets
         if (!done.Wait(TimeSpan.FromMinutes(1))) Mp.Exit(2);
     }
 
-    /// <summary>This process's peak resident memory (Linux's VmHWM).</summary>
-    public static long PeakMemoryBytes()
+    /// <summary>A memory figure of this process from Linux's /proc/self/status: VmRSS (resident now) or VmHWM (its peak).</summary>
+    public static long MemoryBytes(string field)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }
