@@ -19,6 +19,10 @@ public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef
 public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IPayloadCarrier
 {
     public long PayloadBytes => Run.PayloadBytes;
+
+    public IReadOnlyList<byte[]> Payload => Run.Payload;
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Run = (RunProcess)Run.WithPayload(payload) };
 }
 
 /// <summary>The coordinator could not place or run a process; the supervisor fails it with this reason.</summary>

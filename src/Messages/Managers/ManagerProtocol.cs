@@ -12,12 +12,20 @@ namespace Multiprocessing.Messages.Managers;
 public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Payloads.Size(Args);
+
+    public IReadOnlyList<byte[]> Payload => Args;
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Args = payload };
 }
 
 /// <summary>The serialized results of an <see cref="ObjectCall"/> (none, one, or many for a snapshot).</summary>
 public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Payloads.Size(Values);
+
+    public IReadOnlyList<byte[]> Payload => Values;
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Values = payload };
 }
 
 /// <summary>The operation threw: rethrown at the caller as <paramref name="ExceptionType"/> (assembly-qualified name) where it can be rebuilt.</summary>
@@ -27,12 +35,20 @@ public sealed record ObjectFault(long RequestId, string ExceptionType, string Me
 public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Calls.Sum(c => c.PayloadBytes);
+
+    public IReadOnlyList<byte[]> Payload => Payloads.Of(Calls);
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Calls = Payloads.With(Calls, payload) };
 }
 
 /// <summary>One <see cref="ObjectReturn"/> or <see cref="ObjectFault"/> per call of an <see cref="ObjectCalls"/>, in order (their ids are the calls' ids).</summary>
 public sealed record ObjectResults(long RequestId, IReadOnlyList<ICorrelated> Results) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Results.Sum(r => r is IPayloadCarrier c ? c.PayloadBytes : 0);
+
+    public IReadOnlyList<byte[]> Payload => Payloads.Of(Results);
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Results = Payloads.With(Results, payload) };
 }
 
 /// <summary>Entity to keeper, when it starts: the state to begin with.</summary>
@@ -42,6 +58,10 @@ public sealed record RestoreObject(string EntityId) : IMpMessage;
 public sealed record ObjectRestored(string EntityId, byte[] State) : IPayloadCarrier
 {
     public long PayloadBytes => State.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [State];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0] };
 }
 
 /// <summary>Keeper to entity: there is no state to start from (the object was disposed, or lost with a worker that died).</summary>
@@ -60,6 +80,10 @@ public sealed record ObjectHome(long RequestId, Address? Node) : ICorrelated;
 public sealed record SaveObject(string EntityId, byte[] State) : IPayloadCarrier
 {
     public long PayloadBytes => State.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [State];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0] };
 }
 
 public sealed record ObjectSaved(string EntityId) : IMpMessage;

@@ -13,16 +13,20 @@ namespace Multiprocessing.Messages.Pipes;
 public sealed record PipeSend(byte[] Data) : IPayloadCarrier
 {
     public long PayloadBytes => Data.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Data];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Data = payload[0] };
 }
 
 /// <summary>Endpoint -> peer endpoint: message number <paramref name="Seq"/> of this end.</summary>
-public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage, IDetachablePayload
+public sealed record PipeDeliver(long Seq, byte[] Data) : IDirectMessage, IPayloadCarrier
 {
     public long PayloadBytes => Data.LongLength;
 
     public IReadOnlyList<byte[]> Payload => [Data];
 
-    public IDetachablePayload WithPayload(IReadOnlyList<byte[]> payload) => this with { Data = payload[0] };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Data = payload[0] };
 }
 
 /// <summary>Reader's endpoint -> writer's: the reader's code received <paramref name="Bytes"/> more of what was sent (the writer's room grows).</summary>
@@ -49,6 +53,10 @@ public sealed record PipeHandover(
     long PeerClosedAfter, IActorRef Origin) : IPayloadCarrier
 {
     public long PayloadBytes => Received.Sum(r => r.PayloadBytes);
+
+    public IReadOnlyList<byte[]> Payload => Payloads.Of(Received);
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Received = Payloads.With(Received, payload) };
 }
 
 /// <summary>New owner -> the end's origin endpoint: forward to <paramref name="NewOwner"/> from now on.</summary>
@@ -60,6 +68,10 @@ public sealed record PipePeerMoved(IActorRef NewEndpoint) : IMpMessage;
 public sealed record PipeData(long RequestId, byte[] Data) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Data.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Data];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Data = payload[0] };
 }
 public sealed record PipeEof(long RequestId) : ICorrelated;
 public sealed record PipeReady(long RequestId, bool Ready) : ICorrelated;

@@ -15,12 +15,21 @@ public sealed record PoolWorkerReady(IActorRef Worker) : IMpMessage;
 public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Items) : IPayloadCarrier
 {
     public long PayloadBytes => (Target?.LongLength ?? 0) + Items.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => Target is null ? [Items] : [Target, Items];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) =>
+        Target is null ? this with { Items = payload[0] } : this with { Target = payload[0], Items = payload[1] };
 }
 
 /// <summary>The results of a chunk, one payload (an array, in the order of the chunk's items).</summary>
 public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IPayloadCarrier
 {
     public long PayloadBytes => Results.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Results];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Results = payload[0] };
 }
 
 /// <summary>A chunk failed: the exception raised by the target (type, message and the worker's stack trace).</summary>

@@ -13,9 +13,13 @@ namespace Multiprocessing.Messages.Processes;
 // returns before the lines the process wrote were printed.
 
 /// <summary>Run one Process. <paramref name="Payload"/> is the serialized process object.</summary>
-public sealed record RunProcess(Guid ProcessId, string Name, byte[] Payload, IActorRef Supervisor) : IPayloadCarrier
+public sealed record RunProcess(Guid ProcessId, string Name, byte[] Process, IActorRef Supervisor) : IPayloadCarrier
 {
-    public long PayloadBytes => Payload.LongLength;
+    public long PayloadBytes => Process.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Process];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Process = payload[0] };
 }
 
 /// <summary>The registry handed the process to <paramref name="Host"/>: if that host dies, the process ends with it.</summary>

@@ -27,13 +27,13 @@ public sealed record QueueBorrower(IActorRef Token, long Fetcher, long Consumed,
 public sealed record LedgerSlot(string Host, string Path, int Index);
 
 /// <summary>Append <paramref name="Items"/> (in order). Bounded queue: with <paramref name="WaitForRoom"/> the request waits for room, else it is answered QueueFull.</summary>
-public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated, IDetachablePayload
+public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool WaitForRoom) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Payloads.Size(Items);
 
     public IReadOnlyList<byte[]> Payload => Items;
 
-    public IDetachablePayload WithPayload(IReadOnlyList<byte[]> payload) => this with { Items = payload };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Items = payload };
 }
 
 /// <summary>
@@ -45,13 +45,13 @@ public sealed record QueuePut(long RequestId, IReadOnlyList<byte[]> Items, bool 
 public sealed record QueueGet(long RequestId, int Max, bool Wait, QueueBorrower Borrower, long MaxBytes = long.MaxValue) : ICorrelated;
 
 /// <summary>Items lent to the get <paramref name="RequestId"/>, with their sequence numbers.</summary>
-public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items, IReadOnlyList<long> Seqs) : ICorrelated, IDetachablePayload
+public sealed record QueueItems(long RequestId, IReadOnlyList<byte[]> Items, IReadOnlyList<long> Seqs) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Payloads.Size(Items);
 
     public IReadOnlyList<byte[]> Payload => Items;
 
-    public IDetachablePayload WithPayload(IReadOnlyList<byte[]> payload) => this with { Items = payload };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Items = payload };
 }
 
 /// <summary>What the borrower's code has received so far (one-way: it carries no item, losing it loses nothing).</summary>

@@ -9,4 +9,8 @@ namespace Multiprocessing.Messages.Shared;
 public sealed record EntityEnvelope(string EntityId, object Message) : IPayloadCarrier
 {
     public long PayloadBytes => Message is IPayloadCarrier carrier ? carrier.PayloadBytes : 0;
+
+    public IReadOnlyList<byte[]> Payload => Payloads.Of([Message]);
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Message = Payloads.With([Message], payload)[0] };
 }

@@ -10,7 +10,7 @@ namespace Multiprocessing.Messages.Transfers;
 /// <summary>
 /// Sender's transfer actor -> receiver's: a message of <paramref name="Length"/> bytes for <paramref name="Recipient"/>
 /// (or, where the sender knows it only by path, the actors at <paramref name="RecipientPath"/> on the receiving node) follows:
-/// the message serialized without its detached payload (<see cref="IDetachablePayload"/>), then the arrays of that payload,
+/// the message serialized without its detached payload (<see cref="IPayloadCarrier"/>), then the arrays of that payload,
 /// of <paramref name="Detached"/> lengths (none when it has none).
 /// </summary>
 public sealed record TransferStart(

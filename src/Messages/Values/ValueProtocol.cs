@@ -13,6 +13,10 @@ public sealed record ValueRead(long RequestId, int Offset, int Count, string? Ow
 public sealed record ValueWrite(long RequestId, int Offset, byte[] Bytes, string? Owner) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Bytes.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Bytes];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Bytes = payload[0] };
 }
 
 /// <summary>The lock for <paramref name="Owner"/> (again, if it holds it); without <paramref name="Wait"/> answered <see cref="ValueLockBusy"/> when another holds it.</summary>
@@ -24,6 +28,10 @@ public sealed record ValueLockRelease(long RequestId, string Owner) : ICorrelate
 public sealed record ValueData(long RequestId, byte[] Bytes) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Bytes.LongLength;
+
+    public IReadOnlyList<byte[]> Payload => [Bytes];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Bytes = payload[0] };
 }
 public sealed record ValueDone(long RequestId) : ICorrelated;
 

@@ -7,7 +7,7 @@ namespace Multiprocessing.Direct;
 /// The wire format of a direct link once its handshake is done (<see cref="DirectHandshake"/>): one frame
 /// per message: [int32 length of the rest][int32 n][recipient path, n bytes of UTF-8][int32 s][sender path, s
 /// bytes, none for no sender][int32 m][the message serialized, m bytes][int32 k][k int32 lengths][k arrays]. The k arrays are the message's detached payload
-/// (<see cref="Messages.IDetachablePayload"/>): written from the sender's arrays and read into the receiver's
+/// (<see cref="Messages.IPayloadCarrier"/>): written from the sender's arrays and read into the receiver's
 /// as they are, never copied into a frame. On a <see cref="Mode.Calls"/> connection each frame is answered by
 /// one block back: [int32 length][reply].
 /// </summary>

@@ -56,7 +56,7 @@ internal sealed class ProcessRunnerActor : ReceiveActor
         supervisor.Tell(new ProcessStarted(_run.ProcessId, Environment.ProcessId, _runtime.HostName), self);
         var exitCode = ProcessExecution.Run(
             _run.Name,
-            () => (MpProcess)_runtime.Payloads.Deserialize(_run.Payload, $"process '{_run.Name}'"),
+            () => (MpProcess)_runtime.Payloads.Deserialize(_run.Process, $"process '{_run.Name}'"),
             line => supervisor.Tell(line, self),
             scope => _scope = scope);
         Report(exitCode);

@@ -68,7 +68,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     }
 
     /// <summary>
-    /// Serializes <paramref name="message"/> without the arrays of its detached payload (<see cref="IDetachablePayload"/>),
+    /// Serializes <paramref name="message"/> without the arrays of its detached payload (<see cref="IPayloadCarrier"/>),
     /// which travel beside it as they are; <see cref="DeserializeAttaching"/> puts them back.
     /// </summary>
     public (byte[] Body, IReadOnlyList<byte[]> Detached) SerializeDetaching(object message, string what)
@@ -82,7 +82,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     /// <summary><paramref name="message"/> without the arrays of its detached payload (empty ones in their place), and those arrays.</summary>
     public static (object Skeleton, IReadOnlyList<byte[]> Detached) Detach(object message)
     {
-        if (message is not IDetachablePayload carrier) return (message, []);
+        if (message is not IPayloadCarrier carrier) return (message, []);
         var detached = carrier.Payload;
         var placeholders = new byte[detached.Count][];
         Array.Fill(placeholders, []);
@@ -93,7 +93,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     public static object Attach(object skeleton, byte[][] detached, string what)
     {
         if (detached.Length == 0) return skeleton;
-        if (skeleton is IDetachablePayload carrier && carrier.Payload.Count == detached.Length) return carrier.WithPayload(detached);
+        if (skeleton is IPayloadCarrier carrier && carrier.Payload.Count == detached.Length) return carrier.WithPayload(detached);
         throw new MpSerializationException($"Cannot deserialize {what}: a {skeleton.GetType().Name} does not carry {detached.Length} detached arrays.");
     }
 

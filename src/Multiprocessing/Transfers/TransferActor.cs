@@ -99,7 +99,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
     {
         // Over the direct link, written on this actor's own thread: several times faster than chunks through
         // Akka.Remote, and its payload is never copied. The link's reader takes one frame at a time.
-        if (send.Message is IDetachablePayload && !send.Recipient.IsNobody() && _direct() is { } direct)
+        if (send.Message is IPayloadCarrier && !send.Recipient.IsNobody() && _direct() is { } direct)
         {
             try
             {

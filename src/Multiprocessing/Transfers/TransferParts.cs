@@ -4,7 +4,7 @@ namespace Multiprocessing.Transfers;
 
 /// <summary>
 /// The bytes of one transfer: the message serialized without its detached payload, then each array of that
-/// payload (<see cref="Messages.IDetachablePayload"/>), seen as one run of bytes that chunks cut anywhere.
+/// payload (<see cref="Messages.IPayloadCarrier"/>), seen as one run of bytes that chunks cut anywhere.
 /// The sender reads chunks from the message's own arrays; the receiver writes them into arrays of the
 /// announced lengths, which become the delivered message's: a payload is never copied whole on either side.
 /// </summary>

@@ -58,7 +58,7 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
                 return;
             }
             _run = run;
-            Send(new Frame(FrameKind.Run, run.ProcessId, 0, run.Name, run.Payload));
+            Send(new Frame(FrameKind.Run, run.ProcessId, 0, run.Name, run.Process));
         });
 
         Receive<ProcessExitAck>(_ => Send(new Frame(FrameKind.Ack)));
