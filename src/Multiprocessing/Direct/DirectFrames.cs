@@ -42,22 +42,18 @@ internal static class DirectFrames
         if (headLength - 4 + segmentBytes > int.MaxValue)
             throw new InvalidOperationException($"A message of {headLength + segmentBytes:N0} bytes does not fit a direct-link frame.");
         var pieces = new List<byte[]>();
-        var copied = new MemoryStream(headLength + (int)Math.Min(segmentBytes, CopiedBytes));
-        var number = new byte[4];
-        void Int(int value)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(number, value);
-            copied.Write(number);
-        }
-        Int(headLength - 4 + (int)segmentBytes);
-        Int(pathLength);
+        // Sized for the head and the small arrays before the first large one: a small frame is this one array.
+        var leading = segments.TakeWhile(segment => segment.Length < CopiedBytes).Sum(segment => (long)segment.Length);
+        var copied = new MemoryStream(headLength + (int)Math.Min(leading, CopiedBytes));
+        WriteInt(copied, headLength - 4 + (int)segmentBytes);
+        WriteInt(copied, pathLength);
         copied.Write(Encoding.UTF8.GetBytes(recipientPath));
-        Int(senderLength);
+        WriteInt(copied, senderLength);
         copied.Write(Encoding.UTF8.GetBytes(senderPath));
-        Int(body.Length);
+        WriteInt(copied, body.Length);
         copied.Write(body);
-        Int(segments.Count);
-        foreach (var segment in segments) Int(segment.Length);
+        WriteInt(copied, segments.Count);
+        foreach (var segment in segments) WriteInt(copied, segment.Length);
         foreach (var segment in segments)
         {
             if (segment.Length < CopiedBytes)
@@ -65,13 +61,23 @@ internal static class DirectFrames
                 copied.Write(segment);
                 continue;
             }
-            if (copied.Length > 0) pieces.Add(copied.ToArray());
-            copied.SetLength(0);
+            if (copied.Length > 0) pieces.Add(Contents(copied));
+            copied = new MemoryStream();
             pieces.Add(segment);
         }
-        if (copied.Length > 0) pieces.Add(copied.ToArray());
+        if (copied.Length > 0) pieces.Add(Contents(copied));
         return new Frame(pieces);
     }
+
+    private static void WriteInt(MemoryStream stream, int value)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+        stream.Write(bytes);
+    }
+
+    // The stream's own buffer when it is exactly full (as a small frame's is): no copy.
+    private static byte[] Contents(MemoryStream stream) => stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
 
     /// <summary>A reply block: [int32 length][payload].</summary>
     public static byte[] EncodeBlock(byte[] payload)
