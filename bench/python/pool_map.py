@@ -3,12 +3,13 @@
 (a) pool.map(double, range(ITEMS)) with the default chunksize (ITEMS / (4 * 2) = 125,000) against
     the serial map: what pickling and IPC cost per item.
 (b) TASKS tasks of sum(i * i for i in range(WORK)) by pool.map against a serial loop: speed-up.
+(c) What one task costs: pool.map(double, range(TINY), chunksize=1), and APPLIES pool.apply round trips.
 The pool is made and warmed before any clock starts. Each figure is the best of REPETITIONS
 rounds that interleave all the measurements, so that a busy moment hits every one alike.
 The two CPUs of a shared VM are not always equally fast: one CPU's serial rate is measured with
 this process pinned to it, and cpu_pool_efficiency = pool rate / (first CPU's + second CPU's rate).
 Fields read by the bench: trivial_pool_items_per_s, trivial_serial_items_per_s, cpu_speedup,
-cpu_serial_tasks_per_s, cpu_pool_efficiency.
+cpu_serial_tasks_per_s, cpu_pool_efficiency, chunk1_task_us, apply_us.
 """
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ import os
 from anchor import emit, seconds
 
 ITEMS, TASKS, WORK, REPETITIONS, PINNED_TASKS = 1_000_000, 2_000, 20_000, 3, 300
+TINY, APPLIES = 10_000, 1_000
 WORKERS = 2
 
 
@@ -58,6 +60,8 @@ if __name__ == "__main__":
             "serial_cpu": lambda: seconds(lambda: serial_cpu_tasks(TASKS)),
             "cpu0": lambda: pinned_seconds(cpus[0]),
             "cpu1": lambda: pinned_seconds(cpus[1]),
+            "chunk1": lambda: seconds(lambda: pool.map(double, range(TINY), chunksize=1)),
+            "apply": lambda: seconds(lambda: [pool.apply(double, (i,)) for i in range(APPLIES)]),
         }
         for _ in range(REPETITIONS):
             for name, timing in timings.items():
@@ -72,4 +76,5 @@ if __name__ == "__main__":
          cpu_serial_tasks_per_s=round(TASKS / best["serial_cpu"], 1),
          cpu_speedup=round(best["serial_cpu"] / best["pool_cpu"], 3),
          vcpu0_tasks_per_s=round(cpu0_rate, 1), vcpu1_tasks_per_s=round(cpu1_rate, 1),
-         cpu_pool_efficiency=round(pool_cpu_rate / (cpu0_rate + cpu1_rate), 3))
+         cpu_pool_efficiency=round(pool_cpu_rate / (cpu0_rate + cpu1_rate), 3),
+         chunk1_task_us=round(best["chunk1"] / TINY * 1e6, 2), apply_us=round(best["apply"] / APPLIES * 1e6, 2))
