@@ -4,7 +4,8 @@ namespace Multiprocessing.Messages;
 /// A message that carries user data, as whole byte arrays: above half a remoting frame it goes between
 /// nodes in chunks (<see cref="Transfers.TransferStart"/>) or over a direct link, instead of as one message
 /// that Akka would drop; either way its arrays travel beside the rest of it serialized, written from the
-/// sender's arrays and read into the receiver's, never copied whole to serialize or rebuild it.
+/// sender's arrays and read into the receiver's, not copied whole to serialize or rebuild it (the answer to a
+/// call over a direct link still is).
 /// </summary>
 public interface IPayloadCarrier : IMpMessage
 {

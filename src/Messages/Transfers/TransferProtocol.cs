@@ -3,9 +3,10 @@ using Akka.Actor;
 namespace Multiprocessing.Messages.Transfers;
 
 // A message too big for one remoting frame (a 200 MiB queue item, pipe message, task argument or
-// Manager value) goes between the two nodes' transfer actors (/system/mp-transfers) in chunks, a few
+// Manager value) goes from the sending node's transfer actor (/system/mp-transfers) over the direct
+// link to the recipient's node when one is up; else to that node's transfer actor in chunks, a few
 // in flight at a time, and is delivered whole to its recipient on the far node, from its sender.
-// The receiver acknowledges every chunk: a sender that gets ahead of a slow receiver waits.
+// The receiver acknowledges the chunks: a sender that gets ahead of a slow receiver waits.
 
 /// <summary>
 /// Sender's transfer actor -> receiver's: a message of <paramref name="Length"/> bytes for <paramref name="Recipient"/>
@@ -15,7 +16,7 @@ namespace Multiprocessing.Messages.Transfers;
 /// </summary>
 public sealed record TransferStart(
     long TransferId, long Length, int SerializerId, string Manifest, IActorRef Recipient, string? RecipientPath, IActorRef Sender,
-    IReadOnlyList<int> Detached) : IMpMessage;
+    int[] Detached) : IMpMessage;
 
 /// <summary>The bytes of transfer <paramref name="TransferId"/> from <paramref name="Offset"/>, in order.</summary>
 public sealed record TransferChunk(long TransferId, long Offset, byte[] Bytes) : IMpMessage;

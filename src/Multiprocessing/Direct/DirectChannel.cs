@@ -10,10 +10,15 @@ namespace Multiprocessing.Direct;
 /// <summary>
 /// The sending side of this node's direct links. <see cref="Send"/> writes a message straight to
 /// the socket of the recipient's node once a link is up, and goes over Akka meanwhile, or for good
-/// when the node offers no link or the link broke. A write that fails never delivers its frame
-/// whole (<see cref="DirectFrames.TryWrite"/>), so resending it over Akka does not duplicate it; but
-/// a message may overtake the ones sent over Akka before the link came up:
-/// <see cref="IDirectMessage"/> receivers number their messages.
+/// when the node offers no link. A write that fails never delivers its frame whole
+/// (<see cref="DirectFrames.TryWrite"/>), so resending it over Akka does not duplicate it; a link that
+/// broke is dialled again at the next send. A message may overtake the ones sent over Akka before
+/// the link came up, and a large message (<see cref="Transfers.PayloadTransfers"/>) the ones before it:
+/// <see cref="IDirectMessage"/> receivers number their messages, and every large message is a request
+/// or answer of its own or is numbered.
+/// Large messages take a link of their own to each node (<see cref="TrySendLarge"/>), written only by
+/// the transfer actor's thread: a small message never waits behind one, and no link's reader, which
+/// may run a recipient that sends, ever waits for a large write.
 /// </summary>
 internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 {
@@ -24,7 +29,7 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
     private readonly TimeSpan _askTimeout;
     private readonly bool _enabled;
     private readonly Transfers.PayloadTransfers _transfers;
-    private readonly ConcurrentDictionary<Address, Link> _links = new();
+    private readonly ConcurrentDictionary<(Address Node, bool Large), Link> _links = new();
     private long _sentDirect;
 
     public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, TimeSpan askTimeout, bool enabled)
@@ -43,38 +48,49 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 
     public void Send(IActorRef recipient, IDirectMessage message)
     {
-        if (TrySend(recipient, message)) return;
-        // Over Akka: a large message (a pipe's 200 MiB) in chunks. It may fail only if the peer is gone,
-        // which its death watch reports to the sending end anyway.
-        _ = _transfers.Tell(recipient, message);
+        // A large one (a pipe's 200 MiB) goes through the transfer actor: over its own link, else in chunks over Akka.
+        // That may fail only if the peer is gone, which its death watch reports to the sending end anyway.
+        if (_transfers.IsLarge(message) || !TrySend((recipient.Path.Address, false), recipient, message, null)) _ = _transfers.Tell(recipient, message);
     }
 
     /// <summary>
-    /// Writes <paramref name="message"/> from <paramref name="sender"/> to the link to <paramref name="recipient"/>'s
-    /// node, on this thread; false when no link is up (nothing was sent). Its detached payload goes from its own
-    /// arrays, uncopied.
+    /// Writes a large <paramref name="message"/> from <paramref name="sender"/> to the link for large messages to
+    /// <paramref name="recipient"/>'s node, on this thread (the transfer actor's); false when that link is not up or
+    /// the message is over what the far node reads (nothing was sent). Its payload goes from its own arrays, uncopied.
     /// </summary>
-    public bool TrySend(IActorRef recipient, object message, IActorRef? sender = null)
+    public bool TrySendLarge(IActorRef recipient, object message, IActorRef? sender) =>
+        TrySend((recipient.Path.Address, true), recipient, message, sender);
+
+    private bool TrySend((Address Node, bool Large) key, IActorRef recipient, object message, IActorRef? sender)
     {
-        var address = recipient.Path.Address;
-        if (!_enabled || !NodeAddresses.IsOtherNode(_system, address)
-            || !_links.GetOrAdd(address, Open).TrySend(() => Frame(recipient, message, sender))) return false;
-        Interlocked.Increment(ref _sentDirect);
-        return true;
+        if (!_enabled || !NodeAddresses.IsOtherNode(_system, key.Node)) return false;
+        var link = _links.GetOrAdd(key, Open);
+        switch (link.TrySend(() => Frame(recipient, message, sender), _payloads.DirectFrameBytes))
+        {
+            case Link.Outcome.Sent:
+                Interlocked.Increment(ref _sentDirect);
+                return true;
+            case Link.Outcome.Broke:
+                _links.TryRemove(new KeyValuePair<(Address, bool), Link>(key, link)); // dialled again at the next send
+                return false;
+            default:
+                return false;
+        }
     }
 
-    private DirectFrames.Frame Frame(IActorRef recipient, object message, IActorRef? sender)
-    {
-        var (body, detached) = _payloads.SerializeDetaching(message, "direct-link message");
-        // With this node's address, as remoting writes it, so that the far node can answer it.
-        var senderPath = sender is null || sender.IsNobody() ? "" : Akka.Serialization.Serialization.WithTransport(_system, () => Akka.Serialization.Serialization.SerializedActorPath(sender));
-        return DirectFrames.Encode(recipient.Path.ToString(), senderPath, body, detached);
-    }
+    private DirectFrames.Frame Frame(IActorRef recipient, object message, IActorRef? sender) =>
+        // With this node's address, as remoting writes them, so that the references it holds (its sender's too) resolve on the far node.
+        Akka.Serialization.Serialization.WithTransport(_system, () =>
+        {
+            var (body, detached) = _payloads.SerializeDetaching(message, "direct-link message");
+            var senderPath = sender is null || sender.IsNobody() ? "" : Akka.Serialization.Serialization.SerializedActorPath(sender);
+            return DirectFrames.Encode(recipient.Path.ToString(), senderPath, body, detached);
+        });
 
-    private Link Open(Address address)
+    private Link Open((Address Node, bool Large) key)
     {
         var link = new Link();
-        _ = ConnectAsync(address, link);
+        _ = ConnectAsync(key.Node, link);
         return link;
     }
 
@@ -84,7 +100,8 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
         {
             var offer = await _offers.GetAsync(address) ?? throw new SocketException((int)SocketError.ConnectionRefused);
             var connected = await _dialer.DialAsync(offer, DirectFrames.Mode.Messages, _askTimeout) ?? throw new SocketException((int)SocketError.ConnectionRefused);
-            // A write that the peer does not take for that long breaks the link (a cut network would hold it for minutes).
+            // A write the peer takes nothing of for that long breaks the link (a cut network would hold it for minutes);
+            // the next send dials again.
             connected.Socket.SendTimeout = (int)_askTimeout.TotalMilliseconds;
             link.Connected(connected.Stream);
         }
@@ -101,6 +118,17 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 
     private sealed class Link
     {
+        public enum Outcome
+        {
+            Sent,
+
+            /// <summary>Not sent: the link is not up (yet, or ever), or the message is over what the far node reads.</summary>
+            NotSent,
+
+            /// <summary>Not sent: the link broke (now or before).</summary>
+            Broke,
+        }
+
         private readonly object _gate = new();
         private Stream? _stream;
         private bool _failed;
@@ -114,17 +142,17 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
             }
         }
 
-        /// <summary>False when the message must go over Akka: the link is not up (yet), or it just broke.</summary>
-        public bool TrySend(Func<DirectFrames.Frame> encode)
+        public Outcome TrySend(Func<DirectFrames.Frame> encode, long maximumFrame)
         {
-            if (_stream is null) return false;
+            if (_stream is null) return Outcome.NotSent;
             var frame = encode();
+            if (frame.Length > maximumFrame) return Outcome.NotSent; // in chunks, the far node refuses it with a reason
             lock (_gate)
             {
-                if (_stream is null) return false;
-                if (DirectFrames.TryWrite(_stream, frame)) return true;
+                if (_stream is null) return _failed ? Outcome.Broke : Outcome.NotSent;
+                if (DirectFrames.TryWrite(_stream, frame)) return Outcome.Sent;
                 FailLocked();
-                return false;
+                return Outcome.Broke;
             }
         }
 

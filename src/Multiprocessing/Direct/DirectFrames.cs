@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Direct;
 
@@ -27,7 +28,10 @@ internal static class DirectFrames
     private const int CopiedBytes = 64 * 1024;
 
     /// <summary>A frame to write: <paramref name="Pieces"/>, one after the other.</summary>
-    public sealed record Frame(IReadOnlyList<byte[]> Pieces);
+    public sealed record Frame(IReadOnlyList<byte[]> Pieces)
+    {
+        public long Length => Pieces.Sum(piece => piece.LongLength);
+    }
 
     /// <summary>A frame read: its recipient's path, its sender's ("": none), its serialized message and its detached payload.</summary>
     public sealed record Received(string Path, string SenderPath, byte[] Body, byte[][] Segments);
@@ -40,7 +44,7 @@ internal static class DirectFrames
         long segmentBytes = 0;
         foreach (var segment in segments) segmentBytes += segment.LongLength;
         if (headLength - 4 + segmentBytes > int.MaxValue)
-            throw new InvalidOperationException($"A message of {headLength + segmentBytes:N0} bytes does not fit a direct-link frame.");
+            throw new MpSerializationException($"A message of {headLength + segmentBytes:N0} bytes does not fit a direct-link frame (2 GiB).");
         var pieces = new List<byte[]>();
         // Sized for the head and the small arrays before the first large one: a small frame is this one array.
         var leading = segments.TakeWhile(segment => segment.Length < CopiedBytes).Sum(segment => (long)segment.Length);
@@ -163,7 +167,7 @@ internal static class DirectFrames
             await stream.ReadExactlyAsync(header, cancellationToken);
             var length = BinaryPrimitives.ReadInt32LittleEndian(header);
             if (length < 0 || length > maximumLength) throw new InvalidDataException($"A direct-link frame of {length} bytes is out of bounds.");
-            var block = Runtime.PayloadArrays.Allocate(length);
+            var block = PayloadArrays.Allocate(length);
             await stream.ReadExactlyAsync(block, cancellationToken);
             return block;
         }
@@ -199,7 +203,7 @@ internal static class DirectFrames
 
     private static byte[] ReadExactly(Stream source, int length)
     {
-        var bytes = Runtime.PayloadArrays.Allocate(length);
+        var bytes = PayloadArrays.Allocate(length);
         source.ReadExactly(bytes);
         return bytes;
     }

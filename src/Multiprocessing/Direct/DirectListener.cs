@@ -232,9 +232,11 @@ internal sealed class DirectListener : IDisposable
                 ActorAt(frame.Path).Tell(message, frame.SenderPath.Length == 0 ? sender : ActorAt(frame.SenderPath));
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or MpSerializationException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or MpSerializationException
+                                       or OutOfMemoryException)
         {
-            // The sender is gone or spoke nonsense: drop the link; it falls back to Akka.
+            // The sender is gone or spoke nonsense, or this node has no memory left for its message: drop the link;
+            // the sender dials again or falls back to Akka.
         }
         finally
         {

@@ -7,8 +7,7 @@ namespace Multiprocessing.Pipes;
 /// grows. The reader's end reports what its code received (<see cref="Received"/>); a peer that
 /// closes or dies breaks the pipe, which wakes a blocked writer with Python's BrokenPipeError.
 /// Only the process whose endpoint holds the end counts: reports go to the holder, so a process
-/// whose end moved on (its sends forwarded) writes uncounted until the end comes back, and starts
-/// from zero then.
+/// whose end moved on (its sends forwarded) writes uncounted, from zero, until the end comes back.
 /// </summary>
 internal sealed class PipeCredit(long unreadLimit)
 {
@@ -55,7 +54,7 @@ internal sealed class PipeCredit(long unreadLimit)
     {
         lock (_gate)
         {
-            // A writer that took the end over from another process counts from zero: never below it.
+            // Reports of what was sent before this process's end last left it come late: never below zero.
             _unread = Math.Max(0, _unread - bytes);
             Signal();
         }

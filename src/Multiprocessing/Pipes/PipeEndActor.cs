@@ -163,7 +163,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
             PeerGone(0);
         });
 
-        // A large message (a delivery the peer sent before it heard of the move) goes on in chunks, from its sender.
+        // A large message (a delivery the peer sent before it heard of the move) goes on as a transfer, from its sender.
         ReceiveAny(message => _transfers.Tell(to, message, Sender));
     }
 

@@ -22,7 +22,7 @@ internal sealed class Correlator
 
     private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target, Func<object, object> Envelope, RouteLookup? RoutedTo)
     {
-        /// <summary>Done once the request is all with its target's node: a large one takes a while (it goes in chunks).</summary>
+        /// <summary>Done once the request is all with its target's node: a large one takes a while (it goes as a transfer).</summary>
         public Task Sent { get; set; } = Task.CompletedTask;
     }
     private sealed record WatchTarget(IActorRef Target);

@@ -30,7 +30,15 @@ internal static partial class PayloadArrays
         {
             var first = ((nuint)start + HugePageBytes - 1) & ~(nuint)(HugePageBytes - 1);
             var end = ((nuint)start + (nuint)array.Length) & ~(nuint)(HugePageBytes - 1);
-            if (end > first) _ = Madvise(first, end - first, MadviseHugePage);
+            if (end <= first) return;
+            try
+            {
+                _ = Madvise(first, end - first, MadviseHugePage);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // A C library without madvise (not glibc or musl): the array works as it is.
+            }
         }
     }
 

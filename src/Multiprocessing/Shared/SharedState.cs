@@ -59,6 +59,6 @@ internal interface ISharedStateHost
     /// <summary>The consumption ledgers of this host's processes that a queue lends items to (mapped while it does).</summary>
     Queues.LedgerReaders Ledgers { get; }
 
-    /// <summary>Answers <paramref name="caller"/> from this host: an answer that carries user data, in chunks when it is large.</summary>
+    /// <summary>Answers <paramref name="caller"/> from this host: an answer that carries user data, as a transfer when it is large.</summary>
     void Reply(IActorRef caller, object reply) => caller.Tell(reply, Self);
 }

@@ -31,6 +31,9 @@ internal sealed class PayloadTransfers : IExtension
 
     public static PayloadTransfers Get(ActorSystem system) => system.WithExtension<PayloadTransfers, PayloadTransfersProvider>();
 
+    /// <summary>Whether <paramref name="message"/> carries more user data than one message over Akka takes (half a frame).</summary>
+    public bool IsLarge(object message) => message is IPayloadCarrier carrier && carrier.PayloadBytes > Settings.InlineBytes;
+
     /// <summary>From now on large messages may take <paramref name="direct"/> (the node's direct links, made with its runtime after this).</summary>
     public void UseDirectLinks(IDirectRoute direct) => _direct = direct;
 
@@ -49,7 +52,7 @@ internal sealed class PayloadTransfers : IExtension
             ActorSelection selection => (selection.Anchor.Path.Address, ActorRefs.Nobody, selection.PathString),
             _ => throw new ArgumentException($"Cannot send to a {recipient.GetType().Name}.", nameof(recipient)),
         };
-        if (message is not IPayloadCarrier carrier || carrier.PayloadBytes <= Settings.InlineBytes || !NodeAddresses.IsOtherNode(_system, target.Node))
+        if (!IsLarge(message) || !NodeAddresses.IsOtherNode(_system, target.Node))
         {
             recipient.Tell(message, sender ?? ActorRefs.NoSender);
             return Task.CompletedTask;
@@ -65,8 +68,8 @@ internal sealed class PayloadTransfers : IExtension
 /// <summary>A way to a node that bypasses Akka for large messages (its direct link).</summary>
 internal interface IDirectRoute
 {
-    /// <summary>Writes the message to <paramref name="recipient"/>'s node now, on this thread; false when there is no way up (nothing was sent).</summary>
-    bool TrySend(IActorRef recipient, object message, IActorRef? sender);
+    /// <summary>Writes the large message to <paramref name="recipient"/>'s node now, on this thread; false when there is no way up (nothing was sent).</summary>
+    bool TrySendLarge(IActorRef recipient, object message, IActorRef? sender);
 }
 
 internal sealed class PayloadTransfersProvider : ExtensionIdProvider<PayloadTransfers>

@@ -97,21 +97,22 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
 
     private void Start(Send send)
     {
-        // Over the direct link, written on this actor's own thread: several times faster than chunks through
-        // Akka.Remote, and its payload is never copied. The link's reader takes one frame at a time.
-        if (send.Message is IPayloadCarrier && !send.Recipient.IsNobody() && _direct() is { } direct)
+        // Over the direct link for large messages, written on this actor's own thread: several times faster than
+        // chunks through Akka.Remote, and its payload is never copied. The link's reader takes one frame at a time.
+        if (!send.Recipient.IsNobody() && _direct() is { } direct)
         {
             try
             {
-                if (direct.TrySend(send.Recipient, send.Message, send.Sender))
+                if (direct.TrySendLarge(send.Recipient, send.Message, send.Sender))
                 {
                     send.Done.TrySetResult();
                     return;
                 }
             }
-            catch (MpSerializationException e)
+            catch (Exception e)
             {
-                send.Done.TrySetException(e);
+                // It cannot be serialized (or not in one frame): chunks would fail the same way.
+                send.Done.TrySetException(e is MpSerializationException ? e : new MpSerializationException($"Cannot send a large {send.Message.GetType().Name}: {e.Message}", e));
                 return;
             }
         }
@@ -176,7 +177,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             Sender.Tell(new TransferRefused(start.TransferId,
                 $"{start.Length:N0} bytes is over this node's maximum of {_settings.MaximumPayload:N0} (multiprocessing.payloads.maximum-size)."));
         else if (!Plausible(start))
-            Sender.Tell(new TransferRefused(start.TransferId, $"its {start.Detached.Count} detached arrays do not fit its {start.Length:N0} bytes."));
+            Sender.Tell(new TransferRefused(start.TransferId, $"its {start.Detached?.Length ?? 0} detached arrays do not fit its {start.Length:N0} bytes."));
         else if (_waiting.Count >= MaxWaiting)
             Sender.Tell(new TransferRefused(start.TransferId, $"{MaxWaiting} large messages already wait for room on this node."));
         else
@@ -189,7 +190,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
     // The detached arrays announced fit in the announced length, with room for the message around them.
     private static bool Plausible(TransferStart start)
     {
-        if (start.Detached.Count > start.Length) return false;
+        if (start.Detached is null || start.Detached.Length > start.Length) return false;
         long detached = 0;
         foreach (var length in start.Detached)
         {

@@ -38,7 +38,7 @@ internal sealed class TransferParts
     /// <summary>The arrays of its detached payload.</summary>
     public byte[][] Detached => _parts[1..];
 
-    public IReadOnlyList<int> DetachedLengths => [.. _parts.Skip(1).Select(p => p.Length)];
+    public int[] DetachedLengths => _parts.Skip(1).Select(p => p.Length).ToArray();
 
     /// <summary>A copy of <paramref name="length"/> bytes from <paramref name="offset"/>.</summary>
     public byte[] Read(long offset, int length)
