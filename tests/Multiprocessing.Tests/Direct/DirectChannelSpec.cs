@@ -113,6 +113,30 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    [Fact]
+    public async Task A_message_over_what_the_far_node_reads_is_not_written_to_the_link()
+    {
+        var (receiver, recipient) = StartReceiver(offersLinks: true);
+        try
+        {
+            // A node whose frames hold at most 1 MiB of payload (and their envelope): a 2 MiB message goes another way.
+            var small = new PayloadSerializer(Sys.Serialization.FindSerializerForType(typeof(object)), 1 << 20, 512 << 10);
+            var channel = new DirectChannel((ExtendedActorSystem)Sys, small, new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
+            AwaitCondition(() => channel.TrySendLarge(recipient, new QueueItems(1, [new byte[1000]], [1]), null), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
+            Assert.Equal(1, channel.SentDirect); // the link is up
+            ExpectMsg<QueueItems>();
+
+            Assert.False(channel.TrySendLarge(recipient, new QueueItems(2, [new byte[2 << 20]], [2]), null));
+            Assert.Equal(1, channel.SentDirect);
+            Assert.True(channel.TrySendLarge(recipient, new QueueItems(3, [new byte[1000]], [3]), null)); // the link is still up
+            Assert.Equal(3, ExpectMsg<QueueItems>().RequestId);
+        }
+        finally
+        {
+            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private sealed class Relay : ReceiveActor
     {
         public Relay(IActorRef to) => ReceiveAny(message => to.Forward(message));
