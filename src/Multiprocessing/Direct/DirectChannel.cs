@@ -46,12 +46,16 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
     /// <summary>How many messages took a direct link so far.</summary>
     public long SentDirect => Interlocked.Read(ref _sentDirect);
 
-    public void Send(IActorRef recipient, IDirectMessage message)
-    {
-        // A large one (a pipe's 200 MiB) goes through the transfer actor: over its own link, else in chunks over Akka.
-        // That may fail only if the peer is gone, which its death watch reports to the sending end anyway.
-        if (_transfers.IsLarge(message) || !TrySend((recipient.Path.Address, false), recipient, message, null)) _ = _transfers.Tell(recipient, message);
-    }
+    /// <summary>
+    /// Sends <paramref name="message"/>; the task ends once it is written or handed to Akka, or, for a large one
+    /// (a pipe's 200 MiB, which goes through the transfer actor: over its own link, else in chunks over Akka),
+    /// once the recipient's node has it all. That may fail only if the peer is gone, which the sending end's
+    /// death watch reports anyway.
+    /// </summary>
+    public Task Send(IActorRef recipient, IDirectMessage message) =>
+        _transfers.IsLarge(message) || !TrySend((recipient.Path.Address, false), recipient, message, null)
+            ? _transfers.Tell(recipient, message)
+            : Task.CompletedTask;
 
     /// <summary>
     /// Writes a large <paramref name="message"/> from <paramref name="sender"/> to the link for large messages to

@@ -19,6 +19,9 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Local: the process that holds this endpoint is ending; give the end back to its origin.</summary>
     public sealed record ReturnEnd;
 
+    // Its process is ending and what this end sent is all with the peer's node: give the end back now.
+    private sealed record SendsSettled(IActorRef Answer);
+
     private sealed record Reader(IActorRef Sender, long RequestId, bool Peek);
 
     private readonly Queue<byte[]> _inbox = new();
@@ -35,6 +38,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private long _nextExpectedSeq;
     private long _peerClosedAfter = long.MaxValue; // no message after this count will come
     private long _unreported; // bytes this end's readers received that the peer has not been told of
+    private readonly List<Task> _sending = []; // large messages still on their way to the peer's node
 
 
     public IStash Stash { get; set; } = null!;
@@ -68,7 +72,12 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
     private void Owner()
     {
-        Receive<PipeSend>(send => _direct.Send(_peer, new PipeDeliver(_nextSendSeq++, send.Data)));
+        Receive<PipeSend>(send =>
+        {
+            var sent = _direct.Send(_peer, new PipeDeliver(_nextSendSeq++, send.Data));
+            _sending.RemoveAll(t => t.IsCompleted);
+            if (!sent.IsCompleted) _sending.Add(sent);
+        });
 
         Receive<PipeDeliver>(deliver =>
         {
@@ -116,10 +125,18 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
         Receive<PipeRelocate>(relocate => HandOver(relocate.NewEndpoint, answer: ActorRefs.Nobody));
 
+        // Its process ends once its large messages are all with the peer's node (a transfer ends, done, failed or
+        // stalled, within ask-timeout of its last progress): a process that sends and returns loses nothing.
         Receive<ReturnEnd>(_ =>
         {
-            if (IsOrigin) Sender.Tell(new PipeReturned());
-            else HandOver(_origin, answer: Sender);
+            var answer = Sender;
+            Task.WhenAll(_sending).ContinueWith(_ => new SendsSettled(answer), TaskScheduler.Default).PipeTo(Self);
+        });
+        Receive<SendsSettled>(settled =>
+        {
+            _sending.Clear();
+            if (IsOrigin) settled.Answer.Tell(new PipeReturned());
+            else HandOver(_origin, answer: settled.Answer);
         });
     }
 

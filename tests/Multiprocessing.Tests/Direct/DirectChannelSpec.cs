@@ -47,7 +47,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (channel.SentDirect < 50 && DateTime.UtcNow < deadline)
             {
-                channel.Send(recipient, new PipeDeliver(seq++, [1, 2, 3]));
+                await channel.Send(recipient, new PipeDeliver(seq++, [1, 2, 3]));
                 seen.Add(ExpectMsg<PipeDeliver>().Seq);
             }
             Assert.Equal(50, channel.SentDirect);
@@ -68,7 +68,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
             var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromMilliseconds(500)), Dialer(), TimeSpan.FromMilliseconds(500), enabled: true);
             for (var i = 0; i < 20; i++)
             {
-                channel.Send(recipient, new PipeDeliver(i, [(byte)i]));
+                await channel.Send(recipient, new PipeDeliver(i, [(byte)i]));
                 Assert.Equal(i, ExpectMsg<PipeDeliver>().Seq);
             }
             Assert.Equal(0, channel.SentDirect);
