@@ -38,7 +38,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
     private long _nextExpectedSeq;
     private long _peerClosedAfter = long.MaxValue; // no message after this count will come
     private long _unreported; // bytes this end's readers received that the peer has not been told of
-    private readonly List<Task> _sending = []; // large messages still on their way to the peer's node
+    private readonly List<Task> _sending = []; // large messages still on their way (to the peer's node, or forwarded)
 
 
     public IStash Stash { get; set; } = null!;
@@ -72,12 +72,7 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
     private void Owner()
     {
-        Receive<PipeSend>(send =>
-        {
-            var sent = _direct.Send(_peer, new PipeDeliver(_nextSendSeq++, send.Data));
-            _sending.RemoveAll(t => t.IsCompleted);
-            if (!sent.IsCompleted) _sending.Add(sent);
-        });
+        Receive<PipeSend>(send => Track(_direct.Send(_peer, new PipeDeliver(_nextSendSeq++, send.Data))));
 
         Receive<PipeDeliver>(deliver =>
         {
@@ -125,16 +120,9 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
 
         Receive<PipeRelocate>(relocate => HandOver(relocate.NewEndpoint, answer: ActorRefs.Nobody));
 
-        // Its process ends once its large messages are all with the peer's node (a transfer ends, done, failed or
-        // stalled, within ask-timeout of its last progress): a process that sends and returns loses nothing.
-        Receive<ReturnEnd>(_ =>
-        {
-            var answer = Sender;
-            Task.WhenAll(_sending).ContinueWith(_ => new SendsSettled(answer), TaskScheduler.Default).PipeTo(Self);
-        });
+        Receive<ReturnEnd>(_ => SettleThenAnswer(Sender));
         Receive<SendsSettled>(settled =>
         {
-            _sending.Clear();
             if (IsOrigin) settled.Answer.Tell(new PipeReturned());
             else HandOver(_origin, answer: settled.Answer);
         });
@@ -158,8 +146,9 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
             Become(() => Forwarding(moved.NewOwner));
         });
 
-        // This endpoint's process is ending but the end has moved on: nothing to give back.
-        Receive<ReturnEnd>(_ => Sender.Tell(new PipeReturned()));
+        // This endpoint's process is ending but the end has moved on: nothing to give back once what it forwarded is on.
+        Receive<ReturnEnd>(_ => SettleThenAnswer(Sender));
+        Receive<SendsSettled>(settled => settled.Answer.Tell(new PipeReturned()));
 
         // The origin outlived the process that held the end: the end is gone with it.
         Receive<Terminated>(t => t.ActorRef.Equals(to), t =>
@@ -181,8 +170,19 @@ internal sealed class PipeEndActor : ReceiveActor, IWithUnboundedStash
         });
 
         // A large message (a delivery the peer sent before it heard of the move) goes on as a transfer, from its sender.
-        ReceiveAny(message => _transfers.Tell(to, message, Sender));
+        ReceiveAny(message => Track(_transfers.Tell(to, message, Sender)));
     }
+
+    private void Track(Task sending)
+    {
+        _sending.RemoveAll(t => t.IsCompleted);
+        if (!sending.IsCompleted) _sending.Add(sending);
+    }
+
+    // Its process ends once this end's large messages are all with their node (a transfer ends, done, failed or
+    // stalled, within ask-timeout of its last progress): a process that sends and returns loses nothing.
+    private void SettleThenAnswer(IActorRef answer) =>
+        Task.WhenAll(_sending).ContinueWith(_ => new SendsSettled(answer), TaskScheduler.Default).PipeTo(Self);
 
     private void TakeOver(PipeHandover handover)
     {

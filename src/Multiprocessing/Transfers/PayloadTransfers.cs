@@ -8,8 +8,8 @@ namespace Multiprocessing.Transfers;
 /// Sends messages that carry user data to other nodes whatever their size: one that fits half a
 /// remoting frame goes as itself; a larger one (up to multiprocessing.payloads.maximum-size) goes
 /// through <see cref="TransferActor"/> and arrives whole, from its sender: over the direct link to the
-/// recipient's node when one is up and the message's payload detaches (<see cref="IPayloadCarrier"/>),
-/// else in chunks over Akka. Every node has one, made with its actor system, so that it can receive from the start.
+/// recipient's node when one is up, else in chunks over Akka, its arrays (<see cref="IPayloadCarrier"/>)
+/// beside it, never copied whole. Every node has one, made with its actor system, so that it can receive from the start.
 /// </summary>
 internal sealed class PayloadTransfers : IExtension
 {

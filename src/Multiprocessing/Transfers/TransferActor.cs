@@ -111,8 +111,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             }
             catch (Exception e)
             {
-                // It cannot be serialized (or not in one frame): chunks would fail the same way.
-                send.Done.TrySetException(e is MpSerializationException ? e : new MpSerializationException($"Cannot send a large {send.Message.GetType().Name}: {e.Message}", e));
+                CannotSerialize(send, e); // chunks would fail the same way
                 return;
             }
         }
@@ -132,7 +131,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            send.Done.TrySetException(new MpSerializationException($"Cannot serialize a large {send.Message.GetType().Name}: {e.Message}", e));
+            CannotSerialize(send, e);
             return;
         }
         var id = ++_nextId;
@@ -155,6 +154,14 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             transfer.Peer.Tell(chunk, Self);
             transfer.Sent += length;
         }
+    }
+
+    // Logged too: a sender that does not wait for its task (an actor's reply) would not hear of it.
+    private void CannotSerialize(Send send, Exception e)
+    {
+        var failure = e as MpSerializationException ?? new MpSerializationException($"Cannot serialize a large {send.Message.GetType().Name}: {e.Message}", e);
+        _log.Error(failure, "A large message for {0} could not be sent", send.Recipient.IsNobody() ? send.RecipientPath : send.Recipient.Path.ToString());
+        send.Done.TrySetException(failure);
     }
 
     private void Progress(TransferProgress progress)
@@ -200,7 +207,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
         return detached < start.Length;
     }
 
-        // Gives room to waiting transfers in their order while the buffers in use stay within twice the maximum payload.
+    // Gives room to waiting transfers in their order while the buffers in use stay within twice the maximum payload.
     private void Admit()
     {
         while (_waiting.TryPeek(out var next) && (_incoming.Count == 0 || _incomingBytes + next.Start.Length <= 2 * _settings.MaximumPayload))

@@ -22,119 +22,104 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
 
     private DirectDialer Dialer() => new(_credentials, TimeSpan.FromSeconds(5));
 
-    private (ActorSystem Receiver, IActorRef Recipient) StartReceiver(bool offersLinks)
+    private DirectChannel Channel(TimeSpan wait, PayloadSerializer? payloads = null) =>
+        new((ExtendedActorSystem)Sys, payloads ?? Payloads(Sys), new DirectOffers(Sys, wait), Dialer(), wait, enabled: true);
+
+    private Receiver StartReceiver(bool offersLinks)
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
         Transfers.PayloadTransfers.Get(receiver); // its end of large transfers, there before any arrives
         if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
-        var recipient = receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
+        receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
         var remoteAddress = ((ExtendedActorSystem)receiver).Provider.DefaultAddress;
-        return (receiver, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(new RootActorPath(remoteAddress) / "user" / "recipient"));
+        return new Receiver(receiver, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(new RootActorPath(remoteAddress) / "user" / "recipient"));
+    }
+
+    /// <summary>The receiving actor system, and its recipient as this spec's system sees it; disposing it ends the system.</summary>
+    private sealed record Receiver(ActorSystem System, IActorRef Recipient) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task Messages_take_the_link_once_it_is_up_and_all_arrive()
     {
-        var (receiver, recipient) = StartReceiver(offersLinks: true);
-        try
+        await using var receiver = StartReceiver(offersLinks: true);
+        var recipient = receiver.Recipient;
+        var channel = Channel(TimeSpan.FromSeconds(5));
+        var seen = new HashSet<long>();
+        long seq = 0;
+        // Keep sending until messages go over the link; every one must arrive (over one route or the other).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (channel.SentDirect < 50 && DateTime.UtcNow < deadline)
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
-            var seen = new HashSet<long>();
-            long seq = 0;
-            // Keep sending until messages go over the link; every one must arrive (over one route or the other).
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (channel.SentDirect < 50 && DateTime.UtcNow < deadline)
-            {
-                await channel.Send(recipient, new PipeDeliver(seq++, [1, 2, 3]));
-                seen.Add(ExpectMsg<PipeDeliver>().Seq);
-            }
-            Assert.Equal(50, channel.SentDirect);
-            Assert.Equal(seq, seen.Count);
+            await channel.Send(recipient, new PipeDeliver(seq++, [1, 2, 3]));
+            seen.Add(ExpectMsg<PipeDeliver>().Seq);
         }
-        finally
-        {
-            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        Assert.Equal(50, channel.SentDirect);
+        Assert.Equal(seq, seen.Count);
     }
 
     [Fact]
     public async Task A_node_that_offers_no_link_still_gets_every_message_over_akka()
     {
-        var (receiver, recipient) = StartReceiver(offersLinks: false);
-        try
+        await using var receiver = StartReceiver(offersLinks: false);
+        var recipient = receiver.Recipient;
+        var channel = Channel(TimeSpan.FromMilliseconds(500));
+        for (var i = 0; i < 20; i++)
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromMilliseconds(500)), Dialer(), TimeSpan.FromMilliseconds(500), enabled: true);
-            for (var i = 0; i < 20; i++)
-            {
-                await channel.Send(recipient, new PipeDeliver(i, [(byte)i]));
-                Assert.Equal(i, ExpectMsg<PipeDeliver>().Seq);
-            }
-            Assert.Equal(0, channel.SentDirect);
+            await channel.Send(recipient, new PipeDeliver(i, [(byte)i]));
+            Assert.Equal(i, ExpectMsg<PipeDeliver>().Seq);
         }
-        finally
-        {
-            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        Assert.Equal(0, channel.SentDirect);
     }
 
     [Fact]
     public async Task A_large_message_takes_the_link_whole_with_its_payload_and_its_sender()
     {
-        var (receiver, recipient) = StartReceiver(offersLinks: true);
-        try
+        await using var receiver = StartReceiver(offersLinks: true);
+        var recipient = receiver.Recipient;
+        var channel = Channel(TimeSpan.FromSeconds(5));
+        var transfers = Transfers.PayloadTransfers.Get(Sys);
+        transfers.UseDirectLinks(channel);
+        var large = new byte[20 << 20]; // over half a frame: a transfer, not one Akka message
+        Random.Shared.NextBytes(large);
+        var answers = CreateTestProbe();
+        // The first may go in chunks over Akka while the link comes up; the next ones take it.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (var id = 1; channel.SentDirect < 2 && DateTime.UtcNow < deadline; id++)
         {
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, Payloads(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
-            var transfers = Transfers.PayloadTransfers.Get(Sys);
-            transfers.UseDirectLinks(channel);
-            var large = new byte[20 << 20]; // over half a frame: a transfer, not one Akka message
-            Random.Shared.NextBytes(large);
-            var answers = CreateTestProbe();
-            // The first may go in chunks over Akka while the link comes up; the next ones take it.
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            for (var id = 1; channel.SentDirect < 2 && DateTime.UtcNow < deadline; id++)
-            {
-                await transfers.Tell(recipient, new QueueItems(id, [large, [7], []], [10, 11, 12]), answers.Ref).WaitAsync(TimeSpan.FromSeconds(20));
-                var items = ExpectMsg<QueueItems>(TimeSpan.FromSeconds(20));
-                Assert.Equal(id, items.RequestId);
-                Assert.Equal(large, items.Items[0]);
-                Assert.Equal([7], items.Items[1]);
-                Assert.Empty(items.Items[2]);
-                Assert.Equal([10L, 11, 12], items.Seqs);
-                LastSender.Tell("answered", TestActor); // the sender came with it: its answer finds the probe
-                answers.ExpectMsg("answered");
-            }
-            Assert.Equal(2, channel.SentDirect);
+            await transfers.Tell(recipient, new QueueItems(id, [large, [7], []], [10, 11, 12]), answers.Ref).WaitAsync(TimeSpan.FromSeconds(20));
+            var items = ExpectMsg<QueueItems>(TimeSpan.FromSeconds(20));
+            Assert.Equal(id, items.RequestId);
+            Assert.Equal(large, items.Items[0]);
+            Assert.Equal([7], items.Items[1]);
+            Assert.Empty(items.Items[2]);
+            Assert.Equal([10L, 11, 12], items.Seqs);
+            LastSender.Tell("answered", TestActor); // the sender came with it: its answer finds the probe
+            answers.ExpectMsg("answered");
         }
-        finally
-        {
-            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        Assert.Equal(2, channel.SentDirect);
     }
 
     [Fact]
     public async Task A_message_over_what_the_far_node_reads_is_not_written_to_the_link()
     {
-        var (receiver, recipient) = StartReceiver(offersLinks: true);
-        try
-        {
-            // A node whose frames hold at most 1 MiB of payload (and their envelope): a 2 MiB message goes another way.
-            var small = new PayloadSerializer(Sys.Serialization.FindSerializerForType(typeof(object)), 1 << 20, 512 << 10);
-            var channel = new DirectChannel((ExtendedActorSystem)Sys, small, new DirectOffers(Sys, TimeSpan.FromSeconds(5)), Dialer(), TimeSpan.FromSeconds(5), enabled: true);
-            AwaitCondition(() => channel.TrySendLarge(recipient, new QueueItems(1, [new byte[1000]], [1]), null), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
-            Assert.Equal(1, channel.SentDirect); // the link is up
-            ExpectMsg<QueueItems>();
+        await using var receiver = StartReceiver(offersLinks: true);
+        var recipient = receiver.Recipient;
+        // A node whose frames hold at most 1 MiB of payload (and their envelope): a 2 MiB message goes another way.
+        var small = new PayloadSerializer(Sys.Serialization.FindSerializerForType(typeof(object)), 1 << 20, 512 << 10);
+        var channel = Channel(TimeSpan.FromSeconds(5), small);
+        AwaitCondition(() => channel.TrySendLarge(recipient, new QueueItems(1, [new byte[1000]], [1]), null), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
+        Assert.Equal(1, channel.SentDirect); // the link is up
+        ExpectMsg<QueueItems>();
 
-            Assert.False(channel.TrySendLarge(recipient, new QueueItems(2, [new byte[2 << 20]], [2]), null));
-            Assert.Equal(1, channel.SentDirect);
-            Assert.True(channel.TrySendLarge(recipient, new QueueItems(3, [new byte[1000]], [3]), null)); // the link is still up
-            Assert.Equal(3, ExpectMsg<QueueItems>().RequestId);
-        }
-        finally
-        {
-            await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        Assert.False(channel.TrySendLarge(recipient, new QueueItems(2, [new byte[2 << 20]], [2]), null));
+        Assert.Equal(1, channel.SentDirect);
+        Assert.True(channel.TrySendLarge(recipient, new QueueItems(3, [new byte[1000]], [3]), null)); // the link is still up
+        Assert.Equal(3, ExpectMsg<QueueItems>().RequestId);
     }
 
     private sealed class Relay : ReceiveActor
