@@ -148,7 +148,15 @@ public sealed class MpContext : IAsyncDisposable
     public MpSharedMemoryManager SharedMemoryManager() => new();
 
     /// <summary>Python's <c>Manager()</c>: shared objects (dict, list, Namespace...) hosted on the worker nodes, reached through proxies. Coordinator only.</summary>
-    public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, cancellationToken);
+    /// <remarks>Each object is replicated as <c>multiprocessing.manager.replicas</c> says (1 by default: it survives the loss of its worker node).</remarks>
+    public Task<MpManager> ManagerAsync(CancellationToken cancellationToken = default) => MpManager.StartAsync(this, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ManagerAsync(CancellationToken)"/> with <paramref name="replicas"/> copies of each object: 1 keeps a copy on the
+    /// coordinator, updated before each operation is acknowledged, so objects survive SIGKILL of the worker node that holds them;
+    /// 0 keeps none (faster writes; a killed worker's objects are lost).
+    /// </summary>
+    public Task<MpManager> ManagerAsync(int replicas, CancellationToken cancellationToken = default) => MpManager.StartAsync(this, replicas, cancellationToken);
 
     /// <summary>Binds a subclass instance (one that overrides <see cref="MpProcess.Run"/>) to this context and its start method.</summary>
     public T Bind<T>(T process) where T : MpProcess

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages.Direct;
 
 namespace Multiprocessing.Messages.Managers;
 
@@ -8,8 +9,12 @@ namespace Multiprocessing.Messages.Managers;
 // keys and values stay bytes on the worker. An entity never exists without state: it asks the
 // coordinator's keeper for it when it starts, and gives it back there when its shard moves.
 
-/// <summary>Operation <paramref name="Operation"/> of a Manager container with serialized arguments.</summary>
-public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args) : ICorrelated, IPayloadCarrier
+/// <summary>
+/// Operation <paramref name="Operation"/> of a Manager container with serialized arguments. <paramref name="CallId"/>
+/// (random, the same each time the call is sent again, by whatever way) lets the object answer a call it already
+/// ran with its first answer, even after it moved to another node with a dead one's copy; 0 inside a batch.
+/// </summary>
+public sealed record ObjectCall(long RequestId, string Operation, IReadOnlyList<byte[]> Args, long CallId = 0) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Payloads.Size(Args);
 
@@ -31,8 +36,8 @@ public sealed record ObjectReturn(long RequestId, IReadOnlyList<byte[]> Values) 
 /// <summary>The operation threw: rethrown at the caller as <paramref name="ExceptionType"/> (assembly-qualified name) where it can be rebuilt.</summary>
 public sealed record ObjectFault(long RequestId, string ExceptionType, string Message, string? RemoteStackTrace) : ICorrelated;
 
-/// <summary>Calls made concurrently through one proxy, sent together: applied in order, each atomically, answered by one <see cref="ObjectResults"/>.</summary>
-public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls) : ICorrelated, IPayloadCarrier
+/// <summary>Calls made concurrently through one proxy, sent together: applied in order, each atomically, answered by one <see cref="ObjectResults"/> (<paramref name="CallId"/> as <see cref="ObjectCall"/>'s).</summary>
+public sealed record ObjectCalls(long RequestId, IReadOnlyList<ObjectCall> Calls, long CallId = 0) : ICorrelated, IPayloadCarrier
 {
     public long PayloadBytes => Calls.Sum(c => c.PayloadBytes);
 
@@ -54,15 +59,40 @@ public sealed record ObjectResults(long RequestId, IReadOnlyList<ICorrelated> Re
 /// <summary>Entity to keeper, when it starts: the state to begin with.</summary>
 public sealed record RestoreObject(string EntityId) : IMpMessage;
 
-/// <summary>Keeper to entity: its serialized state (the initial one, or what it saved when its shard moved).</summary>
-public sealed record ObjectRestored(string EntityId, byte[] State) : IPayloadCarrier
+/// <summary>
+/// Keeper to entity: its serialized state (the initial one, what it saved when its shard moved, or the copy the keeper
+/// kept of an object whose node was lost), then the calls to run on it again (<see cref="ReplicateObject.Calls"/>).
+/// <paramref name="Incarnation"/> numbers this start of the object: its copies are taken from this start only.
+/// <paramref name="Replicated"/>: the object keeps its copy up to date; <paramref name="LostFrom"/>: it was lost with that node.
+/// </summary>
+public sealed record ObjectRestored(string EntityId, byte[] State, IReadOnlyList<ICorrelated> Calls, long Incarnation, bool Replicated, string? LostFrom)
+    : IPayloadCarrier
 {
-    public long PayloadBytes => State.LongLength;
+    public long PayloadBytes => State.LongLength + Payloads.Size(Payloads.Of(Calls));
 
-    public IReadOnlyList<byte[]> Payload => [State];
+    public IReadOnlyList<byte[]> Payload => [State, .. Payloads.Of(Calls)];
 
-    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0] };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = Payloads.With(Calls, [.. payload.Skip(1)]) };
 }
+
+/// <summary>
+/// Entity to keeper, before the operations it describes are acknowledged: a whole new copy of the state
+/// (<paramref name="State"/>; empty: none) and then the container calls that changed it since
+/// (<see cref="ObjectCall"/>s and <see cref="ObjectCalls"/>, run again on the copy when the object is restored).
+/// Numbered from 1 per <paramref name="Incarnation"/>; answered <see cref="ObjectReplicated"/>, sent again until it is.
+/// </summary>
+public sealed record ReplicateObject(string EntityId, long Incarnation, long Seq, byte[] State, IReadOnlyList<ICorrelated> Calls)
+    : IDirectMessage, IPayloadCarrier
+{
+    public long PayloadBytes => State.LongLength + Payloads.Size(Payloads.Of(Calls));
+
+    public IReadOnlyList<byte[]> Payload => [State, .. Payloads.Of(Calls)];
+
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = Payloads.With(Calls, [.. payload.Skip(1)]) };
+}
+
+/// <summary>Keeper to entity: the copy holds everything up to <paramref name="Seq"/>; what waited for it may be answered.</summary>
+public sealed record ObjectReplicated(string EntityId, long Incarnation, long Seq) : IDirectMessage;
 
 /// <summary>Keeper to entity: there is no state to start from (the object was disposed, or lost with a worker that died).</summary>
 public sealed record ObjectUnavailable(string EntityId, bool Disposed, string Reason) : IMpMessage;
@@ -73,7 +103,7 @@ public sealed record ObjectUnavailable(string EntityId, bool Disposed, string Re
 /// </summary>
 public sealed record WhereIsObject(long RequestId, string EntityId) : ICorrelated;
 
-/// <summary>The node whose entity holds the object's state, or held it when it was lost; null while none does (not started, moving, disposed).</summary>
+/// <summary>The node whose entity holds the object's state, or held it when it was lost; null while none does (not started, moving, disposed, or coming back from its copy).</summary>
 public sealed record ObjectHome(long RequestId, Address? Node) : ICorrelated;
 
 /// <summary>Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>.</summary>

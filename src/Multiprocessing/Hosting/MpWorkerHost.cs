@@ -118,7 +118,7 @@ public static class MpWorkerHost
         var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
         var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);
         var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done")),
-            () => Managers.ManagerRegion.StartOnWorker(system, seed)), NodeAgentActor.Name);
+            () => Managers.ManagerRegion.StartOnWorker(runtime, seed)), NodeAgentActor.Name);
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
 

@@ -13,9 +13,50 @@ namespace Multiprocessing.Managers;
 /// Keys and values stay serialized bytes here, compared by content, so a worker needs none of
 /// the user's types and runs none of their code for a dict or a list.
 /// </summary>
+/// <remarks>
+/// The answers of the latest calls that changed the object are kept, by call id, with the state: a call sent again
+/// (its answer lost with a link or a node) gets its first answer instead of running twice. A container's operations
+/// are deterministic, so its copy is kept by the calls that changed it, run again on the copy when it is restored.
+/// </remarks>
 internal abstract class ContainerState : SharedState
 {
+    // Enough for every call a proxy can have sent again (4096 to 8191 are kept): a batch is at most 4096 calls, and a
+    // call is sent again within seconds of the first time.
+    private const int AnswersKept = 4096;
+
+    private readonly Dictionary<long, ICorrelated> _answers = [];
+    private readonly List<long> _answered = [];
+
     public sealed override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
+    {
+        var reply = Run(request);
+        if (Changes(request)) host.Changed(request);
+        host.Reply(caller, reply);
+    }
+
+    public override bool ReplaysCalls => true;
+
+    public sealed override bool AnswersAgain => true;
+
+    public sealed override void Replay(ICorrelated call) => Run(call);
+
+    public sealed override bool TryAnswerAgain(ICorrelated request, IActorRef caller, ISharedStateHost host)
+    {
+        if (CallIdOf(request) is not (not 0 and var id) || !_answers.TryGetValue(id, out var answer)) return false;
+        host.Reply(caller, answer switch
+        {
+            ObjectReturn values => values with { RequestId = request.RequestId },
+            ObjectFault fault => fault with { RequestId = request.RequestId },
+            ObjectResults results => results with { RequestId = request.RequestId },
+            _ => answer,
+        });
+        return true;
+    }
+
+    /// <summary>True for an operation that only reads the object: it is neither copied nor remembered.</summary>
+    protected virtual bool Reads(string operation) => false;
+
+    private ICorrelated Run(ICorrelated request)
     {
         var reply = request switch
         {
@@ -23,7 +64,32 @@ internal abstract class ContainerState : SharedState
             ObjectCalls calls => new ObjectResults(calls.RequestId, [.. calls.Calls.Select(Apply)]),
             _ => ObjectFaults.Of(request.RequestId, new NotSupportedException($"{GetType().Name} does not handle {request.GetType().Name}.")),
         };
-        host.Reply(caller, reply);
+        if (Changes(request) && CallIdOf(request) is not 0 and var id) Remember(id, reply);
+        return reply;
+    }
+
+    private bool Changes(ICorrelated request) => request switch
+    {
+        ObjectCall call => !Reads(call.Operation),
+        ObjectCalls calls => calls.Calls.Any(c => !Reads(c.Operation)),
+        _ => false,
+    };
+
+    private static long CallIdOf(ICorrelated request) => request switch
+    {
+        ObjectCall call => call.CallId,
+        ObjectCalls calls => calls.CallId,
+        _ => 0,
+    };
+
+    private void Remember(long callId, ICorrelated answer)
+    {
+        if (!_answers.TryAdd(callId, answer)) return;
+        _answered.Add(callId);
+        if (_answered.Count < 2 * AnswersKept) return;
+        // The older half goes at once: a removal from the front of the list moves the whole rest.
+        foreach (var old in _answered.Take(AnswersKept)) _answers.Remove(old);
+        _answered.RemoveRange(0, AnswersKept);
     }
 
     private ICorrelated Apply(ObjectCall call)

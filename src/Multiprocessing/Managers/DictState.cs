@@ -70,6 +70,9 @@ internal sealed class DictState : ContainerState
         }
     }
 
+    protected override bool Reads(string operation) => operation is DictOps.GetItem or DictOps.Get or DictOps.GetMany or DictOps.Contains
+        or DictOps.Len or DictOps.Keys or DictOps.Values or DictOps.Items;
+
     private static KeyNotFoundException Missing() => new("The key is not in the Manager dict.");
 
     private IEnumerable<Entry> Live() => _entries.OfType<Entry>();

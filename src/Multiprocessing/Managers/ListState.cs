@@ -5,6 +5,9 @@ internal sealed class ListState(IEnumerable<byte[]> initial) : ContainerState
 {
     private readonly List<byte[]> _items = [.. initial];
 
+    protected override bool Reads(string operation) =>
+        operation is ListOps.GetItem or ListOps.Index or ListOps.Count or ListOps.Len or ListOps.Slice;
+
     protected override IReadOnlyList<byte[]> Invoke(string operation, IReadOnlyList<byte[]> args)
     {
         switch (operation)

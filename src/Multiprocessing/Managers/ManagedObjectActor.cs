@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Multiprocessing.Direct;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Managers;
@@ -14,26 +15,42 @@ namespace Multiprocessing.Managers;
 /// A Manager's object as a sharded entity on a worker node: hosts a <see cref="SharedState"/> like
 /// <see cref="SharedObjectActor"/> does, and never exists without it. Starting, it fetches its state
 /// from the coordinator's <see cref="ManagerKeeperActor"/> (the initial state, or the one saved
-/// when its shard moved), stashing requests until then; handed off, it saves its state there
-/// before it stops; disposed (or lost with a dead worker) it answers every request with the reason.
+/// when its shard moved, or the copy kept of it when its node was lost), stashing requests until then;
+/// handed off, it saves its state there before it stops; disposed (or lost with a dead worker, unreplicated)
+/// it answers every request with the reason. Replicated, it keeps its copy there up to date before it
+/// answers what depends on a change (<see cref="ObjectReplication"/>).
 /// </summary>
-internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, ISharedStateHost
+internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IWithTimers, ISharedStateHost
 {
+    private const string ResendTimer = "resend-copy";
+
     private readonly string _entityId;
-    private readonly ICanTell _keeper;
+    private readonly IActorRef _keeper;
+    private readonly DirectChannel _direct;
+    private readonly TimeSpan _resendAfter;
     private readonly HostDeathWatch _deaths;
+    private readonly Transfers.PayloadTransfers _transfers = Transfers.PayloadTransfers.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SharedState? _state;
+    private ObjectReplication? _replication;
 
-    public ManagedObjectActor(string entityId, ICanTell keeper)
+    // Restored from the copy of an object lost with its node: the requests it had run there, whose answers may have
+    // been lost with it. One of them sent again is answered MpRemoteGoneException, not run twice.
+    private SeenRequests? _seenBeforeLoss;
+
+    public ManagedObjectActor(string entityId, IActorRef keeper, DirectChannel direct, TimeSpan resendAfter)
     {
         _entityId = entityId;
         _keeper = keeper;
+        _direct = direct;
+        _resendAfter = resendAfter;
         _deaths = new HostDeathWatch(Context);
         Become(Restoring);
     }
 
     public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     IActorRef ISharedStateHost.Self => Self;
 
@@ -43,7 +60,26 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     public void Watch(IActorRef actor) => _deaths.Watch(actor);
 
-    public void Reply(IActorRef caller, object reply) => Transfers.PayloadTransfers.Get(Context.System).Tell(caller, reply, Self);
+    public void Reply(IActorRef caller, object reply)
+    {
+        if (_replication is { } replication) replication.Reply(caller, reply, Send);
+        else Send(caller, reply);
+    }
+
+    public void Changed(ICorrelated call) => _replication?.Changed(call);
+
+    private void Send(IActorRef caller, object reply) => _transfers.Tell(caller, reply, Self);
+
+    // After each message: what it changed goes to the copy (when nothing else is on its way), sent again until acknowledged.
+    private void Replicate()
+    {
+        if (_replication?.Flush(Send) is not null) Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
+    }
+
+    private sealed record ResendCopy
+    {
+        public static readonly ResendCopy Instance = new();
+    }
 
     protected override void PreStart() => _keeper.Tell(new RestoreObject(_entityId), Self);
 
@@ -52,6 +88,15 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
         Receive<ObjectRestored>(restored =>
         {
             _state = (SharedState)Serializer.FromBinary(restored.State, typeof(object));
+            foreach (var call in restored.Calls) _state.Replay(call);
+            if (restored.LostFrom is { } lost)
+            {
+                _seenBeforeLoss = _state.Seen.Copy();
+                _log.Warning("Manager object {0} was lost with {1}; it runs here again from its copy, with every acknowledged change.", _entityId, lost);
+            }
+            if (restored.Replicated)
+                _replication = new ObjectReplication(_entityId, restored.Incarnation, _keeper, _direct, _state, Serializer.ToBinary,
+                    restored.State.LongLength, Payloads.Size(Payloads.Of(restored.Calls)));
             foreach (var actor in _state.Watched) Watch(actor);
             _state.Resumed(this);
             Become(Active);
@@ -77,28 +122,52 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                 case ObjectCall { Operation: ObjectChannel.Locate } locate:
                     Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
                     break;
+                case ICorrelated request when state.TryAnswerAgain(request, Sender, this): break;
                 // A request sent again (its first copy seemed lost while this object moved) runs once. Calls over
                 // a direct link all carry id 0 (one at a time on their own connection, never sent twice).
-                case ICorrelated request when request.RequestId != 0 && !state.Seen.FirstTime(Sender, request.RequestId): break;
+                case ICorrelated request when !state.AnswersAgain && request.RequestId != 0 && !state.Seen.FirstTime(Sender, request.RequestId):
+                    if (_seenBeforeLoss?.Contains(Sender, request.RequestId) == true && !state.ParkedRequests.Contains((Sender, request.RequestId)))
+                        Reply(Sender, ObjectFaults.Of(request.RequestId, new MpRemoteGoneException(
+                            "This request ran on a worker node that was lost before its answer reached you; the object runs on with its effect.")));
+                    break;
                 case ICorrelated request: state.Handle(request, Sender, this); break;
                 case IMpMessage oneWay: state.HandleOneWay(oneWay, this); break;
                 default: Unhandled(message); break;
             }
         }
-        Receive<CancelRequest>(Serve);
-        Receive<ICorrelated>(Serve);
-        Receive<EntityEnvelope>(direct => Serve(direct.Message));
+        // Whatever the state handles may change it: its copy is brought up to date after each message.
+        void Changing(Action handle)
+        {
+            _replication?.Touch();
+            handle();
+            Replicate();
+        }
+        Receive<CancelRequest>(cancel => Changing(() => Serve(cancel)));
+        Receive<ObjectReplicated>(replicated =>
+        {
+            if (_replication?.Acknowledged(replicated, Send) != true) return;
+            Timers.Cancel(ResendTimer);
+            Replicate();
+        });
+        Receive<ResendCopy>(_ =>
+        {
+            if (_replication?.InFlight is null) return;
+            _replication.Send();
+            Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
+        });
+        Receive<ICorrelated>(request => Changing(() => Serve(request)));
+        Receive<EntityEnvelope>(direct => Changing(() => Serve(direct.Message)));
 
-        Receive<Terminated>(t =>
+        Receive<Terminated>(t => Changing(() =>
         {
             _deaths.Terminated(t.ActorRef);
             state.Gone(t.ActorRef, this);
-        });
-        Receive<HostGone>(host =>
+        }));
+        Receive<HostGone>(host => Changing(() =>
         {
             foreach (var actor in _deaths.Gone(host)) state.Gone(actor, this);
-        });
-        Receive<HostDeathWatch.AlreadyGone>(gone => state.Gone(gone.Actor, this));
+        }));
+        Receive<HostDeathWatch.AlreadyGone>(gone => Changing(() => state.Gone(gone.Actor, this)));
         Receive<HandOffObject>(_ =>
         {
             byte[] bytes;
@@ -113,26 +182,37 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
                 Context.Stop(Self);
                 return;
             }
-            Transfers.PayloadTransfers.Get(Context.System).Tell(_keeper, new SaveObject(_entityId, bytes), Self);
+            _transfers.Tell(_keeper, new SaveObject(_entityId, bytes), Self);
+            Timers.Cancel(ResendTimer);
             Become(Saving);
         });
         Receive<DisposeObject>(_ =>
         {
             foreach (var (caller, requestId) in state.ParkedRequests.ToList()) caller.Tell(ObjectFaults.Disposed(requestId), Self);
+            // The object ends: what waited for its copy is answered now.
+            _replication?.ReleaseAll(Send);
+            _replication = null;
+            Timers.Cancel(ResendTimer);
             _state = null;
             Sender.Tell(new ObjectDisposed(_entityId), Self);
             Become(() => Unavailable(new ObjectUnavailable(_entityId, Disposed: true, "disposed")));
             // Nothing to keep: a later request restarts the entity, and the keeper says it was disposed.
             Context.Parent.Tell(new Passivate(HandOffObject.Instance));
         });
-        Receive<IMpMessage>(Serve); // one-way messages of the state (a queue's items given back)
+        Receive<IMpMessage>(oneWay => Changing(() => Serve(oneWay))); // one-way messages of the state (a queue's items given back)
     }
 
     // Between the hand-off and the stop: whatever still arrives goes back through the region, which
     // holds it for the shard's next home.
     private void Saving()
     {
-        Receive<ObjectSaved>(_ => Context.Stop(Self));
+        Receive<ObjectSaved>(_ =>
+        {
+            _replication?.ReleaseAll(Send); // the keeper has the whole state: what waited for its copy is answered
+            Context.Stop(Self);
+        });
+        Receive<ObjectReplicated>(_ => { }); // superseded by the state saved
+        Receive<ResendCopy>(_ => { });
         // A call sent straight here does not run: its proxy sends it again through the region.
         Receive<EntityEnvelope>(direct =>
         {
@@ -160,6 +240,6 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IS
 
     private Akka.Serialization.Serializer Serializer => Context.System.Serialization.FindSerializerForType(typeof(object));
 
-    public static Props Props(string entityId, ICanTell keeper) =>
-        Akka.Actor.Props.Create(() => new ManagedObjectActor(entityId, keeper)).WithDispatcher(ManagerRegion.Dispatcher);
+    public static Props Props(string entityId, IActorRef keeper, DirectChannel direct, TimeSpan resendAfter) =>
+        Akka.Actor.Props.Create(() => new ManagedObjectActor(entityId, keeper, direct, resendAfter)).WithDispatcher(ManagerRegion.Dispatcher);
 }

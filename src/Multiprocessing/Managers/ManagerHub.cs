@@ -13,7 +13,7 @@ internal sealed class ManagerHub
     {
         runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), "mp-manager-regions");
         Region = ManagerRegion.StartProxy(runtime.System);
-        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2, runtime.Nodes), ManagerRegion.KeeperName);
+        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2, runtime.Nodes, runtime.Direct), ManagerRegion.KeeperName);
     }
 
     public IActorRef Region { get; }

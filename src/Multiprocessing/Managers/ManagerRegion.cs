@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Managers;
 
@@ -21,12 +22,13 @@ internal static class ManagerRegion
     public const string KeeperName = "mp-managers";
 
     /// <summary>Starts the region on a worker node; its entities find the keeper on the coordinator at <paramref name="seed"/>.</summary>
-    public static IActorRef StartOnWorker(ActorSystem system, string seed)
+    public static IActorRef StartOnWorker(NodeRuntime runtime, string seed)
     {
-        var keeper = system.ActorSelection($"{seed}/user/{KeeperName}");
+        var system = runtime.System;
+        var keeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(new RootActorPath(Address.Parse(seed)) / "user" / KeeperName);
         var settings = Settings(system);
         var sharding = ClusterSharding.Get(system);
-        return sharding.Start(TypeName, entityId => ManagedObjectActor.Props(entityId, keeper), settings, Extractor(system),
+        return sharding.Start(TypeName, entityId => ManagedObjectActor.Props(entityId, keeper, runtime.Direct, runtime.Settings.ManagerResendAfter), settings, Extractor(system),
             sharding.DefaultShardAllocationStrategy(settings), HandOffObject.Instance);
     }
 

@@ -28,19 +28,25 @@ public sealed class MpManager : IAsyncDisposable
     private long _nextObject;
     private int _disposed;
 
-    private MpManager(NodeRuntime runtime)
+    private readonly bool _replicated;
+
+    private MpManager(NodeRuntime runtime, bool replicated)
     {
         _runtime = runtime;
+        _replicated = replicated;
         _hub = ManagerHub.Of(runtime);
         _id = $"m{Interlocked.Increment(ref _nextManager)}";
     }
 
-    internal static async Task<MpManager> StartAsync(MpContext context, CancellationToken cancellationToken)
+    internal static async Task<MpManager> StartAsync(MpContext context, int? replicas, CancellationToken cancellationToken)
     {
         if (context.Coordinator is null) throw new InvalidOperationException("A Manager is started by the coordinator's context (its objects live on the worker nodes).");
+        replicas ??= context.Runtime.Settings.ManagerReplicas;
+        if (replicas is not (0 or 1))
+            throw new ArgumentOutOfRangeException(nameof(replicas), replicas, "0 (objects are lost with their node) or 1 (a copy on the coordinator).");
         // Objects live on worker nodes: there must be one to host them.
         await context.WaitForWorkersAsync(1, null, cancellationToken);
-        var manager = new MpManager(context.Runtime);
+        var manager = new MpManager(context.Runtime, replicated: replicas == 1);
         var self = new WeakReference<MpManager>(manager);
         ProcessLife.Of(NodeRuntime.MainProcess).OnExit(() => self.TryGetTarget(out var m) ? m.DisposeAsync().AsTask() : Task.CompletedTask);
         return manager;
@@ -120,7 +126,7 @@ public sealed class MpManager : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var entityId = $"{_id}/{Interlocked.Increment(ref _nextObject)}";
         var state = _runtime.Payloads.SerializeChecked(initial, "the initial state of a Manager object");
-        _hub.Keeper.Tell(new ManagerKeeperActor.Keep(entityId, state));
+        _hub.Keeper.Tell(new ManagerKeeperActor.Keep(entityId, state, _replicated));
         return new SharedObjectAddress(_hub.Region, entityId).Bind(_runtime);
     }
 

@@ -5,6 +5,8 @@ internal sealed class NamespaceState : ContainerState
 {
     private readonly Dictionary<string, byte[]> _attributes = [];
 
+    protected override bool Reads(string operation) => operation is NamespaceOps.GetAttr or NamespaceOps.Has or NamespaceOps.Dir;
+
     protected override IReadOnlyList<byte[]> Invoke(string operation, IReadOnlyList<byte[]> args)
     {
         switch (operation)

@@ -57,8 +57,15 @@ internal sealed class ObjectChannel
     });
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
-    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args) =>
-        Result(operation, SendAsync(id => new ObjectCall(id, operation, args), $"'{operation}'", callerWaits: true, CancellationToken.None).GetAwaiter().GetResult());
+    public IReadOnlyList<byte[]> Call(string operation, params byte[][] args)
+    {
+        var callId = NewCallId();
+        return Result(operation, SendAsync(id => new ObjectCall(id, operation, args, callId), $"'{operation}'", callerWaits: true, CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    // The same each time a call is sent again, by whatever way: the object answers it from its first run (random: unique
+    // across every process's proxies without asking anyone).
+    private static long NewCallId() => Random.Shared.NextInt64(1, long.MaxValue);
 
     /// <summary>One operation, sent with the others made meanwhile through this proxy.</summary>
     public Task<IReadOnlyList<byte[]>> CallAsync(string operation, IReadOnlyList<byte[]> args, CancellationToken cancellationToken = default)
@@ -107,7 +114,8 @@ internal sealed class ObjectChannel
             }
             try
             {
-                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))]), "a batch of calls",
+                var callId = NewCallId();
+                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))], callId), "a batch of calls",
                     callerWaits: false, CancellationToken.None);
                 if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
                 for (var i = 0; i < batch.Count; i++)

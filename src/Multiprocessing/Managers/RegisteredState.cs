@@ -13,6 +13,9 @@ internal sealed class RegisteredState(object instance) : ContainerState
 
     private readonly object _instance = instance;
 
+    // A user's method may not be deterministic (a clock, a random number): the copy is the whole instance after each call.
+    public override bool ReplaysCalls => false;
+
     protected override IReadOnlyList<byte[]> Invoke(string operation, IReadOnlyList<byte[]> args)
     {
         if (operation != Call) throw Unknown(operation, _instance.GetType().Name);

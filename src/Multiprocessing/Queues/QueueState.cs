@@ -71,7 +71,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
             case QueuePut put:
                 if (HasRoomFor(put.Items.Count) && _producers.Count == 0) Accept(caller, put.RequestId, put.Items, host);
                 else if (put.WaitForRoom) { host.Watch(caller); _producers.Add(new Waiting(caller, put.RequestId, Items: put.Items)); }
-                else caller.Tell(new QueueFull(put.RequestId), host.Self);
+                else host.Reply(caller, new QueueFull(put.RequestId));
                 Serve(host);
                 break;
             case QueueGet get:
@@ -86,36 +86,36 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
                     _consumers.Add(consumer);
                     RecallIdleLeases(get.Borrower, host);
                 }
-                else caller.Tell(new QueueEmpty(get.RequestId), host.Self);
+                else host.Reply(caller, new QueueEmpty(get.RequestId));
                 Serve(host);
                 break;
             case QueueReturn back:
                 Acknowledge(back.Borrower, host);
                 if (FindLease(back.Borrower) is { } lease && (back.LeaseId < 0 || back.LeaseId == lease.RequestId)) GiveBack(lease, host);
                 if (back.ProcessEnding) GiveBackUnfinished(back.Borrower.Token);
-                caller.Tell(new QueueDone(back.RequestId), host.Self);
+                host.Reply(caller, new QueueDone(back.RequestId));
                 Serve(host);
                 break;
             case QueueTaskDone done:
                 if (done.Borrower is { } doneBy) Acknowledge(doneBy, host);
                 if (done.Count > _unfinished)
                 {
-                    caller.Tell(new QueueRefused(done.RequestId, "task_done() called too many times"), host.Self);
+                    host.Reply(caller, new QueueRefused(done.RequestId, "task_done() called too many times"));
                     return;
                 }
                 _unfinished -= done.Count;
                 if (_redeliverUnfinished && done.Borrower is { } by) CreditDone(by.Token, done.Count);
-                caller.Tell(new QueueDone(done.RequestId), host.Self);
+                host.Reply(caller, new QueueDone(done.RequestId));
                 ReleaseJoiners(host);
                 Serve(host);
                 break;
             case QueueJoin join:
-                if (_unfinished == 0) caller.Tell(new QueueDone(join.RequestId), host.Self);
+                if (_unfinished == 0) host.Reply(caller, new QueueDone(join.RequestId));
                 else { host.Watch(caller); _joiners.Add(new Waiting(caller, join.RequestId)); }
                 break;
             case QueueStatus status:
                 if (status.Borrower is { } asker) Acknowledge(asker, host);
-                caller.Tell(new QueueStatusReply(status.RequestId, Queued + Lent, _unfinished, _consumers.Count, _producers.Count), host.Self);
+                host.Reply(caller, new QueueStatusReply(status.RequestId, Queued + Lent, _unfinished, _consumers.Count, _producers.Count));
                 Serve(host);
                 break;
             default:
@@ -134,7 +134,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
     {
         // Not found: it was answered already, and that answer settles it (items lent stay lent).
         if (Remove(_consumers, caller, requestId) || Remove(_producers, caller, requestId) || Remove(_joiners, caller, requestId))
-            caller.Tell(new RequestCancelled(requestId), host.Self);
+            host.Reply(caller, new RequestCancelled(requestId));
     }
 
     /// <summary>
@@ -181,7 +181,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
     {
         for (var i = 0; i < items.Count; i++) _items.Add(new Item(_nextSeq++, items[i]));
         _unfinished += items.Count;
-        sender.Tell(new QueueDone(requestId), host.Self);
+        host.Reply(sender, new QueueDone(requestId));
     }
 
     // Waiting consumers first, then producers waiting for the room that frees.
@@ -298,7 +298,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         {
             if (lease.Recalled || lease.Items.Count == 0 || IsSameHandle(lease.Borrower, waiting)) continue;
             lease.Recalled = true;
-            lease.Inbox.Tell(new QueueRecall(lease.Borrower.Fetcher, lease.RequestId), host.Self);
+            host.Reply(lease.Inbox, new QueueRecall(lease.Borrower.Fetcher, lease.RequestId));
         }
     }
 
@@ -342,7 +342,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
     private void ReleaseJoiners(ISharedStateHost host)
     {
         if (_unfinished != 0) return;
-        foreach (var joiner in _joiners) joiner.Sender.Tell(new QueueDone(joiner.RequestId), host.Self);
+        foreach (var joiner in _joiners) host.Reply(joiner.Sender, new QueueDone(joiner.RequestId));
         _joiners.Clear();
     }
 

@@ -44,6 +44,7 @@ internal static class MpConfigRules
         ("multiprocessing.payloads.window", new Rule("a size of at least 1 KiB, such as 16 MiB", value => value.GetByteSize() >= 1024)),
         ("multiprocessing.manager.shards", AtLeastOne),
         ("multiprocessing.manager.resend-after", Timeout),
+        ("multiprocessing.manager.replicas", Whole("0 (objects are lost with their node) or 1 (a copy on the coordinator)", 0, 1)),
         ("multiprocessing.pool.routees-per-node", AtLeastOne),
         ("multiprocessing.pool.chunks-in-flight-per-worker", AtLeastOne),
         ("multiprocessing.pool.lazy-chunks-ahead", AtLeastOne),

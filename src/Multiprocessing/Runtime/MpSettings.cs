@@ -21,6 +21,7 @@ internal sealed record MpSettings(
     TimeSpan DirectLinkHandshakeTimeout,
     TimeSpan SpinBeforeBlocking,
     TimeSpan ManagerResendAfter,
+    int ManagerReplicas,
     long PipeUnreadLimit)
 {
     public static MpSettings From(Config config)
@@ -44,6 +45,7 @@ internal sealed record MpSettings(
             DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
             SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
             ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"),
+            ManagerReplicas: mp.GetInt("manager.replicas", 1),
             PipeUnreadLimit: mp.GetByteSize("pipes.unread-limit") ?? 16L << 20);
     }
 

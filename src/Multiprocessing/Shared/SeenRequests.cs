@@ -32,6 +32,22 @@ internal sealed class SeenRequests
         return true;
     }
 
+    /// <summary>True when <paramref name="caller"/>'s request <paramref name="requestId"/> was seen (and is still remembered).</summary>
+    public bool Contains(IActorRef caller, long requestId) => _callers.Find(c => c.Inbox.Equals(caller)) is { } known && Array.IndexOf(known.Ids, requestId) >= 0;
+
+    /// <summary>These requests as they are now, apart from those seen later.</summary>
+    public SeenRequests Copy()
+    {
+        var copy = new SeenRequests();
+        foreach (var caller in _callers)
+        {
+            var kept = new Caller(caller.Inbox) { Next = caller.Next };
+            caller.Ids.CopyTo(kept.Ids, 0);
+            copy._callers.Add(kept);
+        }
+        return copy;
+    }
+
     /// <summary>Forgets a caller that is gone.</summary>
     public void Forget(IActorRef caller) => _callers.RemoveAll(c => c.Inbox.Equals(caller));
 }

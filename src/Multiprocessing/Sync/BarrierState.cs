@@ -30,36 +30,36 @@ internal sealed class BarrierState(int parties) : WaitingState
 
             case BarrierActionDone done:
                 if (_runningAction is null)
-                    caller.Tell(new BarrierBroken(done.RequestId), host.Self); // the round broke meanwhile
+                    host.Reply(caller, new BarrierBroken(done.RequestId)); // the round broke meanwhile
                 else if (done.Failed)
                 {
                     Break(host);
-                    caller.Tell(new BarrierBroken(done.RequestId), host.Self);
+                    host.Reply(caller, new BarrierBroken(done.RequestId));
                 }
                 else
                 {
                     _runningAction = null;
                     ReleaseAll(host);
-                    caller.Tell(new SyncDone(done.RequestId), host.Self);
+                    host.Reply(caller, new SyncDone(done.RequestId));
                 }
                 AdmitNextRound(host);
                 break;
 
             case BarrierAbort abort:
                 Break(host);
-                caller.Tell(new SyncDone(abort.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(abort.RequestId));
                 AdmitNextRound(host);
                 break;
 
             case BarrierReset reset:
                 Break(host);
                 _broken = false;
-                caller.Tell(new SyncDone(reset.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(reset.RequestId));
                 AdmitNextRound(host);
                 break;
 
             case BarrierStatus status:
-                caller.Tell(new BarrierStatusReply(status.RequestId, _parties, Waiters.Count, _broken), host.Self);
+                host.Reply(caller, new BarrierStatusReply(status.RequestId, _parties, Waiters.Count, _broken));
                 break;
 
             default:
@@ -71,7 +71,7 @@ internal sealed class BarrierState(int parties) : WaitingState
     {
         // A party that stopped waiting leaves the others waiting for nobody: the barrier breaks.
         if (Waiters.RemoveAll(w => w.RequestId == requestId && w.Caller.Equals(caller)) == 0) return;
-        caller.Tell(new RequestCancelled(requestId), host.Self);
+        host.Reply(caller, new RequestCancelled(requestId));
         Break(host);
         AdmitNextRound(host);
     }
@@ -99,7 +99,7 @@ internal sealed class BarrierState(int parties) : WaitingState
         }
         if (_broken)
         {
-            caller.Tell(new BarrierBroken(wait.RequestId), host.Self);
+            host.Reply(caller, new BarrierBroken(wait.RequestId));
             return;
         }
         var index = Waiters.Count;
@@ -114,16 +114,16 @@ internal sealed class BarrierState(int parties) : WaitingState
             host.Watch(caller);
             host.Watch(wait.Token);
             _runningAction = arrival;
-            caller.Tell(new BarrierRunAction(wait.RequestId, index), host.Self);
+            host.Reply(caller, new BarrierRunAction(wait.RequestId, index));
             return;
         }
         ReleaseAll(host);
-        caller.Tell(new BarrierPassed(wait.RequestId, index), host.Self);
+        host.Reply(caller, new BarrierPassed(wait.RequestId, index));
     }
 
     private void ReleaseAll(ISharedStateHost host)
     {
-        foreach (var waiter in Waiters) waiter.Caller.Tell(new BarrierPassed(waiter.RequestId, waiter.Count), host.Self);
+        foreach (var waiter in Waiters) host.Reply(waiter.Caller, new BarrierPassed(waiter.RequestId, waiter.Count));
         Waiters.Clear();
     }
 
@@ -132,7 +132,7 @@ internal sealed class BarrierState(int parties) : WaitingState
     {
         _broken = true;
         _runningAction = null;
-        foreach (var waiter in Waiters) waiter.Caller.Tell(new BarrierBroken(waiter.RequestId), host.Self);
+        foreach (var waiter in Waiters) host.Reply(waiter.Caller, new BarrierBroken(waiter.RequestId));
         Waiters.Clear();
     }
 

@@ -31,19 +31,19 @@ internal sealed class ConditionState : WaitingState
                 host.Watch(caller);
                 host.Watch(enlist.Token);
                 _sleepers.Add(new Sleeper(caller, enlist.Token, enlist.RequestId));
-                caller.Tell(new SyncDone(enlist.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(enlist.RequestId));
                 break;
 
             case ConditionAwait wait:
                 var sleeper = Find(caller, wait.Ticket);
-                if (sleeper is null) caller.Tell(new SyncRefused(wait.RequestId, "not waiting on this condition"), host.Self);
+                if (sleeper is null) host.Reply(caller, new SyncRefused(wait.RequestId, "not waiting on this condition"));
                 else if (sleeper.Notified) Wake(sleeper, wait.RequestId, host);
                 else sleeper.AwaitId = wait.RequestId;
                 break;
 
             case ConditionLeave leave:
                 _sleepers.RemoveAll(s => s.Ticket == leave.Ticket && s.Caller.Equals(caller));
-                caller.Tell(new SyncDone(leave.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(leave.RequestId));
                 break;
 
             case ConditionNotify notify:
@@ -54,7 +54,7 @@ internal sealed class ConditionState : WaitingState
                     if (next.AwaitId != 0) Wake(next, next.AwaitId, host);
                     woken++;
                 }
-                caller.Tell(new SyncCount(notify.RequestId, woken), host.Self);
+                host.Reply(caller, new SyncCount(notify.RequestId, woken));
                 break;
 
             default:
@@ -66,7 +66,7 @@ internal sealed class ConditionState : WaitingState
     {
         // Not found: it was woken already, and that answer settles it.
         if (_sleepers.RemoveAll(s => s.AwaitId == requestId && s.Caller.Equals(caller) && !s.Notified) > 0)
-            caller.Tell(new RequestCancelled(requestId), host.Self);
+            host.Reply(caller, new RequestCancelled(requestId));
     }
 
     public override void Gone(IActorRef actor, ISharedStateHost host) =>
@@ -82,6 +82,6 @@ internal sealed class ConditionState : WaitingState
     private void Wake(Sleeper sleeper, long awaitId, ISharedStateHost host)
     {
         _sleepers.Remove(sleeper);
-        sleeper.Caller.Tell(new SyncFlag(awaitId, true), host.Self);
+        host.Reply(sleeper.Caller, new SyncFlag(awaitId, true));
     }
 }

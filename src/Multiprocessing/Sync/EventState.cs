@@ -16,22 +16,22 @@ internal sealed class EventState : WaitingState
         {
             case EventSet set:
                 _set = true;
-                foreach (var waiter in Waiters) waiter.Caller.Tell(new SyncFlag(waiter.RequestId, true), host.Self);
+                foreach (var waiter in Waiters) host.Reply(waiter.Caller, new SyncFlag(waiter.RequestId, true));
                 Waiters.Clear();
-                caller.Tell(new SyncDone(set.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(set.RequestId));
                 break;
 
             case EventClear clear:
                 _set = false;
-                caller.Tell(new SyncDone(clear.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(clear.RequestId));
                 break;
 
             case EventIsSet isSet:
-                caller.Tell(new SyncFlag(isSet.RequestId, _set), host.Self);
+                host.Reply(caller, new SyncFlag(isSet.RequestId, _set));
                 break;
 
             case EventWait wait:
-                if (_set) caller.Tell(new SyncFlag(wait.RequestId, true), host.Self);
+                if (_set) host.Reply(caller, new SyncFlag(wait.RequestId, true));
                 else Park(new Waiter(caller, wait.Token, wait.RequestId), host);
                 break;
 

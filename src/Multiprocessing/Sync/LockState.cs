@@ -28,28 +28,28 @@ internal sealed class LockState(bool reentrant) : WaitingState
                 else if (_reentrant && IsOwner(acquire.Token, acquire.Thread))
                 {
                     _count += waiter.Count;
-                    caller.Tell(new LockGranted(acquire.RequestId, false), host.Self);
+                    host.Reply(caller, new LockGranted(acquire.RequestId, false));
                 }
                 else if (acquire.Wait) Park(waiter, host);
-                else caller.Tell(new SyncBusy(acquire.RequestId), host.Self);
+                else host.Reply(caller, new SyncBusy(acquire.RequestId));
                 break;
 
             case LockRelease release:
                 if (_owner is null)
-                    caller.Tell(new SyncRefused(release.RequestId, _reentrant ? "cannot release un-acquired lock" : "release of an unlocked lock"), host.Self);
+                    host.Reply(caller, new SyncRefused(release.RequestId, _reentrant ? "cannot release un-acquired lock" : "release of an unlocked lock"));
                 else if ((_reentrant || release.ForWait) && !IsOwner(release.Token, release.Thread, anyThread: release.ForWait))
-                    caller.Tell(new SyncRefused(release.RequestId, "cannot release un-acquired lock: another process or thread holds it"), host.Self);
+                    host.Reply(caller, new SyncRefused(release.RequestId, "cannot release un-acquired lock: another process or thread holds it"));
                 else
                 {
                     var held = _count;
                     _count = release.ForWait ? 0 : _count - 1;
-                    caller.Tell(new LockReleased(release.RequestId, held, _ownerThread), host.Self);
+                    host.Reply(caller, new LockReleased(release.RequestId, held, _ownerThread));
                     if (_count == 0) GrantNext(host);
                 }
                 break;
 
             case LockIsMine mine:
-                caller.Tell(new SyncFlag(mine.RequestId, IsOwner(mine.Token, mine.Thread, anyThread: true)), host.Self);
+                host.Reply(caller, new SyncFlag(mine.RequestId, IsOwner(mine.Token, mine.Thread, anyThread: true)));
                 break;
 
             default:
@@ -86,7 +86,7 @@ internal sealed class LockState(bool reentrant) : WaitingState
         _ownerThread = waiter.Thread;
         _count = waiter.Count;
         host.Watch(waiter.Token);
-        waiter.Caller.Tell(new LockGranted(waiter.RequestId, _abandoned), host.Self);
+        host.Reply(waiter.Caller, new LockGranted(waiter.RequestId, _abandoned));
         _abandoned = false;
     }
 }

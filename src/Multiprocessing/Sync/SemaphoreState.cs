@@ -20,30 +20,30 @@ internal sealed class SemaphoreState(int value, bool bounded) : WaitingState
                 if (_value > 0 && Waiters.Count == 0)
                 {
                     _value--;
-                    caller.Tell(new SyncDone(acquire.RequestId), host.Self);
+                    host.Reply(caller, new SyncDone(acquire.RequestId));
                 }
                 else if (acquire.Wait) Park(new Waiter(caller, acquire.Token, acquire.RequestId), host);
-                else caller.Tell(new SyncBusy(acquire.RequestId), host.Self);
+                else host.Reply(caller, new SyncBusy(acquire.RequestId));
                 break;
 
             case SemaphoreRelease release:
                 if (_bounded && _value + release.Count > _initial)
                 {
-                    caller.Tell(new SyncRefused(release.RequestId, "semaphore released too many times"), host.Self);
+                    host.Reply(caller, new SyncRefused(release.RequestId, "semaphore released too many times"));
                     break;
                 }
                 _value += release.Count;
-                caller.Tell(new SyncDone(release.RequestId), host.Self);
+                host.Reply(caller, new SyncDone(release.RequestId));
                 while (_value > 0 && Waiters.Count > 0)
                 {
                     _value--;
                     var next = TakeFirst();
-                    next.Caller.Tell(new SyncDone(next.RequestId), host.Self);
+                    host.Reply(next.Caller, new SyncDone(next.RequestId));
                 }
                 break;
 
             case SemaphoreGetValue get:
-                caller.Tell(new SyncCount(get.RequestId, _value), host.Self);
+                host.Reply(caller, new SyncCount(get.RequestId, _value));
                 break;
 
             default:

@@ -33,7 +33,7 @@ internal abstract class WaitingState : SharedState
     public override void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
     {
         if (Waiters.RemoveAll(w => w.RequestId == requestId && w.Caller.Equals(caller)) > 0)
-            caller.Tell(new RequestCancelled(requestId), host.Self);
+            host.Reply(caller, new RequestCancelled(requestId));
     }
 
     public override void Gone(IActorRef actor, ISharedStateHost host) =>

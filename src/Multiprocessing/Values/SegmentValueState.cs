@@ -41,7 +41,7 @@ internal sealed class SegmentValueState(SharedSegment segment, bool withLock) : 
                 if (_closed) return; // released by CreatorEnded
                 break;
             case var _ when _closed:
-                caller.Tell(new Messages.Values.ValueRefused(request.RequestId, "The process that created this Value/Array has ended."), host.Self);
+                host.Reply(caller, new Messages.Values.ValueRefused(request.RequestId, "The process that created this Value/Array has ended."));
                 return;
         }
         base.Handle(request, caller, host);

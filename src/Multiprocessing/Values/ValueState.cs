@@ -50,7 +50,7 @@ internal class ValueState : SharedState
                 Drain(host);
                 return;
             case ValueLockAcquire or ValueLockRelease when !_withLock:
-                caller.Tell(new ValueRefused(request.RequestId, "This object was created with lock: false (Python's RawValue/RawArray): it has no lock."), host.Self);
+                host.Reply(caller, new ValueRefused(request.RequestId, "This object was created with lock: false (Python's RawValue/RawArray): it has no lock."));
                 return;
             case ValueLockRelease release:
                 Release(release, caller, host);
@@ -74,7 +74,7 @@ internal class ValueState : SharedState
         }
         if (request is ValueLockAcquire { Wait: false })
         {
-            caller.Tell(new ValueLockBusy(request.RequestId), host.Self);
+            host.Reply(caller, new ValueLockBusy(request.RequestId));
             return;
         }
         host.Watch(caller);
@@ -85,7 +85,7 @@ internal class ValueState : SharedState
     public override void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
     {
         if (_parked.RemoveAll(p => p.Request.RequestId == requestId && p.Caller.Equals(caller)) > 0)
-            caller.Tell(new RequestCancelled(requestId), host.Self);
+            host.Reply(caller, new RequestCancelled(requestId));
     }
 
     /// <summary>The node of the holder ended: the lock is free, and the next holder learns it was abandoned.</summary>
@@ -144,14 +144,14 @@ internal class ValueState : SharedState
         {
             case ValueRead read when !InRange(read.Offset, read.Count):
             case ValueWrite write when !InRange(write.Offset, write.Bytes.Length):
-                caller.Tell(new ValueRefused(request.RequestId, $"Bytes outside the object's {Size} bytes."), host.Self);
+                host.Reply(caller, new ValueRefused(request.RequestId, $"Bytes outside the object's {Size} bytes."));
                 break;
             case ValueRead read:
                 host.Reply(caller, new ValueData(read.RequestId, ReadBytes(read.Offset, read.Count)));
                 break;
             case ValueWrite write:
                 WriteBytes(write.Offset, write.Bytes);
-                caller.Tell(new ValueDone(write.RequestId), host.Self);
+                host.Reply(caller, new ValueDone(write.RequestId));
                 break;
             case ValueLockAcquire acquire:
                 var abandoned = false;
@@ -164,7 +164,7 @@ internal class ValueState : SharedState
                     _abandoned = false;
                 }
                 _count++;
-                caller.Tell(new ValueLockGranted(acquire.RequestId, abandoned), host.Self);
+                host.Reply(caller, new ValueLockGranted(acquire.RequestId, abandoned));
                 break;
         }
     }
@@ -173,10 +173,10 @@ internal class ValueState : SharedState
     {
         if (_owner != release.Owner)
         {
-            caller.Tell(new ValueRefused(release.RequestId, "cannot release un-acquired lock"), host.Self);
+            host.Reply(caller, new ValueRefused(release.RequestId, "cannot release un-acquired lock"));
             return;
         }
-        caller.Tell(new ValueDone(release.RequestId), host.Self);
+        host.Reply(caller, new ValueDone(release.RequestId));
         if (--_count > 0) return;
         _owner = null;
         _ownerCaller = null;

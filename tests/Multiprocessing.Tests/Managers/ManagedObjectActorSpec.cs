@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Multiprocessing.Direct;
 using Multiprocessing.Managers;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
@@ -26,23 +27,43 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
 
     private ObjectCall Call(long id, string operation, params object[] args) => new(id, operation, [.. args.Select(Bytes)]);
 
+    // Links off: what an entity sends its keeper goes as a plain message, to the probe.
+    private DirectChannel Direct => field ??= new((ExtendedActorSystem)Sys, PayloadSerializer.Of(Sys), new DirectOffers(Sys, TimeSpan.FromSeconds(5)),
+        new DirectDialer(null, TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(5), enabled: false);
+
+    private IActorRef Entity(string entityId, Akka.TestKit.TestProbe keeper) =>
+        Sys.ActorOf(ManagedObjectActor.Props(entityId, keeper.Ref, Direct, TimeSpan.FromSeconds(1)));
+
+    private static ObjectRestored Unreplicated(string entityId, byte[] state) => new(entityId, state, [], 1, Replicated: false, LostFrom: null);
+
+    private static ObjectRestored Replicated(string entityId, byte[] state, IReadOnlyList<ICorrelated>? calls = null, string? lostFrom = null) =>
+        new(entityId, state, calls ?? [], 1, Replicated: true, lostFrom);
+
+    private IActorRef RestoredReplicated(Akka.TestKit.TestProbe keeper, ObjectRestored restored)
+    {
+        var entity = Entity(restored.EntityId, keeper);
+        keeper.ExpectMsg<RestoreObject>();
+        keeper.Reply(restored);
+        return entity;
+    }
+
     // The entity hands its state off (as when its shard moves) and a new entity restores it.
     private IActorRef MovedToANewEntity(IActorRef entity, Akka.TestKit.TestProbe keeper)
     {
         entity.Tell(HandOffObject.Instance);
         var saved = keeper.ExpectMsg<SaveObject>();
         keeper.Reply(new ObjectSaved("m1/1"));
-        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        var next = Entity("m1/1", keeper);
         keeper.ExpectMsg<RestoreObject>();
-        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        keeper.Reply(Unreplicated("m1/1", saved.State));
         return next;
     }
 
     private IActorRef Restored(Akka.TestKit.TestProbe keeper, SharedState state)
     {
-        var entity = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        var entity = Entity("m1/1", keeper);
         keeper.ExpectMsg<RestoreObject>(r => r.EntityId == "m1/1");
-        keeper.Reply(new ObjectRestored("m1/1", State(state)));
+        keeper.Reply(Unreplicated("m1/1", State(state)));
         return entity;
     }
 
@@ -50,12 +71,12 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     public void An_entity_asks_for_its_state_first_and_holds_requests_until_it_has_it()
     {
         var keeper = CreateTestProbe();
-        var entity = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        var entity = Entity("m1/1", keeper);
         keeper.ExpectMsg<RestoreObject>();
         entity.Tell(Call(1, DictOps.GetItem, "a"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        keeper.Reply(new ObjectRestored("m1/1", State(new DictState([(Bytes("a"), Bytes(1))]))));
+        keeper.Reply(Unreplicated("m1/1", State(new DictState([(Bytes("a"), Bytes(1))]))));
 
         Assert.Equal(1, Serializer.FromBinary(ExpectMsg<ObjectReturn>(r => r.RequestId == 1).Values[0], typeof(object)));
     }
@@ -89,9 +110,9 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         keeper.Reply(new ObjectSaved("m1/1"));
         ExpectTerminated(entity);
 
-        var next = Sys.ActorOf(ManagedObjectActor.Props("m1/1", keeper.Ref));
+        var next = Entity("m1/1", keeper);
         keeper.ExpectMsg<RestoreObject>();
-        keeper.Reply(new ObjectRestored("m1/1", saved.State));
+        keeper.Reply(Unreplicated("m1/1", saved.State));
         next.Tell(new ObjectCall(2, ListOps.Slice, [Codec.Int(0), Codec.Int(10)]));
         Assert.Equal([1, 2], ExpectMsg<ObjectReturn>().Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
     }
@@ -211,7 +232,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         entity.Tell(Call(1, DictOps.Len));
         Assert.IsType<ObjectDisposedException>(ObjectFaults.Rebuild(ExpectMsg<ObjectFault>()));
 
-        var unknown = Sys.ActorOf(ManagedObjectActor.Props("m1/2", keeper.Ref));
+        var unknown = Entity("m1/2", keeper);
         keeper.ExpectMsg<RestoreObject>();
         keeper.Reply(new ObjectUnavailable("m1/2", Disposed: true, "disposed"));
         unknown.Tell(Call(2, DictOps.Len));
@@ -222,8 +243,8 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     public void The_keeper_gives_a_state_once_keeps_a_saved_one_and_reports_a_lost_object()
     {
         var region = CreateTestProbe();
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys)));
-        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: false));
         keeper.Tell(new WhereIsObject(1, "m1/1"));
         Assert.Null(ExpectMsg<ObjectHome>().Node); // not started
 
@@ -251,10 +272,10 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     public void Disposing_a_manager_completes_once_its_running_entities_acknowledge()
     {
         var region = CreateTestProbe();
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys)));
-        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1]));
-        keeper.Tell(new ManagerKeeperActor.Keep("m1/2", [1])); // never started: nothing to tell it
-        keeper.Tell(new ManagerKeeperActor.Keep("m2/1", [1]));
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(region.Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: false));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/2", [1], Replicated: false)); // never started: nothing to tell it
+        keeper.Tell(new ManagerKeeperActor.Keep("m2/1", [1], Replicated: false));
         keeper.Tell(new RestoreObject("m1/1"));
         ExpectMsg<ObjectRestored>();
 
@@ -270,5 +291,91 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         Assert.True(ExpectMsg<ObjectUnavailable>().Disposed);
         keeper.Tell(new RestoreObject("m2/1"));
         ExpectMsg<ObjectRestored>(); // another manager's objects are untouched
+    }
+
+    [Fact]
+    public void A_replicated_object_answers_what_follows_a_change_once_its_keeper_has_the_change_and_a_read_at_once()
+    {
+        var keeper = CreateTestProbe();
+        var entity = RestoredReplicated(keeper, Replicated("m1/1", State(new DictState([]))));
+        entity.Tell(Call(1, DictOps.Len));
+        ExpectMsg<ObjectReturn>(r => r.RequestId == 1); // nothing changed: answered at once, nothing copied
+        keeper.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+
+        entity.Tell(new ObjectCall(2, DictOps.SetItem, [Bytes("k"), Bytes(1)], CallId: 77));
+        entity.Tell(Call(3, DictOps.Len)); // a read after a change waits for it too
+        var update = keeper.ExpectMsg<ReplicateObject>();
+        Assert.Equal((1L, 0, 77L), (update.Seq, update.State.Length, ((ObjectCall)Assert.Single(update.Calls)).CallId));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not answered before the copy has the change
+        Assert.Equal(1, keeper.ExpectMsg<ReplicateObject>(TimeSpan.FromSeconds(5)).Seq); // not acknowledged: sent again
+
+        entity.Tell(new ObjectReplicated("m1/1", 1, 1));
+        ExpectMsg<ObjectReturn>(r => r.RequestId == 2);
+        Assert.Equal(1, Codec.Int(ExpectMsg<ObjectReturn>(r => r.RequestId == 3).Values[0]));
+    }
+
+    [Fact]
+    public void A_registered_object_is_copied_whole_after_a_call()
+    {
+        var keeper = CreateTestProbe();
+        var entity = RestoredReplicated(keeper, Replicated("m1/1", State(new RegisteredState(new Counter { Value = 7 }))));
+        entity.Tell(new ObjectCall(1, RegisteredState.Call, [Codec.Text(MethodSpec.Of(typeof(Counter).GetMethod(nameof(Counter.Add))!)), Bytes(5)], CallId: 5));
+        var update = keeper.ExpectMsg<ReplicateObject>();
+        Assert.Empty(update.Calls);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        entity.Tell(new ObjectReplicated("m1/1", 1, update.Seq));
+        Assert.Equal(12, Serializer.FromBinary(ExpectMsg<ObjectReturn>().Values[0], typeof(object)));
+
+        // The copy is the object as it is now: an entity restored from it has the call's effect.
+        var next = RestoredReplicated(CreateTestProbe(), Replicated("m1/1", update.State, lostFrom: "a lost node"));
+        next.Tell(new ObjectCall(2, RegisteredState.Call, [Codec.Text(MethodSpec.Of(typeof(Counter).GetMethod(nameof(Counter.Get))!))]));
+        Assert.Equal(12, Serializer.FromBinary(ExpectMsg<ObjectReturn>(TimeSpan.FromSeconds(5)).Values[0], typeof(object)));
+    }
+
+    [Fact]
+    public void An_object_restored_from_its_copy_runs_its_calls_again_and_answers_one_sent_again_from_its_first_run()
+    {
+        var keeper = CreateTestProbe();
+        var append = new ObjectCall(7, ListOps.Append, [Bytes(2)], CallId: 4242);
+        var entity = RestoredReplicated(keeper, Replicated("m1/1", State(new ListState([Bytes(1)])), [append], lostFrom: "a lost node"));
+
+        entity.Tell(append with { RequestId = 8 }); // its answer was lost with the node: sent again, it does not run twice
+        ExpectMsg<ObjectReturn>(r => r.RequestId == 8);
+        entity.Tell(new ObjectCall(9, ListOps.Slice, [Codec.Int(0), Codec.Int(10)]));
+        Assert.Equal([1, 2], ExpectMsg<ObjectReturn>(r => r.RequestId == 9).Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
+    }
+
+    [Fact]
+    public void The_keeper_keeps_a_replicated_object_s_copy_and_starts_the_next_entity_from_it_when_its_node_is_lost()
+    {
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(CreateTestProbe().Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: true));
+        keeper.Tell(new RestoreObject("m1/1"));
+        var first = ExpectMsg<ObjectRestored>();
+        Assert.True(first.Replicated);
+        Assert.Null(first.LostFrom);
+
+        var call = new ObjectCall(1, ListOps.Append, [[5]], CallId: 9);
+        keeper.Tell(new ReplicateObject("m1/1", first.Incarnation, 1, [], [call]));
+        Assert.Equal(1, ExpectMsg<ObjectReplicated>().Seq);
+        keeper.Tell(new ReplicateObject("m1/1", first.Incarnation, 1, [], [call])); // sent again: acknowledged, kept once
+        Assert.Equal(1, ExpectMsg<ObjectReplicated>().Seq);
+        keeper.Tell(new ReplicateObject("m1/1", first.Incarnation, 2, [3], [])); // a whole copy replaces the state and its calls
+        ExpectMsg<ObjectReplicated>();
+        keeper.Tell(new ReplicateObject("m1/1", first.Incarnation, 3, [], [call with { CallId = 10 }]));
+        ExpectMsg<ObjectReplicated>();
+        keeper.Tell(new WhereIsObject(1, "m1/1"));
+        Assert.Null(ExpectMsg<ObjectHome>().Node); // a call to it is never failed for its node: it comes back
+
+        keeper.Tell(new RestoreObject("m1/1")); // a second start without a hand-off: its node was lost
+        var next = ExpectMsg<ObjectRestored>();
+        Assert.Equal([3], next.State);
+        Assert.Equal(10, ((ObjectCall)Assert.Single(next.Calls)).CallId);
+        Assert.NotNull(next.LostFrom);
+        Assert.Equal(first.Incarnation + 1, next.Incarnation);
+        keeper.Tell(new ReplicateObject("m1/1", first.Incarnation, 4, [9], [])); // late, from the lost entity: ignored
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        keeper.Tell(new RestoreObject("m1/1"));
+        Assert.Equal([3], ExpectMsg<ObjectRestored>().State);
     }
 }
