@@ -70,6 +70,16 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
 
     private void Send(IActorRef caller, object reply) => _transfers.Tell(caller, reply, Self);
 
+    // A request sent again that ran on the node this object was lost with: its answer may have been lost with that node.
+    // It does not run twice: unless it is parked here (it waits on), it is answered MpRemoteGoneException.
+    private bool AnsweredOnLostNode(long requestId)
+    {
+        if (_seenBeforeLoss?.Contains(Sender, requestId) != true || _state!.ParkedRequests.Contains((Sender, requestId))) return false;
+        Reply(Sender, ObjectFaults.Of(requestId, new MpRemoteGoneException(
+            "This request ran on a worker node that was lost before its answer reached you; the object goes on, with its effect.")));
+        return true;
+    }
+
     // After each message: what it changed goes to the copy (when nothing else is on its way), sent again until acknowledged.
     private void Replicate()
     {
@@ -118,17 +128,24 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         {
             switch (message)
             {
+                // The cancel of a request that never arrived (lost with a node, or dropped by a region while its object
+                // moved): settled now, and its id is seen, so that the request does not run should it arrive after all.
+                case CancelRequest cancel when state.Seen.FirstTime(Sender, cancel.RequestId):
+                    Reply(Sender, new RequestCancelled(cancel.RequestId));
+                    break;
+                case CancelRequest cancel when AnsweredOnLostNode(cancel.RequestId): break;
                 case CancelRequest cancel: state.Cancel(cancel.RequestId, Sender, this); break;
                 case ObjectCall { Operation: ObjectChannel.Locate } locate:
                     Sender.Tell(new ObjectReturn(locate.RequestId, [Serializer.ToBinary(Self)]), Self);
                     break;
                 case ICorrelated request when state.TryAnswerAgain(request, Sender, this): break;
-                // A request sent again (its first copy seemed lost while this object moved) runs once. Calls over
-                // a direct link all carry id 0 (one at a time on their own connection, never sent twice).
-                case ICorrelated request when !state.AnswersAgain && request.RequestId != 0 && !state.Seen.FirstTime(Sender, request.RequestId):
-                    if (_seenBeforeLoss?.Contains(Sender, request.RequestId) == true && !state.ParkedRequests.Contains((Sender, request.RequestId)))
-                        Reply(Sender, ObjectFaults.Of(request.RequestId, new MpRemoteGoneException(
-                            "This request ran on a worker node that was lost before its answer reached you; the object runs on with its effect.")));
+                // A request sent again (its first copy seemed lost while this object moved) runs once. A container
+                // records only the requests cancelled before they arrived: it answers a change sent again from its
+                // kept answers, and a read may run twice. Calls over a direct link all carry id 0.
+                case ICorrelated request when request.RequestId != 0 && (state.AnswersAgain
+                    ? state.Seen.Contains(Sender, request.RequestId)
+                    : !state.Seen.FirstTime(Sender, request.RequestId)):
+                    AnsweredOnLostNode(request.RequestId);
                     break;
                 case ICorrelated request: state.Handle(request, Sender, this); break;
                 case IMpMessage oneWay: state.HandleOneWay(oneWay, this); break;
