@@ -4,7 +4,7 @@ using Multiprocessing.Bench.Benchmarks;
 // The echo benchmark runs this program a second time as its echo server.
 if (args is [RemoteEchoBenchmark.ServerArgument, .. var auth]) return await RemoteEchoBenchmark.RunServerAsync(auth.FirstOrDefault());
 
-IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark(), new QueueThroughputBenchmark(), new PipePingPongBenchmark(), new RemoteEchoBenchmark(), new LockRoundTripBenchmark(), new ValueLockBenchmark(), new SharedMemorySumBenchmark(), new LargePayloadBenchmark(), new PoolBenchmark(), new ManagerBenchmark(), new SecurityCostBenchmark()];
+IBenchmark[] benchmarks = [new ClusterReadyBenchmark(), new ProcessStartBenchmark(), new QueueThroughputBenchmark(), new PipePingPongBenchmark(), new RemoteEchoBenchmark(), new LockRoundTripBenchmark(), new ValueLockBenchmark(), new SharedMemorySumBenchmark(), new LargePayloadBenchmark(), new PoolBenchmark(), new ManagerBenchmark(), new ManagerFailoverBenchmark(), new SecurityCostBenchmark()];
 var names = string.Join(", ", benchmarks.Select(b => b.Name));
 
 var options = BenchOptions.Parse(args, out var error);

@@ -26,9 +26,11 @@ public sealed class ManagerBenchmark : IBenchmark
         var single = new List<(double Write, double Read, double Total)>();
         var pipelined = new List<(double Write, double Read, double Total)>();
         var batched = new List<(double Write, double Read, double Total)>();
+        var unreplicated = new List<(double Write, double Read, double Total)>();
         await using (var mp = await Mp.StartAsync(new MpOptions { Workers = 2 }))
         {
             await using var manager = await mp.ManagerAsync();
+            await using var withoutCopy = await mp.ManagerAsync(replicas: 0);
             BenchRun.Log("warm-up");
             await mp.WaitForSpawnSparesAsync();
             Measure(mp, manager, Mode.Single, 2000);
@@ -41,6 +43,8 @@ public sealed class ManagerBenchmark : IBenchmark
                 pipelined.Add(Measure(mp, manager, Mode.Pipelined, N));
                 await mp.WaitForSpawnSparesAsync();
                 batched.Add(Measure(mp, manager, Mode.Batched, N));
+                await mp.WaitForSpawnSparesAsync();
+                unreplicated.Add(Measure(mp, withoutCopy, Mode.Single, N));
                 BenchRun.Log($"run {i + 1}/{run.Runs}: one at a time {single[^1].Total:0}, pipelined {pipelined[^1].Total:0}, " +
                              $"batched {batched[^1].Total:0} ops/s");
             }
@@ -51,11 +55,13 @@ public sealed class ManagerBenchmark : IBenchmark
                           $"a child process (spawn) does {N} writes `d[i] = i` then {N} reads `d[i]` (the sum is checked), timed inside the child; " +
                           "ops/s = operations / seconds. One at a time: each operation is a request/reply (Python's proxy does the same). " +
                           $"Pipelined: `SetAsync`/`GetAsync` with {Window} requests in flight. Batched: `UpdateAsync`/`GetManyAsync` of {Batch} keys a request. " +
-                          "A fresh dict per measurement; one warm-up round of 2000 first.");
+                          "A fresh dict per measurement; one warm-up round of 2000 first. The dict is replicated (the default: a write is " +
+                          "acknowledged once the coordinator's copy has it), except in the `replicas: 0` row.");
         var pyTotal = Py("total_ops_per_s");
         section.Rows.Add(ManagerRow("Manager dict, one at a time, writes", single.Select(s => s.Write), Py("write_ops_per_s"), 1));
         section.Rows.Add(ManagerRow("Manager dict, one at a time, reads", single.Select(s => s.Read), Py("read_ops_per_s"), 1));
         section.Rows.Add(ManagerRow("Manager dict, one at a time, total", single.Select(s => s.Total), pyTotal, 1));
+        section.Rows.Add(ManagerRow("Manager dict, one at a time, writes, replicas: 0", unreplicated.Select(s => s.Write), Py("write_ops_per_s"), 1));
         section.Rows.Add(ManagerRow($"Manager dict, pipelined ({Window} in flight), total", pipelined.Select(s => s.Total), pyTotal, PipelinedTarget));
         section.Rows.Add(ManagerRow($"Manager dict, batched ({Batch} a request), total", batched.Select(s => s.Total), pyTotal, PipelinedTarget));
         if (python is not null)

@@ -68,11 +68,22 @@ public sealed record RestoreObject(string EntityId) : IMpMessage;
 public sealed record ObjectRestored(string EntityId, byte[] State, IReadOnlyList<ICorrelated> Calls, long Incarnation, bool Replicated, string? LostFrom)
     : IPayloadCarrier
 {
-    public long PayloadBytes => State.LongLength + Payloads.Size(Payloads.Of(Calls));
+    public long PayloadBytes => StateAndCalls.Bytes(State, Calls);
 
-    public IReadOnlyList<byte[]> Payload => [State, .. Payloads.Of(Calls)];
+    public IReadOnlyList<byte[]> Payload => StateAndCalls.Payload(State, Calls);
 
-    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = Payloads.With(Calls, [.. payload.Skip(1)]) };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = StateAndCalls.Calls(Calls, payload) };
+}
+
+/// <summary>How a state and the calls to run on it again carry their arrays: the state's, then each call's.</summary>
+public static class StateAndCalls
+{
+    public static long Bytes(byte[] state, IReadOnlyList<ICorrelated> calls) => state.LongLength + Payloads.Size(Payloads.Of(calls));
+
+    public static IReadOnlyList<byte[]> Payload(byte[] state, IReadOnlyList<ICorrelated> calls) => [state, .. Payloads.Of(calls)];
+
+    /// <summary>The calls carrying their arrays of <paramref name="payload"/> (after the state's).</summary>
+    public static IReadOnlyList<ICorrelated> Calls(IReadOnlyList<ICorrelated> calls, IReadOnlyList<byte[]> payload) => Payloads.With(calls, [.. payload.Skip(1)]);
 }
 
 /// <summary>
@@ -84,11 +95,11 @@ public sealed record ObjectRestored(string EntityId, byte[] State, IReadOnlyList
 public sealed record ReplicateObject(string EntityId, long Incarnation, long Seq, byte[] State, IReadOnlyList<ICorrelated> Calls)
     : IDirectMessage, IPayloadCarrier
 {
-    public long PayloadBytes => State.LongLength + Payloads.Size(Payloads.Of(Calls));
+    public long PayloadBytes => StateAndCalls.Bytes(State, Calls);
 
-    public IReadOnlyList<byte[]> Payload => [State, .. Payloads.Of(Calls)];
+    public IReadOnlyList<byte[]> Payload => StateAndCalls.Payload(State, Calls);
 
-    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = Payloads.With(Calls, [.. payload.Skip(1)]) };
+    public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0], Calls = StateAndCalls.Calls(Calls, payload) };
 }
 
 /// <summary>Keeper to entity: the copy holds everything up to <paramref name="Seq"/>; what waited for it may be answered.</summary>
@@ -106,8 +117,11 @@ public sealed record WhereIsObject(long RequestId, string EntityId) : ICorrelate
 /// <summary>The node whose entity holds the object's state, or held it when it was lost; null while none does (not started, moving, disposed, or coming back from its copy).</summary>
 public sealed record ObjectHome(long RequestId, Address? Node) : ICorrelated;
 
-/// <summary>Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>.</summary>
-public sealed record SaveObject(string EntityId, byte[] State) : IPayloadCarrier
+/// <summary>
+/// Entity to keeper, when its shard is handed off: its serialized state, answered <see cref="ObjectSaved"/>. Kept only
+/// from the entity of the object's current start (<paramref name="Incarnation"/>, as <see cref="ObjectRestored"/> gave it).
+/// </summary>
+public sealed record SaveObject(string EntityId, long Incarnation, byte[] State) : IPayloadCarrier
 {
     public long PayloadBytes => State.LongLength;
 
@@ -116,7 +130,11 @@ public sealed record SaveObject(string EntityId, byte[] State) : IPayloadCarrier
     public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { State = payload[0] };
 }
 
-public sealed record ObjectSaved(string EntityId) : IMpMessage;
+/// <summary>
+/// Keeper to entity: its state is kept; or, <paramref name="Superseded"/>, it was not, because another entity holds the
+/// object now (this one was cut off, and its node taken for lost): what it did since its last acknowledged copy never happened.
+/// </summary>
+public sealed record ObjectSaved(string EntityId, bool Superseded = false) : IMpMessage;
 
 /// <summary>The shard's stop message at hand-off: the entity saves its state, then stops.</summary>
 public sealed record HandOffObject : IMpMessage

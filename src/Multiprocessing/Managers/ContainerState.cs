@@ -20,8 +20,9 @@ namespace Multiprocessing.Managers;
 /// </remarks>
 internal abstract class ContainerState : SharedState
 {
-    // Enough for every call a proxy can have sent again (4096 to 8191 are kept): a batch is at most 4096 calls, and a
-    // call is sent again within seconds of the first time.
+    // The answers of the last 4096 to 8191 changing calls (a batch is one): a call is sent again within seconds of its
+    // first run (resend-after, or a failover), so an object would have to take thousands of changes a second from
+    // other callers meanwhile for an answer to be gone, and the call to run twice.
     private const int AnswersKept = 4096;
 
     private readonly Dictionary<long, ICorrelated> _answers = [];
@@ -30,13 +31,13 @@ internal abstract class ContainerState : SharedState
     public sealed override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
         var reply = Run(request);
-        if (Changes(request)) host.Changed(request);
+        if (Changes(request)) host.Changed(request, Replayable(request));
         host.Reply(caller, reply);
     }
 
     public override bool ReplaysCalls => true;
 
-    public sealed override bool AnswersAgain => true;
+    public sealed override bool KeepsAnswers => true;
 
     public sealed override void Replay(ICorrelated call) => Run(call);
 
@@ -55,6 +56,16 @@ internal abstract class ContainerState : SharedState
 
     /// <summary>True for an operation that only reads the object: it is neither copied nor remembered.</summary>
     protected virtual bool Reads(string operation) => false;
+
+    /// <summary>False for an operation that may not change the object the same way on another node (it compares values).</summary>
+    protected virtual bool Deterministic(string operation) => true;
+
+    private bool Replayable(ICorrelated request) => request switch
+    {
+        ObjectCall call => Deterministic(call.Operation),
+        ObjectCalls calls => calls.Calls.All(c => Deterministic(c.Operation)),
+        _ => true,
+    };
 
     private ICorrelated Run(ICorrelated request)
     {

@@ -8,6 +8,9 @@ internal sealed class ListState(IEnumerable<byte[]> initial) : ContainerState
     protected override bool Reads(string operation) =>
         operation is ListOps.GetItem or ListOps.Index or ListOps.Count or ListOps.Len or ListOps.Slice;
 
+    // Sorting compares values with the node's own comparers (a string's culture): its copy is the list as sorted here.
+    protected override bool Deterministic(string operation) => operation != ListOps.Sort;
+
     protected override IReadOnlyList<byte[]> Invoke(string operation, IReadOnlyList<byte[]> args)
     {
         switch (operation)

@@ -33,6 +33,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SharedState? _state;
     private ObjectReplication? _replication;
+    private long _incarnation;
 
     // Restored from the copy of an object lost with its node: the requests it had run there, whose answers may have
     // been lost with it. One of them sent again is answered MpRemoteGoneException, not run twice.
@@ -66,7 +67,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         else Send(caller, reply);
     }
 
-    public void Changed(ICorrelated call) => _replication?.Changed(call);
+    public void Changed(ICorrelated call, bool replayable) => _replication?.Changed(call, replayable);
 
     private void Send(IActorRef caller, object reply) => _transfers.Tell(caller, reply, Self);
 
@@ -83,8 +84,22 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
     // After each message: what it changed goes to the copy (when nothing else is on its way), sent again until acknowledged.
     private void Replicate()
     {
-        if (_replication?.Flush(Send) is not null) Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
+        try
+        {
+            if (_replication?.Flush(Send) is not null) ArmResend();
+        }
+        catch (Exception e)
+        {
+            // Its state no longer serializes (a registered object that took a value that does not): it cannot be copied,
+            // nor moved. It goes on here, answering, and is lost with its node.
+            _log.Error(e, "Manager object {0} can no longer be copied to the coordinator; it goes on uncopied, and would be lost with its node.", _entityId);
+            _replication!.ReleaseAll(Send);
+            _replication = null;
+        }
     }
+
+    // The update is sent again if not acknowledged by then (not while a large one is still being written).
+    private void ArmResend() => Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
 
     private sealed record ResendCopy
     {
@@ -98,6 +113,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         Receive<ObjectRestored>(restored =>
         {
             _state = (SharedState)Serializer.FromBinary(restored.State, typeof(object));
+            _incarnation = restored.Incarnation;
             foreach (var call in restored.Calls) _state.Replay(call);
             if (restored.LostFrom is { } lost)
             {
@@ -128,8 +144,12 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         {
             switch (message)
             {
-                // The cancel of a request that never arrived (lost with a node, or dropped by a region while its object
-                // moved): settled now, and its id is seen, so that the request does not run should it arrive after all.
+                case CancelRequest cancel when state.ParkedRequests.Contains((Sender, cancel.RequestId)):
+                    state.Cancel(cancel.RequestId, Sender, this);
+                    break;
+                // The cancel of a request not parked here that was never seen: it never arrived (lost with a node, or dropped
+                // by a region while its object moved), or, for a container, ran (its answer settles it). Settled now, and
+                // its id is seen, so that the request does not run should it arrive after all.
                 case CancelRequest cancel when state.Seen.FirstTime(Sender, cancel.RequestId):
                     Reply(Sender, new RequestCancelled(cancel.RequestId));
                     break;
@@ -142,7 +162,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
                 // A request sent again (its first copy seemed lost while this object moved) runs once. A container
                 // records only the requests cancelled before they arrived: it answers a change sent again from its
                 // kept answers, and a read may run twice. Calls over a direct link all carry id 0.
-                case ICorrelated request when request.RequestId != 0 && (state.AnswersAgain
+                case ICorrelated request when request.RequestId != 0 && (state.KeepsAnswers
                     ? state.Seen.Contains(Sender, request.RequestId)
                     : !state.Seen.FirstTime(Sender, request.RequestId)):
                     AnsweredOnLostNode(request.RequestId);
@@ -169,8 +189,8 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         Receive<ResendCopy>(_ =>
         {
             if (_replication?.InFlight is null) return;
-            _replication.Send();
-            Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
+            if (!_replication.StillSending) _replication.Send();
+            ArmResend();
         });
         Receive<ICorrelated>(request => Changing(() => Serve(request)));
         Receive<EntityEnvelope>(direct => Changing(() => Serve(direct.Message)));
@@ -187,21 +207,8 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         Receive<HostDeathWatch.AlreadyGone>(gone => Changing(() => state.Gone(gone.Actor, this)));
         Receive<HandOffObject>(_ =>
         {
-            byte[] bytes;
-            try
-            {
-                bytes = Serializer.ToBinary(state);
-            }
-            catch (Exception e)
-            {
-                // Should not happen (states are plain data): the object cannot move, and says why.
-                _log.Error(e, "Manager object {0} cannot be serialized to move with its shard; it is lost.", _entityId);
-                Context.Stop(Self);
-                return;
-            }
-            _transfers.Tell(_keeper, new SaveObject(_entityId, bytes), Self);
-            Timers.Cancel(ResendTimer);
-            Become(Saving);
+            if (_replication?.Unacknowledged == true) Become(Draining);
+            else Save();
         });
         Receive<DisposeObject>(_ =>
         {
@@ -219,13 +226,56 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         Receive<IMpMessage>(oneWay => Changing(() => Serve(oneWay))); // one-way messages of the state (a queue's items given back)
     }
 
+    // Handed off with changes the keeper has not acknowledged: their answers are held. The state is saved once they
+    // are acknowledged (and answered), so that a hand-off cut short (the node killed after the keeper took the state)
+    // leaves no acknowledged change unanswered. What arrives meanwhile goes to the next home.
+    private void Draining()
+    {
+        Receive<ObjectReplicated>(replicated =>
+        {
+            if (_replication?.Acknowledged(replicated, Send) != true) return;
+            if (_replication.Flush(Send) is not null) ArmResend(); // changes made before the hand-off, not sent yet
+            else Save();
+        });
+        Receive<ResendCopy>(_ =>
+        {
+            if (_replication?.InFlight is null) return;
+            if (!_replication.StillSending) _replication.Send();
+            ArmResend();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Save()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Serializer.ToBinary(_state!);
+        }
+        catch (Exception e)
+        {
+            // Should not happen (states are plain data): the object cannot move, and says why.
+            _log.Error(e, "Manager object {0} cannot be serialized to move with its shard; it is lost.", _entityId);
+            Context.Stop(Self);
+            return;
+        }
+        _transfers.Tell(_keeper, new SaveObject(_entityId, _incarnation, bytes), Self);
+        Timers.Cancel(ResendTimer);
+        Become(Saving);
+        Stash.UnstashAll();
+    }
+
     // Between the hand-off and the stop: whatever still arrives goes back through the region, which
     // holds it for the shard's next home.
     private void Saving()
     {
-        Receive<ObjectSaved>(_ =>
+        Receive<ObjectSaved>(saved =>
         {
-            _replication?.ReleaseAll(Send); // the keeper has the whole state: what waited for its copy is answered
+            // Kept: the keeper has the whole state, and what waited for its copy is answered. Superseded: this entity was
+            // cut off and the object runs elsewhere from its copy, without what waits here; its callers send again there.
+            if (!saved.Superseded) _replication?.ReleaseAll(Send);
+            else _log.Warning("Manager object {0} was taken for lost and runs elsewhere from its copy; this start ends without it.", _entityId);
             Context.Stop(Self);
         });
         Receive<ObjectReplicated>(_ => { }); // superseded by the state saved

@@ -126,16 +126,23 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
             _objects.TryGetValue(where.EntityId, out var record) && !record.Replicated ? record.Holder?.Path.Address : null)));
         Receive<CancelRequest>(cancel => Sender.Tell(new RequestCancelled(cancel.RequestId))); // answered at once anyway
 
+        // Kept from the entity of the current start only: one from an earlier start was cut off, and its object runs
+        // elsewhere now from its copy (what it did since its last acknowledged copy never happened).
         Receive<SaveObject>(save =>
         {
+            var superseded = false;
             if (_objects.TryGetValue(save.EntityId, out var record))
             {
-                record.State = save.State;
-                record.Calls.Clear();
-                record.Holder = null;
-                _saved++;
+                superseded = record.Holder is null || save.Incarnation != record.Incarnation;
+                if (!superseded)
+                {
+                    record.State = save.State;
+                    record.Calls.Clear();
+                    record.Holder = null;
+                    _saved++;
+                }
             }
-            Sender.Tell(new ObjectSaved(save.EntityId));
+            Sender.Tell(new ObjectSaved(save.EntityId, superseded));
             foreach (var waiter in _savedWaiters.Where(w => w.Saved <= _saved).ToList())
             {
                 _savedWaiters.Remove(waiter);
@@ -193,7 +200,8 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
     private Counts CurrentCounts => new(_saved, _restored, _objects.Count, _failedOver);
 
     public static Props Props(IActorRef region, TimeSpan disposeTimeout, NodeReachability nodes, DirectChannel direct) =>
-        Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout, nodes, direct));
+        // On the Managers' dispatcher: a copy that came over a direct link is taken, and acknowledged, on the link's reader thread.
+        Akka.Actor.Props.Create(() => new ManagerKeeperActor(region, disposeTimeout, nodes, direct)).WithDispatcher(ManagerRegion.Dispatcher);
 
     /// <summary>
     /// Asks the keeper beside <paramref name="region"/> (the coordinator's region proxy, which every

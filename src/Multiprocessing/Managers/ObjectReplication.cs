@@ -13,8 +13,8 @@ namespace Multiprocessing.Managers;
 /// trip per batch of changes, not per change.
 /// <list type="bullet">
 /// <item>A state that <see cref="SharedState.ReplaysCalls"/> (dict, list, namespace) sends the calls that changed it;
-/// once they add up to the state's own size, it sends itself whole instead, so that the copy never grows beyond
-/// twice the state.</item>
+/// once they add up to the state's size at its last whole copy (or 64 KiB), or after a call that may not run the same
+/// way twice (a sort), it sends itself whole instead.</item>
 /// <item>Any other state (a queue, a lock, a value, a registered object) sends itself whole after a message that
 /// changed it. Whether it changed is seen by comparing it, without its record of requests seen, with what was sent.</item>
 /// </list>
@@ -31,6 +31,8 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
     private long _copyBytes = copyBytes;
     private long _copiedCallBytes = replayedBytes;
     private bool _touched;
+    private bool _wholeCopy;
+    private Task _sending = Task.CompletedTask;
     // What a state copied whole was last sent as (without its requests seen): the restored state to begin with.
     private byte[]? _sentContent = state.ReplaysCalls ? null : state.SerializeContent(serialize);
     private long _seq;
@@ -38,7 +40,13 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
     /// <summary>The update on its way, sent again until the keeper acknowledges it.</summary>
     public ReplicateObject? InFlight { get; private set; }
 
-    private bool Unacknowledged => InFlight is not null || _calls.Count > 0 || _touched;
+    /// <summary>Changes made that the keeper has not acknowledged yet.</summary>
+    public bool Unacknowledged => InFlight is not null || Pending;
+
+    /// <summary>The update on its way is still being written (a large one takes a while): it is not sent again meanwhile.</summary>
+    public bool StillSending => !_sending.IsCompleted;
+
+    private bool Pending => _calls.Count > 0 || _touched || _wholeCopy;
 
     /// <summary>A message is about to be handled: for a state copied whole, it may change it.</summary>
     public void Touch()
@@ -46,10 +54,11 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
         if (!state.ReplaysCalls) _touched = true;
     }
 
-    /// <summary>A call changed a state that replays its calls.</summary>
-    public void Changed(ICorrelated call)
+    /// <summary>A call changed a state that replays its calls; one not <paramref name="replayable"/> makes the next update a whole copy.</summary>
+    public void Changed(ICorrelated call, bool replayable)
     {
         if (!state.ReplaysCalls) return;
+        if (!replayable) _wholeCopy = true;
         _calls.Add(call);
         _callBytes += (call is IPayloadCarrier carrier ? carrier.PayloadBytes : 0) + 64;
     }
@@ -58,7 +67,7 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
     public void Reply(IActorRef caller, object answer, Action<IActorRef, object> send)
     {
         if (!Unacknowledged) send(caller, answer);
-        else _held.Add((_calls.Count > 0 || _touched ? _seq + 1 : InFlight!.Seq, caller, answer));
+        else _held.Add((Pending ? _seq + 1 : InFlight!.Seq, caller, answer));
     }
 
     /// <summary>Sends what changed when nothing is on its way; returns the update sent, if any.</summary>
@@ -75,10 +84,11 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
             whole = serialize(state);
         }
         else if (_calls.Count == 0) return null;
-        else if (_copiedCallBytes + _callBytes > Math.Max(_copyBytes, CallsBeforeWholeCopy))
+        else if (_wholeCopy || _copiedCallBytes + _callBytes > Math.Max(_copyBytes, CallsBeforeWholeCopy))
         {
             whole = serialize(state);
             _calls.Clear();
+            _wholeCopy = false;
         }
         if (whole.Length > 0)
         {
@@ -96,7 +106,7 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
     /// <summary>Sends the update on its way again (its acknowledgement is overdue).</summary>
     public void Send()
     {
-        if (InFlight is { } update) _ = direct.Send(keeper, update);
+        if (InFlight is { } update) _sending = direct.Send(keeper, update);
     }
 
     /// <summary>The keeper has every change up to <paramref name="seq"/>: what waited for them is answered.</summary>

@@ -21,7 +21,7 @@ internal abstract class SharedState
     /// True when a request sent again needs no record of requests seen: the state answers a change again from its kept
     /// answers (<see cref="TryAnswerAgain"/>), and a read may run twice (Manager containers, which never park a request).
     /// </summary>
-    public virtual bool AnswersAgain => false;
+    public virtual bool KeepsAnswers => false;
 
     /// <summary>The state serialized without <see cref="Seen"/>, which every request changes: equal bytes, equal objects.</summary>
     public byte[] SerializeContent(Func<object, byte[]> serialize)
@@ -104,8 +104,11 @@ internal interface ISharedStateHost
     /// </summary>
     void Reply(IActorRef caller, object reply) => caller.Tell(reply, Self);
 
-    /// <summary><paramref name="call"/> changed a state that <see cref="SharedState.ReplaysCalls"/>: it goes into its copy before it is answered.</summary>
-    void Changed(ICorrelated call)
+    /// <summary>
+    /// <paramref name="call"/> changed a state that <see cref="SharedState.ReplaysCalls"/>: it goes into its copy before it is
+    /// answered; one not <paramref name="replayable"/> (it may not run the same way twice) makes the copy whole.
+    /// </summary>
+    void Changed(ICorrelated call, bool replayable)
     {
     }
 }

@@ -5,6 +5,7 @@ using Multiprocessing.Managers;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Managers;
 using Multiprocessing.Messages.Shared;
+using Multiprocessing.Messages.Sync;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 
@@ -257,7 +258,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         keeper.Tell(new WhereIsObject(3, "m1/1"));
         Assert.Equal(TestActor.Path.Address, ExpectMsg<ObjectHome>().Node); // where it was lost
 
-        keeper.Tell(new SaveObject("m1/1", [2]));
+        keeper.Tell(new SaveObject("m1/1", 1, [2]));
         ExpectMsg<ObjectSaved>();
         keeper.Tell(new WhereIsObject(4, "m1/1"));
         Assert.Null(ExpectMsg<ObjectHome>().Node); // moving
@@ -377,5 +378,55 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         keeper.Tell(new RestoreObject("m1/1"));
         Assert.Equal([3], ExpectMsg<ObjectRestored>().State);
+    }
+
+    [Fact]
+    public void A_hand_off_waits_for_the_keeper_to_have_every_change_then_saves_and_a_sort_is_copied_whole()
+    {
+        var keeper = CreateTestProbe();
+        var entity = RestoredReplicated(keeper, Replicated("m1/1", State(new ListState([Bytes(2), Bytes(1)]))));
+        entity.Tell(new ObjectCall(1, ListOps.Sort, [Codec.Bool(false)], CallId: 3));
+        var update = keeper.ExpectMsg<ReplicateObject>();
+        Assert.NotEmpty(update.State); // sorting compares values with this node's comparers: the copy is the sorted list
+
+        entity.Tell(HandOffObject.Instance);
+        keeper.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not saved while a change waits for its copy
+        entity.Tell(new ObjectReplicated("m1/1", 1, update.Seq));
+        ExpectMsg<ObjectReturn>(r => r.RequestId == 1); // answered once the keeper has it
+        var saved = keeper.ExpectMsg<SaveObject>();
+        Assert.Equal(1, saved.Incarnation);
+    }
+
+    [Fact]
+    public void The_keeper_keeps_no_state_saved_by_an_entity_of_an_earlier_start()
+    {
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(CreateTestProbe().Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: true));
+        keeper.Tell(new RestoreObject("m1/1"));
+        var first = ExpectMsg<ObjectRestored>();
+        keeper.Tell(new RestoreObject("m1/1")); // the first holder was taken for lost: the object starts again from its copy
+        ExpectMsg<ObjectRestored>();
+
+        keeper.Tell(new SaveObject("m1/1", first.Incarnation, [9])); // the first holder, cut off, hands off late
+        Assert.True(ExpectMsg<ObjectSaved>().Superseded);
+        keeper.Tell(new RestoreObject("m1/1"));
+        Assert.Equal([1], ExpectMsg<ObjectRestored>().State);
+    }
+
+    [Fact]
+    public void A_cancel_reaches_a_parked_request_whose_id_is_no_longer_among_those_seen()
+    {
+        var entity = Restored(CreateTestProbe(), new Multiprocessing.Sync.LockState(reentrant: false));
+        var holder = CreateTestProbe();
+        entity.Tell(new LockAcquire(1, holder.Ref, 1, Wait: true, 1), holder.Ref);
+        holder.ExpectMsg<LockGranted>();
+        entity.Tell(new LockAcquire(2, TestActor, 1, Wait: true, 1)); // parked: the lock is held
+        for (var id = 3; id < 600; id++) entity.Tell(new LockIsMine(id, TestActor, 1)); // more ids than are remembered
+        for (var id = 3; id < 600; id++) ExpectMsg<SyncFlag>();
+        entity.Tell(new CancelRequest(2));
+        ExpectMsg<RequestCancelled>(c => c.RequestId == 2);
+        entity.Tell(new LockRelease(600, holder.Ref, 1, ForWait: false), holder.Ref);
+        holder.ExpectMsg<LockReleased>();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // the cancelled acquire is not granted to nobody
     }
 }

@@ -8,7 +8,8 @@ namespace Multiprocessing.Tests.Runtime;
 /// <summary>
 /// Calls to objects whose worker node is lost, killed or stopped (unreachable), fail with
 /// <see cref="MpRemoteGoneException"/> naming the node as soon as the cluster knows, and so do the
-/// gets parked on them; objects on the other node go on. Each test runs its own cluster.
+/// gets parked on them; objects on the other node go on. Each test runs its own cluster. The Manager keeps no copy of
+/// its objects here (replicas: 0): a replicated one comes back elsewhere instead (ManagerFailoverTests).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NodeLossTests
@@ -22,7 +23,7 @@ public sealed class NodeLossTests
     public async Task Calls_to_objects_on_a_killed_worker_node_fail_within_seconds_naming_it_and_wake_their_waiters()
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
-        await using var manager = await mp.ManagerAsync();
+        await using var manager = await mp.ManagerAsync(replicas: 0); // no copy: its objects are lost with their node
         await using var objects = await Objects.CreateAsync(mp, manager);
 
         objects.Lose(OsProcesses.Kill);
@@ -36,7 +37,7 @@ public sealed class NodeLossTests
     {
         // Never downed while the test runs: what fails, fails because the node is unreachable.
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2, Config = "akka.cluster.split-brain-resolver.stable-after = 5m" });
-        await using var manager = await mp.ManagerAsync();
+        await using var manager = await mp.ManagerAsync(replicas: 0); // no copy: its objects are lost with their node
         await using var objects = await Objects.CreateAsync(mp, manager);
         var cluster = Cluster.Get(mp.Runtime.System);
         bool IsLostNode(Member m) => m.Roles.Contains(NodeReachability.NameRole(objects.Node.Name));
