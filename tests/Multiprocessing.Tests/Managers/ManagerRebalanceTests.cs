@@ -10,41 +10,12 @@ namespace Multiprocessing.Tests.Managers;
 /// A Manager's objects while the cluster changes under a child process that keeps writing: a worker
 /// started by hand joins (the shards rebalance onto it), or leaves gracefully (its shards are handed
 /// over). Every write the child saw acknowledged is there afterwards. Each test runs its own cluster.
+/// (Dicts written while workers join and others are killed: ManagerFailoverTests.)
 /// </summary>
 public sealed class ManagerRebalanceTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private const int Dicts = 12;
-
-    [Fact]
-    public async Task A_worker_joining_while_dicts_are_in_use_takes_shards_and_nothing_acknowledged_is_lost()
-    {
-        using var auth = new AuthFile();
-        var mp = await Mp.StartAsync(new MpOptions { Workers = 2, AuthFile = auth.Path });
-        DotnetProgram? joiner = null;
-        try
-        {
-            await using var manager = await mp.ManagerAsync();
-            var dicts = Enumerable.Range(0, Dicts).Select(_ => manager.Dict<int, int>()).ToArray();
-            var (writer, stop, acknowledged) = StartWriter(mp, dicts);
-            var before = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
-
-            joiner = DotnetProgram.Start("WorkerNode", "--seed", mp.Address, "--auth", auth.Path, "--name", "joiner", "--assembly", typeof(ManagerTargets).Assembly.Location);
-            await mp.WaitForWorkersAsync(3, Patience);
-            // The joiner gets its share of the shards: their entities hand their states over while the writes go on.
-            var moved = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.AwaitSaved(before.Saved + 1), Patience);
-
-            await AssertEveryAcknowledgedWriteIsThere(dicts, writer, stop, acknowledged);
-            // Every moved object was started again from its saved state (none from scratch).
-            var after = await Keeper(mp).Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
-            Assert.True(after.Restored - before.Restored >= moved.Saved - before.Saved, $"{after} after {before}");
-        }
-        finally
-        {
-            await mp.DisposeAsync();
-            joiner?.Dispose();
-        }
-    }
 
     [Fact]
     public async Task A_worker_leaving_gracefully_hands_its_objects_over_with_their_state()
