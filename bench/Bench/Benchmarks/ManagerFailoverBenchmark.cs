@@ -48,8 +48,9 @@ public sealed class ManagerFailoverBenchmark : IBenchmark
             $"<= failure detection + 1 s ({target:0.#} s)", stats.Median <= target ? Verdict.Pass : Verdict.Miss));
         section.Notes.Add($"Failure detection: akka.cluster.failure-detector heartbeat-interval + acceptable-heartbeat-pause = {detection.TotalSeconds:0.#} s. " +
                           "A local worker is downed as soon as its process exits, but the cluster removes it only once the others find it " +
-                          "unreachable; its shards start elsewhere `down-removal-margin` (500 ms) later, and the write, sent again every " +
-                          "`manager.resend-after` (1 s), reaches the dict there.");
+                          "unreachable (5 to 5.5 s after the kill here); its shards start elsewhere `down-removal-margin` (200 ms) later, " +
+                          "and the write, waiting in the coordinator's region proxy or sent again every `manager.resend-after` (500 ms), " +
+                          "reaches the dict there.");
         return section;
     }
 }
