@@ -35,8 +35,10 @@ internal sealed class ProcessRunnerActor : ReceiveActor
                     ended => log.Warning(ended.Exception, "{0} was terminated; settling what it used failed", _run.Name),
                     TaskContinuationOptions.OnlyOnFaulted);
             }
-            _thread?.Interrupt();
+            // Reported before its thread is woken: woken first, the thread could end with its own exit code (1, for the
+            // ThreadInterruptedException) before the signal's is reported (seen once in a full run).
             Report(-signal.Signal);
+            _thread?.Interrupt();
         });
 
         Receive<ProcessExitAck>(_ => Context.Stop(Self));

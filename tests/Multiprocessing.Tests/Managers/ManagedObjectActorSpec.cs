@@ -40,6 +40,15 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     private static ObjectRestored Replicated(string entityId, byte[] state, IReadOnlyList<ICorrelated>? calls = null, string? lostFrom = null) =>
         new(entityId, state, calls ?? [], 1, Replicated: true, lostFrom);
 
+    // A keeper with one replicated object (state [1]), started once by this test's actor: the first start it gave.
+    private (IActorRef Keeper, ObjectRestored First) KeeperWithAReplicatedObjectStarted()
+    {
+        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(CreateTestProbe().Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
+        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: true));
+        keeper.Tell(new RestoreObject("m1/1"));
+        return (keeper, ExpectMsg<ObjectRestored>());
+    }
+
     private IActorRef RestoredReplicated(Akka.TestKit.TestProbe keeper, ObjectRestored restored)
     {
         var entity = Entity(restored.EntityId, keeper);
@@ -349,10 +358,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     [Fact]
     public void The_keeper_keeps_a_replicated_object_s_copy_and_starts_the_next_entity_from_it_when_its_node_is_lost()
     {
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(CreateTestProbe().Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
-        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: true));
-        keeper.Tell(new RestoreObject("m1/1"));
-        var first = ExpectMsg<ObjectRestored>();
+        var (keeper, first) = KeeperWithAReplicatedObjectStarted();
         Assert.True(first.Replicated);
         Assert.Null(first.LostFrom);
 
@@ -400,10 +406,7 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
     [Fact]
     public void The_keeper_keeps_no_state_saved_by_an_entity_of_an_earlier_start()
     {
-        var keeper = Sys.ActorOf(ManagerKeeperActor.Props(CreateTestProbe().Ref, TimeSpan.FromSeconds(5), new NodeReachability(Sys), Direct));
-        keeper.Tell(new ManagerKeeperActor.Keep("m1/1", [1], Replicated: true));
-        keeper.Tell(new RestoreObject("m1/1"));
-        var first = ExpectMsg<ObjectRestored>();
+        var (keeper, first) = KeeperWithAReplicatedObjectStarted();
         keeper.Tell(new RestoreObject("m1/1")); // the first holder was taken for lost: the object starts again from its copy
         ExpectMsg<ObjectRestored>();
 
