@@ -119,6 +119,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("multiprocessing.shutdown-timeout = -5s", "multiprocessing.shutdown-timeout = -5s: expected a duration above zero")]
     [InlineData("multiprocessing.pool.no-worker-timeout = infinite", "multiprocessing.pool.no-worker-timeout = infinite: expected a duration above zero")]
     [InlineData("akka.remote.dot-netty.tcp.maximum-frame-size = 1 KiB", "maximum-frame-size = 1 KiB: expected a size of at least 32000 bytes")]
+    [InlineData("multiprocessing.manager.replicas = 2", "multiprocessing.manager.replicas = 2: expected 0 (objects are lost with their node) or 1")]
     public void Text_that_akka_would_accept_but_is_not_valid_hocon_or_settings_is_refused_naming_where(string text, string expected)
     {
         var error = Assert.Throws<MpConfigurationException>(() => MpConfig.Load(null, text));

@@ -16,6 +16,13 @@ public sealed class ManagerTests(ClusterFixture cluster) : ClusterTest(cluster)
         }
     }
 
+    [Fact]
+    public async Task A_Manager_keeps_0_or_1_copies_of_its_objects()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Mp.ManagerAsync(replicas: 2));
+        Assert.Equal("replicas", error.ParamName);
+    }
+
     [Theory]
     [InlineData(MpStartMethod.Spawn)]
     [InlineData(MpStartMethod.Actor)]
