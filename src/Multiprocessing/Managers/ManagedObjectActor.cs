@@ -101,6 +101,13 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
     // The update is sent again if not acknowledged by then (not while a large one is still being written).
     private void ArmResend() => Timers.StartSingleTimer(ResendTimer, ResendCopy.Instance, _resendAfter);
 
+    private void ResendOverdueCopy()
+    {
+        if (_replication?.InFlight is null) return;
+        if (!_replication.StillSending) _replication.Send();
+        ArmResend();
+    }
+
     private sealed record ResendCopy
     {
         public static readonly ResendCopy Instance = new();
@@ -186,12 +193,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
             Timers.Cancel(ResendTimer);
             Replicate();
         });
-        Receive<ResendCopy>(_ =>
-        {
-            if (_replication?.InFlight is null) return;
-            if (!_replication.StillSending) _replication.Send();
-            ArmResend();
-        });
+        Receive<ResendCopy>(_ => ResendOverdueCopy());
         Receive<ICorrelated>(request => Changing(() => Serve(request)));
         Receive<EntityEnvelope>(direct => Changing(() => Serve(direct.Message)));
 
@@ -234,15 +236,10 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
         Receive<ObjectReplicated>(replicated =>
         {
             if (_replication?.Acknowledged(replicated, Send) != true) return;
-            if (_replication.Flush(Send) is not null) ArmResend(); // changes made before the hand-off, not sent yet
-            else Save();
+            Replicate(); // changes made before the hand-off, not sent yet
+            if (_replication?.InFlight is null) Save();
         });
-        Receive<ResendCopy>(_ =>
-        {
-            if (_replication?.InFlight is null) return;
-            if (!_replication.StillSending) _replication.Send();
-            ArmResend();
-        });
+        Receive<ResendCopy>(_ => ResendOverdueCopy());
         ReceiveAny(_ => Stash.Stash());
     }
 
