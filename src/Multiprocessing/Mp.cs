@@ -32,7 +32,7 @@ public static class Mp
     }
 
     /// <summary>The children of the current process that are still running.</summary>
-    public static IReadOnlyList<MpProcess> ActiveChildren() => ProcessLife.Of(CurrentProcess()).LiveChildren();
+    public static IReadOnlyList<MpProcess> ActiveChildren() => CurrentProcess().Life.LiveChildren();
 
     /// <summary>
     /// The logical CPUs this process may run on (<see cref="Environment.ProcessorCount"/>, as <c>nproc</c>): the machine's

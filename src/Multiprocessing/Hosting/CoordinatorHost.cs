@@ -104,7 +104,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var settings = _runtime.Settings;
         try
         {
-            var main = ProcessLife.Of(NodeRuntime.MainProcess);
+            var main = NodeRuntime.MainProcess.Life;
             await ChildProcesses.FinishAtExitAsync(main, CancellationToken.None);
             await main.RunExitHooksAsync();
             await _registry.Ask<HostRegistryActor.AllStopped>(

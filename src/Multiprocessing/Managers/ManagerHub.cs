@@ -1,15 +1,15 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Managers;
 
-/// <summary>What the coordinator's Managers share: the region proxy their objects are reached through, and the keeper of their states.</summary>
+/// <summary>
+/// What the coordinator's Managers share: the region proxy their objects are reached through, and the keeper of their
+/// states. One per node runtime, made by its first Manager (<see cref="NodeRuntime.Managers"/>).
+/// </summary>
 internal sealed class ManagerHub
 {
-    private static readonly ConditionalWeakTable<NodeRuntime, ManagerHub> Hubs = new();
-
-    private ManagerHub(NodeRuntime runtime)
+    public ManagerHub(NodeRuntime runtime)
     {
         runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), "mp-manager-regions");
         Region = ManagerRegion.StartProxy(runtime.System);
@@ -18,15 +18,4 @@ internal sealed class ManagerHub
 
     public IActorRef Region { get; }
     public IActorRef Keeper { get; }
-
-    /// <summary>The hub if this node made a Manager, without making one (a status asks it, and should start nothing).</summary>
-    public static ManagerHub? Existing(NodeRuntime runtime)
-    {
-        lock (Hubs) return Hubs.TryGetValue(runtime, out var hub) ? hub : null;
-    }
-
-    public static ManagerHub Of(NodeRuntime runtime)
-    {
-        lock (Hubs) return Hubs.GetValue(runtime, r => new ManagerHub(r));
-    }
 }

@@ -34,7 +34,7 @@ public sealed class MpManager : IAsyncDisposable
     {
         _runtime = runtime;
         _replicated = replicated;
-        _hub = ManagerHub.Of(runtime);
+        _hub = runtime.Managers;
         _id = $"m{Interlocked.Increment(ref _nextManager)}";
     }
 
@@ -48,7 +48,7 @@ public sealed class MpManager : IAsyncDisposable
         await context.WaitForWorkersAsync(1, null, cancellationToken);
         var manager = new MpManager(context.Runtime, replicated: replicas == 1);
         var self = new WeakReference<MpManager>(manager);
-        ProcessLife.Of(NodeRuntime.MainProcess).OnExit(() => self.TryGetTarget(out var m) ? m.DisposeAsync().AsTask() : Task.CompletedTask);
+        NodeRuntime.MainProcess.Life.OnExit(() => self.TryGetTarget(out var m) ? m.DisposeAsync().AsTask() : Task.CompletedTask);
         return manager;
     }
 

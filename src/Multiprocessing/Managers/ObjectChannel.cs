@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Hyperion;
 using Multiprocessing.Direct;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Direct;
@@ -32,7 +32,8 @@ internal sealed class ObjectChannel
     public const string Locate = "__locate__";
     private const int MaxBatch = 4096;
 
-    private static readonly ConditionalWeakTable<ObjectChannel, Local> Locals = new();
+    // This process's side, which never travels (Hyperion skips [Ignore] fields; it does not skip [NonSerialized]).
+    [Ignore] private Local? _here;
 
     // The entity's own reference once located, here or in the process the proxy came from: it
     // travels with the proxy, so a child's first calls can go straight to the object.
@@ -49,9 +50,9 @@ internal sealed class ObjectChannel
 
     private NodeRuntime Runtime => Address.Runtime;
 
-    private Local Here => Locals.GetValue(this, channel =>
+    private Local Here => LazyInitializer.EnsureInitialized(ref _here, () =>
     {
-        var located = Volatile.Read(ref channel._located);
+        var located = Volatile.Read(ref _located);
         if (located is not null) Runtime.DirectCalls.Prepare(located);
         return new Local { Direct = located };
     });

@@ -65,7 +65,7 @@ internal static class ClusterStatus
     // The sharding coordinator counts every region's entities (the Manager objects), by node address; nothing before a Manager.
     private static async Task<IReadOnlyDictionary<string, int>> ManagerObjectsAsync(NodeRuntime runtime, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (ManagerHub.Existing(runtime) is not { } hub) return new Dictionary<string, int>();
+        if (runtime.ManagersIfMade is not { } hub) return new Dictionary<string, int>();
         var stats = await hub.Region.Ask<ClusterShardingStats>(new GetClusterShardingStats(timeout), timeout + timeout, cancellationToken);
         return stats.Regions.ToDictionary(r => r.Key.ToString(), r => r.Value.Stats.Values.Sum());
     }

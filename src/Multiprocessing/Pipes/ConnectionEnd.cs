@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pipes;
@@ -8,15 +7,13 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Pipes;
 
 /// <summary>
-/// A connection handle's local side in one process, kept beside the handle (which travels).
+/// A connection handle's local side in one process, held in a field the serializer skips (the handle travels).
 /// Used in a process other than the one holding its endpoint, it first moves the endpoint here,
 /// so that the mailbox of an end lives in the process that uses it; when that process ends
 /// normally the end goes back, so that other holders lose nothing.
 /// </summary>
 internal sealed class ConnectionEnd
 {
-    private static readonly ConditionalWeakTable<object, ConnectionEnd> Ends = new();
-
     private IActorRef _origin = ActorRefs.Nobody;
     private readonly NodeRuntime _runtime;
     private readonly object _bindLock = new();
@@ -35,10 +32,7 @@ internal sealed class ConnectionEnd
     public IActorRef Origin => _origin;
 
     /// <summary>The local side of a handle that travelled here.</summary>
-    public static ConnectionEnd Of(object handle, IActorRef endpoint) =>
-        Ends.GetValue(handle, _ => new ConnectionEnd(null) { _origin = endpoint });
-
-    public static void Attach(object handle, ConnectionEnd end) => Ends.Add(handle, end);
+    public static ConnectionEnd Travelled(IActorRef endpoint) => new(null) { _origin = endpoint };
 
     /// <summary>Creates the two ends of a new pipe, their endpoints in this process.</summary>
     public static (ConnectionEnd First, ConnectionEnd Second) NewPipe(NodeRuntime runtime)
@@ -109,7 +103,7 @@ internal sealed class ConnectionEnd
     public static void HandedTo(IEnumerable<object?> args, MpProcess process)
     {
         foreach (var arg in args)
-            if (arg is not null && Ends.TryGetValue(arg, out var end))
+            if (arg is IConnectionHandle { EndHere: { } end })
                 lock (end._bindLock) end._handedTo.Add(process);
     }
 
@@ -123,7 +117,7 @@ internal sealed class ConnectionEnd
         if (_closed) return;
         _closed = true;
         List<Task<int>> holders;
-        lock (_bindLock) holders = [.. _handedTo.Select(p => ProcessLife.Of(p).Exit).Where(exit => !exit.IsCompleted)];
+        lock (_bindLock) holders = [.. _handedTo.Select(p => p.Life.Exit).Where(exit => !exit.IsCompleted)];
         if (holders.Count == 0) CloseEnd();
         else _ = Task.WhenAll(holders).ContinueWith(_ => CloseEnd(), TaskScheduler.Default);
     }
@@ -154,9 +148,16 @@ internal sealed class ConnectionEnd
             var local = _runtime.System.ActorOf(EndpointProps());
             _origin.Tell(new PipeRelocate(local));
             // Before this process counts as ended, the end is back where it came from.
-            ProcessLife.Of(Mp.CurrentProcess()).OnExit(() => local.Ask<PipeReturned>(new PipeEndActor.ReturnEnd(), _runtime.Settings.AskTimeout));
+            Mp.CurrentProcess().Life.OnExit(() => local.Ask<PipeReturned>(new PipeEndActor.ReturnEnd(), _runtime.Settings.AskTimeout));
             return _endpoint = local;
         }
     }
 
+}
+
+/// <summary>A connection handle, whatever its item type, as a process start sees it among its arguments.</summary>
+internal interface IConnectionHandle
+{
+    /// <summary>Its side in this process, if it was made or used here (null: nothing here to account for).</summary>
+    ConnectionEnd? EndHere { get; }
 }

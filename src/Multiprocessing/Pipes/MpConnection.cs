@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hyperion;
 using Multiprocessing.Pipes;
 
 namespace Multiprocessing;
@@ -9,24 +10,29 @@ namespace Multiprocessing;
 /// the same end never corrupt anything: each message arrives whole at exactly one of them.
 /// A receive returns what was sent: null where a null was sent. Disposing is <see cref="Close"/>.
 /// </summary>
-public sealed class MpConnection<T> : IDisposable
+public sealed class MpConnection<T> : IDisposable, IConnectionHandle
 {
     private readonly IActorRef _endpoint;
     private readonly bool _readable;
     private readonly bool _writable;
+
+    // This process's side, which never travels (Hyperion skips [Ignore] fields; it does not skip [NonSerialized]).
+    [Ignore] private ConnectionEnd? _end;
 
     internal MpConnection(ConnectionEnd end, bool readable, bool writable)
     {
         _endpoint = end.Origin;
         _readable = readable;
         _writable = writable;
-        ConnectionEnd.Attach(this, end);
+        _end = end;
     }
 
     public bool Readable => _readable;
     public bool Writable => _writable;
 
-    private ConnectionEnd End => ConnectionEnd.Of(this, _endpoint);
+    ConnectionEnd? IConnectionHandle.EndHere => Volatile.Read(ref _end);
+
+    private ConnectionEnd End => LazyInitializer.EnsureInitialized(ref _end, () => ConnectionEnd.Travelled(_endpoint));
 
     /// <summary>
     /// Sends <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel (or is over

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hyperion;
 using System.Reflection;
 using Multiprocessing.Processes;
 using Multiprocessing.Pipes;
@@ -14,7 +15,9 @@ namespace Multiprocessing;
 /// </summary>
 public class MpProcess : IDisposable
 {
-    // Everything in these fields travels to the host. Local state lives in ProcessLife.
+    // Everything in these fields travels to the host but the local side, which Hyperion skips ([Ignore]; it does not
+    // skip [NonSerialized]).
+    [Ignore] private ProcessLife? _life;
     private string _name;
     private bool _daemon;
     private readonly Delegate? _target;
@@ -31,7 +34,7 @@ public class MpProcess : IDisposable
     internal MpProcess(Delegate? target, object?[] args)
     {
         var parent = Mp.CurrentProcess();
-        _identity = [.. parent._identity, ProcessLife.Of(parent).NextChildNumber()];
+        _identity = [.. parent._identity, parent.Life.NextChildNumber()];
         _name = "Process-" + string.Join(':', _identity);
         _daemon = parent.Daemon;
         _target = target;
@@ -44,7 +47,7 @@ public class MpProcess : IDisposable
         _name = name;
         _identity = [];
         _args = [];
-        var life = ProcessLife.Of(this);
+        var life = Life;
         life.IsRunningHere = life.IsStarted = true;
         life.OnStarted(pid);
     }
@@ -107,7 +110,8 @@ public class MpProcess : IDisposable
 
     internal string? ParentName => _parentName;
     internal int ParentPid => _parentPid;
-    private ProcessLife Life => ProcessLife.Of(this);
+    /// <summary>This object's side in this OS process, made on first use here (a copy that travelled starts without it).</summary>
+    internal ProcessLife Life => LazyInitializer.EnsureInitialized(ref _life, () => new ProcessLife());
     private TimeSpan AskTimeout => (Life.Context ?? Mp.Context).Runtime.Settings.AskTimeout;
 
     /// <summary>The process's work. The default calls the target with the arguments; override it in a subclass.</summary>
@@ -144,7 +148,7 @@ public class MpProcess : IDisposable
             var payload = context.Runtime.Payloads.SerializeChecked(this, $"process '{_name}'");
             life.IsStarted = true;
             ConnectionEnd.HandedTo(_args, this);
-            ProcessLife.Of(parent).AddChild(this);
+            parent.Life.AddChild(this);
             context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == MpStartMethod.Spawn));
         }
     }

@@ -24,7 +24,7 @@ internal static class ProcessExecution
             return 1;
         }
 
-        var life = ProcessLife.Of(process);
+        var life = process.Life;
         life.IsRunningHere = life.IsStarted = true;
         life.OnStarted(Environment.ProcessId);
         var scope = new ProcessScope(process, emit);
@@ -72,7 +72,7 @@ internal static class ProcessExecution
     {
         try
         {
-            await ProcessLife.Of(process).RunExitHooksAsync();
+            await process.Life.RunExitHooksAsync();
         }
         finally
         {

@@ -1,25 +1,22 @@
-using System.Runtime.CompilerServices;
-
 namespace Multiprocessing.Processes;
 
 /// <summary>
 /// The local, never-serialized state of an <see cref="MpProcess"/> object in this OS process:
 /// its lifecycle as seen by its creator, and the children it starts when it is the one running.
-/// Kept beside the object (not in a field) because the object itself travels to the host.
+/// Held in a field the serializer skips (<see cref="MpProcess.Life"/>): the object itself travels to the host.
 /// </summary>
 internal sealed class ProcessLife
 {
-    private static readonly ConditionalWeakTable<MpProcess, ProcessLife> Table = new();
-
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<MpProcess> _children = [];
     private readonly List<Func<Task>> _exitHooks = [];
     private int _childCounter;
 
-    public static ProcessLife Of(MpProcess process) => Table.GetValue(process, _ => new ProcessLife());
-
     public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>The process's identity in each actor system it used here (<see cref="Sync.ProcessToken"/>).</summary>
+    public Sync.ProcessToken.Tokens Tokens { get; } = new();
     public MpContext? Context { get; set; }
     public MpStartMethod? Method { get; set; }
     public bool IsStarted { get; set; }
@@ -87,7 +84,7 @@ internal sealed class ProcessLife
     {
         lock (_children)
         {
-            _children.RemoveAll(c => Of(c).Exit.IsCompleted);
+            _children.RemoveAll(c => c.Life.Exit.IsCompleted);
             return [.. _children];
         }
     }

@@ -1,3 +1,4 @@
+using Hyperion;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
 
@@ -13,14 +14,18 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
 
+    // This process's side, which never travels (Hyperion skips [Ignore] fields; it does not skip [NonSerialized]).
+    [Ignore] private QueueEnd? _end;
+
     private protected MpQueueHandle(SharedObjectAddress queue, int maxSize, NodeRuntime runtime)
     {
         _queue = queue;
         _maxSize = maxSize;
-        QueueEnd.Of(this, queue, maxSize, runtime);
+        _end = new QueueEnd(queue, maxSize, runtime);
     }
 
-    private protected QueueEnd End => QueueEnd.Of(this, _queue, _maxSize);
+    /// <summary>This handle's side in this process: bound to the runtime where it was created, else (a handle that travelled here) to this process's.</summary>
+    private protected QueueEnd End => LazyInitializer.EnsureInitialized(ref _end, () => new QueueEnd(_queue, _maxSize, null));
 
     private protected int Bound => _maxSize;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
@@ -10,7 +9,7 @@ using Multiprocessing.Sync;
 namespace Multiprocessing.Queues;
 
 /// <summary>
-/// A queue handle's local side in one process, kept beside the handle (which travels). Puts to
+/// A queue handle's local side in one process, held in a field the serializer skips (the handle travels). Puts to
 /// an unbounded queue go out in batches from a feeder, as Python's feeder thread does, but are
 /// serialized at the call and flushed before the process counts as ended. Gets borrow a fair
 /// batch ahead (one request in flight at a time); the queue keeps the batch lent to this handle
@@ -31,8 +30,6 @@ internal sealed class QueueEnd
     // consumer on another host (which has no ledger the queue can read) may receive twice if it dies,
     // and how long a bounded queue's room waits for a consumer that stopped asking.
     private static readonly TimeSpan AcknowledgeAfter = TimeSpan.FromMilliseconds(100);
-
-    private static readonly ConditionalWeakTable<object, QueueEnd> Ends = new();
 
     private readonly SharedObjectAddress _queue;
     private readonly int _maxSize;
@@ -67,7 +64,8 @@ internal sealed class QueueEnd
     private volatile bool _closed;
     private int _settleRegistered;
 
-    private QueueEnd(SharedObjectAddress queue, int maxSize, NodeRuntime? runtime)
+    /// <param name="runtime">Where the handle was created; null for a handle that travelled here (this process's runtime).</param>
+    public QueueEnd(SharedObjectAddress queue, int maxSize, NodeRuntime? runtime)
     {
         _queue = queue;
         _maxSize = maxSize;
@@ -75,10 +73,6 @@ internal sealed class QueueEnd
         _process = Mp.CurrentProcess();
         _batchBytes = _runtime.Payloads.BatchBytes;
     }
-
-    /// <summary>The local side of <paramref name="handle"/>: bound to <paramref name="runtime"/> where it was created, else (a handle that travelled here) to this process's runtime.</summary>
-    public static QueueEnd Of(object handle, SharedObjectAddress queue, int maxSize, NodeRuntime? runtime = null) =>
-        Ends.GetValue(handle, _ => new QueueEnd(queue, maxSize, runtime));
 
     public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "queue item");
 
@@ -228,7 +222,7 @@ internal sealed class QueueEnd
     {
         if (Interlocked.Exchange(ref _settleRegistered, 1) == 1) return;
         var self = new WeakReference<QueueEnd>(this);
-        ProcessLife.Of(_process).OnExit(() => self.TryGetTarget(out var end) ? end.SettleAsync() : Task.CompletedTask);
+        _process.Life.OnExit(() => self.TryGetTarget(out var end) ? end.SettleAsync() : Task.CompletedTask);
     }
 
     private async Task SettleAsync()

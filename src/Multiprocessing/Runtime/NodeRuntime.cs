@@ -86,6 +86,15 @@ internal sealed class NodeRuntime
 
     private readonly Lazy<ConsumptionLedger?> _ledger;
 
+    /// <summary>What this node's Managers share, made by the first (<see cref="ManagersIfMade"/> never makes it).</summary>
+    public Managers.ManagerHub Managers => LazyInitializer.EnsureInitialized(ref _managers, ref _managersGate, () => new Managers.ManagerHub(this));
+
+    /// <summary>The hub if this node made a Manager, without making one (a status asks it, and should start nothing).</summary>
+    public Managers.ManagerHub? ManagersIfMade => Volatile.Read(ref _managers);
+
+    private Managers.ManagerHub? _managers;
+    private object? _managersGate;
+
     /// <summary>Direct TCP links to other nodes, for the messages whose latency matters (a pipe's).</summary>
     public DirectChannel Direct { get; }
 

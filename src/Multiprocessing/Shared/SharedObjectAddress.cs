@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Hyperion;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Shared;
 using Multiprocessing.Runtime;
@@ -16,23 +16,23 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
     public IActorRef Target { get; } = target;
     public string? EntityId { get; } = entityId;
 
-    // Kept beside the address, not in a field: Hyperion ignores [NonSerialized] and a runtime cannot travel.
-    private static readonly ConditionalWeakTable<SharedObjectAddress, NodeRuntime> Runtimes = new();
+    // This process's side, which never travels (Hyperion skips [Ignore] fields; it does not skip [NonSerialized]).
+    [Ignore] private NodeRuntime? _runtime;
 
     // A Manager object's node as its keeper last said, and how many nodes had been lost then: the
     // answer holds until another node is lost (whether it was this one, or where the object had moved).
     private sealed record Home(long Losses, Address? Node);
-    private static readonly ConditionalWeakTable<SharedObjectAddress, StrongBox<Home?>> Homes = new();
+    [Ignore] private Home? _home;
 
     /// <summary>Bound to the runtime that made the object; a copy that travelled uses the runtime of the process it is in.</summary>
     public SharedObjectAddress Bind(NodeRuntime runtime)
     {
-        Runtimes.AddOrUpdate(this, runtime);
+        Volatile.Write(ref _runtime, runtime);
         return this;
     }
 
-    public NodeRuntime Runtime => Runtimes.GetValue(this, _ => NodeRuntime.CurrentOrOnDemand
-        ?? throw new InvalidOperationException("No multiprocessing cluster runs here."));
+    public NodeRuntime Runtime => Volatile.Read(ref _runtime) ?? Bind(NodeRuntime.CurrentOrOnDemand
+        ?? throw new InvalidOperationException("No multiprocessing cluster runs here.")).Runtime;
 
     /// <summary>
     /// Sends the request made from a fresh id and waits for its reply (see <see cref="Correlator.RequestAsync"/>).
@@ -90,11 +90,10 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
 
     private async Task<Address?> HomeAsync(NodeRuntime runtime, string entityId)
     {
-        var known = Homes.GetValue(this, _ => new StrongBox<Home?>());
         var losses = runtime.Nodes.Losses;
-        if (Volatile.Read(ref known.Value) is { } home && home.Losses == losses) return home.Node;
+        if (Volatile.Read(ref _home) is { } home && home.Losses == losses) return home.Node;
         var node = await Managers.ManagerKeeperActor.HomeOfAsync(runtime, Target, entityId);
-        Volatile.Write(ref known.Value, new Home(losses, node));
+        Volatile.Write(ref _home, new Home(losses, node));
         return node;
     }
 

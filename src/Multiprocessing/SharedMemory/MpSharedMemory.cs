@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Hyperion;
 using Multiprocessing.SharedMemory;
 using Multiprocessing.Values;
 
@@ -22,8 +22,9 @@ public sealed class MpSharedMemory : IDisposable
     private readonly int _size;
     private readonly string _host;
 
-    // This process's mapping, beside the object and never in it (a copy received from another process maps its own).
-    private static readonly ConditionalWeakTable<MpSharedMemory, Attachment> Attachments = new();
+    // This process's mapping, which never travels (a copy received from another process maps its own): Hyperion skips
+    // [Ignore] fields; it does not skip [NonSerialized].
+    [Ignore] private Attachment? _attachment;
 
     /// <summary>
     /// Python's <c>SharedMemory(name=None, create=False, size=0)</c>: with <paramref name="create"/>, a new block of
@@ -55,7 +56,7 @@ public sealed class MpSharedMemory : IDisposable
             (_name, block) = CreateUnnamed(size);
         }
         _size = block.Length;
-        Attachments.Add(this, new Attachment(block));
+        _attachment = new Attachment(block);
         if (!create) return;
         try
         {
@@ -98,8 +99,7 @@ public sealed class MpSharedMemory : IDisposable
     /// </summary>
     public void Close()
     {
-        var attachment = Attachments.GetValue(this, _ => new Attachment(null));
-        if (!attachment.Close()) return;
+        if (!Here.Close()) return;
         if (_host == HostIdentity.Current) SharedMemoryTracker.RemoveIfOrphaned(_name);
     }
 
@@ -130,7 +130,9 @@ public sealed class MpSharedMemory : IDisposable
     /// <summary>The same block as if it had been made on the host of <paramref name="hostIdentity"/> (tests stage another host with it).</summary>
     internal MpSharedMemory AsIfMadeOn(string hostIdentity) => new(_name, _size, hostIdentity);
 
-    private MappedBlock Block => Attachments.GetValue(this, _ => new Attachment(null)).Mapped(this);
+    private Attachment Here => LazyInitializer.EnsureInitialized(ref _attachment, () => new Attachment(null));
+
+    private MappedBlock Block => Here.Mapped(this);
 
     private MappedBlock AttachHere()
     {

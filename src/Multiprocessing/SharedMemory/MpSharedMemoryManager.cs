@@ -15,7 +15,7 @@ public sealed class MpSharedMemoryManager : IDisposable
     public MpSharedMemoryManager()
     {
         var made = _made; // the hook holds the names, not the manager: a manager dropped without Dispose still unlinks at exit
-        ProcessLife.Of(Mp.CurrentProcess()).OnExit(() =>
+        Mp.CurrentProcess().Life.OnExit(() =>
         {
             made.UnlinkAll();
             return Task.CompletedTask;

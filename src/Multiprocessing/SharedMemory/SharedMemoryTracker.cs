@@ -30,7 +30,7 @@ internal static class SharedMemoryTracker
         Sweep();
         Write(RecordOf(name), Environment.ProcessId, NativeWait.OwnStartTime);
         if (Coordinator() is { } coordinator)
-            ProcessLife.Of(Mp.CurrentProcess()).OnExit(() =>
+            Mp.CurrentProcess().Life.OnExit(() =>
             {
                 HandOver(name, coordinator);
                 return Task.CompletedTask;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -14,13 +13,13 @@ namespace Multiprocessing.Sync;
 /// </summary>
 internal static class ProcessToken
 {
-    private sealed class Tokens
+    /// <summary>One process's tokens, kept in its <see cref="ProcessLife"/>.</summary>
+    internal sealed class Tokens
     {
         public readonly Dictionary<ActorSystem, IActorRef> BySystem = [];
         public bool Ended;
     }
 
-    private static readonly ConditionalWeakTable<MpProcess, Tokens> Table = new();
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private static long _counter;
 
@@ -28,7 +27,7 @@ internal static class ProcessToken
     public static IActorRef Of(NodeRuntime runtime, MpProcess? process = null)
     {
         process ??= Mp.CurrentProcess();
-        var tokens = Table.GetValue(process, _ => new Tokens());
+        var tokens = process.Life.Tokens;
         lock (tokens)
         {
             if (tokens.Ended) throw new InvalidOperationException($"{process.Name} has ended: it can no longer use locks or other shared objects.");
@@ -48,7 +47,7 @@ internal static class ProcessToken
     /// </summary>
     public static Task End(MpProcess process)
     {
-        var tokens = Table.GetValue(process, _ => new Tokens());
+        var tokens = process.Life.Tokens;
         IActorRef[] stopping;
         lock (tokens)
         {

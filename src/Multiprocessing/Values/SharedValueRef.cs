@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Hyperion;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 using Multiprocessing.Shared;
@@ -51,9 +51,11 @@ internal sealed class SharedValueRef
     /// <summary>Handles use the actor even on the segment's host (<see cref="ValueHome.SegmentViaActor"/>).</summary>
     public bool ViaActor { get; }
 
-    // Beside the reference, never in it: each process maps or reaches the object its own way.
-    private static readonly ConditionalWeakTable<SharedValueRef, IValueBacking> Backings = new();
-    private static readonly ConditionalWeakTable<SharedValueRef, ValueLock> Locks = new();
+    // This process's side, never in the reference's wire form (each process maps or reaches the object its own way):
+    // Hyperion skips [Ignore] fields; it does not skip [NonSerialized]. A mapping is made once (under its gate).
+    [Ignore] private IValueBacking? _backing;
+    [Ignore] private object? _backingGate;
+    [Ignore] private ValueLock? _lock;
 
     public bool Locked => HasLock && !Raw;
 
@@ -62,23 +64,10 @@ internal sealed class SharedValueRef
     /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
     public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
 
-    // The last reference used on each thread, so that a loop of reads and writes skips the table.
-    [ThreadStatic] private static SharedValueRef? _lastUsed;
-    [ThreadStatic] private static IValueBacking? _lastBacking;
-
-    public IValueBacking Backing
-    {
-        get
-        {
-            if (ReferenceEquals(_lastUsed, this)) return _lastBacking!;
-            var backing = Backings.GetValue(this, _ => Resolve());
-            (_lastUsed, _lastBacking) = (this, backing);
-            return backing;
-        }
-    }
+    public IValueBacking Backing => LazyInitializer.EnsureInitialized(ref _backing, ref _backingGate, Resolve);
 
     /// <summary>The object's lock, one per reference in this process.</summary>
-    public ValueLock Lock => Locks.GetValue(this, _ => new ValueLock(this));
+    public ValueLock Lock => LazyInitializer.EnsureInitialized(ref _lock, () => new ValueLock(this));
 
     private IValueBacking Resolve()
     {
@@ -101,7 +90,7 @@ internal sealed class SharedValueRef
         var address = new SharedObjectAddress(actor).Bind(runtime);
         var created = new SharedValueRef(address, initial.Length, hasLock, segment?.Path, HostIdentity.Current, viaActor: home == ValueHome.SegmentViaActor);
 
-        ProcessLife.Of(Mp.CurrentProcess()).OnExit(() =>
+        Mp.CurrentProcess().Life.OnExit(() =>
         {
             if (segment is not null) actor.Tell(new SegmentValueState.CreatorEnded(0));
             actor.Tell(PoisonPill.Instance);

@@ -76,7 +76,7 @@ public sealed class ManagerFailoverTests(ITestOutputHelper output)
             foreach (var report in reports)
                 output.WriteLine($"writer {report.Writer}: {report.Steps} steps, of unknown outcome: [{string.Join(", ", report.Unknown)}]");
             output.WriteLine($"consumer: {consumed.Items.Length} items, {consumed.Failures} gets failed with MpRemoteGoneException");
-            var counts = await ManagerHub.Of(mp.Runtime).Keeper.Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
+            var counts = await mp.Runtime.Managers.Keeper.Ask<ManagerKeeperActor.Counts>(new ManagerKeeperActor.GetCounts(), Patience);
             output.WriteLine($"{counts}");
 
             var dequeued = consumed.Items.Concat(KilledConsumers.TakeWhatCameBack(objects.Queue, _ => false, Patience)).ToList();

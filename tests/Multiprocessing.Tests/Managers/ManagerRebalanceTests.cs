@@ -92,7 +92,7 @@ public sealed class ManagerRebalanceTests
         }
     }
 
-    private static IActorRef Keeper(MpContext mp) => ManagerHub.Of(mp.Runtime).Keeper;
+    private static IActorRef Keeper(MpContext mp) => mp.Runtime.Managers.Keeper;
 
     // Asks the shard coordinator (through the coordinator's region proxy) until it knows this many regions.
     private static async Task AllRegionsRegisteredAsync(MpContext mp, int regions)
@@ -100,7 +100,7 @@ public sealed class ManagerRebalanceTests
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var stats = await ManagerHub.Of(mp.Runtime).Region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(2)), Patience);
+            var stats = await mp.Runtime.Managers.Region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(2)), Patience);
             if (stats.Regions.Count >= regions) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{stats.Regions.Count} of {regions} Manager regions registered.");
         }

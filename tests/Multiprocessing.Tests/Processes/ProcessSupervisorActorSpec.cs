@@ -12,7 +12,7 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
     private (MpProcess Process, ProcessLife Life) Launch(IActorRef supervisor, bool spawn = true)
     {
         var process = new MpProcess(Targets.Noop, []);
-        var life = ProcessLife.Of(process);
+        var life = process.Life;
         life.IsStarted = true;
         supervisor.Tell(new ProcessSupervisorActor.Launch(process, life, [42], spawn));
         return (process, life);
