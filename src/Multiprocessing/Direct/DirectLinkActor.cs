@@ -42,7 +42,6 @@ internal sealed class DirectLinkActor : ReceiveActor
 
     protected override void PostStop() => _listener?.Dispose();
 
-    public const string Name = "mp-direct";
 
     public static Props Props(PayloadSerializer payloads, MpSettings settings, ClusterCredentials? credentials) =>
         Akka.Actor.Props.Create(() => new DirectLinkActor(payloads, settings, credentials));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages.Direct;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Direct;
 
@@ -23,7 +24,7 @@ internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
     {
         try
         {
-            var agent = system.ActorSelection(new RootActorPath(address) / "user" / DirectLinkActor.Name);
+            var agent = system.ActorSelection(ActorNames.On(address, ActorNames.DirectLinks));
             var offer = await agent.Ask<DirectLinkOffer>(new DirectLinkQuery(), askTimeout);
             return offer.Host is null ? null : offer;
         }

@@ -67,9 +67,9 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var seed = cluster.SelfAddress.ToString();
             if (credentials is null) system.Log.Warning(SecuritySettings.OffWarning(seed));
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials, loggers);
-            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), "mp-hosts");
+            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), ActorNames.HostRegistry);
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
-            system.ActorOf(StatusActor.Props(runtime, registry), StatusActor.Name);
+            system.ActorOf(StatusActor.Props(runtime, registry), ActorNames.Status);
             var host = new CoordinatorHost(runtime, registry, seed);
             try
             {

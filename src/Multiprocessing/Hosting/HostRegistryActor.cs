@@ -8,9 +8,10 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Hosting;
 
 /// <summary>
-/// The coordinator's view of every host: the worker nodes (local or joined from other
-/// machines) and the pool of pre-started single-use spawn hosts. It places processes,
-/// keeps the spares topped up, tells supervisors when a host dies, and shuts hosts down.
+/// The coordinator's view of every host: the worker nodes (local or joined from other machines,
+/// <see cref="WorkerNodes"/>) and the pool of pre-started single-use spawn hosts
+/// (<see cref="SpawnHostPool"/>). It places processes, keeps the spares topped up, tells supervisors
+/// when a host dies, and shuts hosts down (a behaviour of its own: nothing starts any more).
 /// </summary>
 internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 {
@@ -35,29 +36,16 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record HostSeen(string Name, HostKind Kind, int Pid, string Address, string? State, bool Local);
     private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
     private sealed record ReadinessTimedOut(int WaiterId);
-    private sealed record ReadinessWaiter(int Id, int Count, IActorRef ReplyTo);
-    private sealed record Host(string Name, int Pid, IActorRef Agent, LaunchedHost? Launched);
 
     private readonly LocalHostLauncher _launcher;
     private readonly MpSettings _settings;
     private readonly Action<Address> _down;
-    private readonly List<Host> _nodes = [];
-    private readonly List<Host> _spares = [];
-    private readonly HashSet<string> _connectedSpares = [];
-    private readonly Queue<RunProcess> _waitingForSpawnHost = new();
-    private readonly HashSet<string> _launchingSpawnHosts = [];
-    private readonly HashSet<string> _busySpawnHosts = [];
-    private readonly SpareTarget _spareTarget;
-    private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
+    private readonly WorkerNodes _nodes = new();
+    private readonly SpawnHostPool _spawnHosts;
+    // What every host needs, node or spawn host: its address, for announcing its loss, and the supervisors of the
+    // processes placed on it, to tell when it is lost.
     private readonly Dictionary<string, string> _hostAddresses = [];
-    private readonly List<LaunchedHost> _launchedNodes = [];
-    private readonly List<ReadinessWaiter> _readinessWaiters = [];
-    private int _nextWaiterId;
-    private readonly List<IActorRef> _sparesWaiters = [];
-    private int _nextNode;
-    private int _spawnHostCounter;
-    private bool _sparesEnabled;
-    private bool _shuttingDown;
+    private readonly Dictionary<string, HashSet<IActorRef>> _supervisorsByHost = [];
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -66,41 +54,98 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         _launcher = launcher;
         _settings = settings;
         _down = down;
-        _spareTarget = new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares);
+        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null);
+        Running();
+    }
 
+    // Hosts register and processes are placed.
+    private void Running()
+    {
+        Receive<RegisterHost>(register =>
+        {
+            var launched = _launcher.Running.FirstOrDefault(l => l.Name == register.Name && l.Pid == register.Pid);
+            var host = new RegisteredHost(register.Name, register.Pid, register.Agent, launched);
+            Context.Watch(register.Agent);
+            if (register.Kind == HostKind.Node)
+            {
+                _hostAddresses[register.Name] = register.Agent.Path.Address.ToString();
+                _nodes.Registered(host);
+                CheckReadiness();
+                return;
+            }
+            if (_spawnHosts.Registered(host) is { } run) DispatchToSpawnHost(host, run);
+            _spawnHosts.TellIfReady();
+        });
+
+        Receive<PlaceProcess>(place =>
+        {
+            if (place.Spawn)
+            {
+                if (_spawnHosts.Take(place.Run) is { } spare) DispatchToSpawnHost(spare, place.Run);
+                TopUpSpawnHosts();
+                return;
+            }
+            if (_nodes.Next() is { } node) Dispatch(node, place.Run);
+            else
+                place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
+                    "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
+        });
+
+        Receive<ShutdownAll>(shutdown =>
+        {
+            Become(ShuttingDown);
+            var (spares, waiting) = _spawnHosts.Close();
+            foreach (var spare in spares) spare.Agent.Tell(ShutdownHost.Instance);
+            // The whole cluster ends: its worker nodes are downed, which ends them at once, rather
+            // than asked to leave. Leaving all at once, they waited for the Manager's shard
+            // coordinator (a singleton on the oldest worker) to find a next home: 3 s, and a
+            // "cluster-exiting timed out" warning, at every exit of a program that used a Manager.
+            foreach (var node in _nodes.Up) _down(node.Agent.Path.Address);
+            foreach (var run in waiting) run.Supervisor.Tell(new PlacementFailed(run.ProcessId, "the coordinator is shutting down"));
+            var replyTo = Sender;
+            _launcher.StopAllAsync(shutdown.Grace).PipeTo(replyTo, success: () => new AllStopped());
+        });
+
+        Hosts();
+    }
+
+    // Nothing more starts: a host that registers now is told to end, a process to place fails.
+    private void ShuttingDown()
+    {
+        Receive<RegisterHost>(register => register.Agent.Tell(ShutdownHost.Instance));
+        Receive<PlaceProcess>(place => place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId, "the coordinator is shutting down")));
+        Hosts();
+    }
+
+    // What the registry does whether it runs or shuts down: launching, readiness, listing, and hosts that end.
+    private void Hosts()
+    {
         Receive<LaunchNodes>(launch =>
         {
-            for (var i = 0; i < launch.Count; i++)
-                _launchedNodes.Add(Launch($"worker-{_launchedNodes.Count + 1}", HostKind.Node));
+            for (var i = 0; i < launch.Count; i++) _nodes.Launched(Launch(_nodes.NextName(), HostKind.Node));
         });
 
         Receive<AwaitNodes>(wait =>
         {
-            var waiter = new ReadinessWaiter(++_nextWaiterId, wait.Count, Sender);
-            _readinessWaiters.Add(waiter);
+            var waiter = _nodes.Await(wait.Count, Sender);
             Timers.StartSingleTimer(waiter.Id, new ReadinessTimedOut(waiter.Id), wait.Timeout);
             CheckReadiness();
         });
 
         Receive<ReadinessTimedOut>(timedOut =>
         {
-            if (_readinessWaiters.Find(w => w.Id == timedOut.WaiterId) is not { } waiter) return;
-            var missing = _launchedNodes.Where(l => _nodes.All(n => n.Name != l.Name)).ToList();
-            var detail = string.Join(Environment.NewLine, missing.Select(m =>
+            if (_nodes.Take(timedOut.WaiterId) is not { } waiter) return;
+            var detail = string.Join(Environment.NewLine, _nodes.NotUp().Select(m =>
                 $"{m.Name} (pid {m.Pid}) was not Up after {_settings.WorkerReadyTimeout.TotalSeconds:0.#} s. Its last output:{Environment.NewLine}{m.Tail()}"));
-            Fail(waiter, detail.Length > 0 ? detail : $"Only {_nodes.Count} of {waiter.Count} worker nodes joined.");
+            Fail(waiter, detail.Length > 0 ? detail : $"Only {_nodes.Up.Count} of {waiter.Count} worker nodes joined.");
         });
 
-        Receive<AwaitSpares>(_ =>
-        {
-            _sparesWaiters.Add(Sender);
-            CheckSpares();
-        });
+        Receive<AwaitSpares>(_ => _spawnHosts.AwaitReady(Sender));
 
         Receive<SpareConnected>(connected =>
         {
-            if (_spares.Any(s => s.Name == connected.Name)) _connectedSpares.Add(connected.Name);
-            CheckSpares();
+            _spawnHosts.Connected(connected.Name);
+            _spawnHosts.TellIfReady();
         });
 
         // A spawn host's agent is its local proxy: its address comes once its actor system is up.
@@ -108,70 +153,16 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
         Receive<EnableSpares>(_ =>
         {
-            _sparesEnabled = true;
+            _spawnHosts.EnableSpares();
             TopUpSpawnHosts();
-        });
-
-        Receive<RegisterHost>(register =>
-        {
-            var launched = _launcher.Running.FirstOrDefault(l => l.Name == register.Name && l.Pid == register.Pid);
-            var host = new Host(register.Name, register.Pid, register.Agent, launched);
-            if (_shuttingDown)
-            {
-                register.Agent.Tell(ShutdownHost.Instance);
-                return;
-            }
-            Context.Watch(register.Agent);
-            if (register.Kind == HostKind.Node)
-            {
-                _hostAddresses[register.Name] = register.Agent.Path.Address.ToString();
-                _nodes.Add(host);
-                CheckReadiness();
-                return;
-            }
-            _launchingSpawnHosts.Remove(register.Name);
-            if (_waitingForSpawnHost.TryDequeue(out var run)) Dispatch(host, run);
-            else _spares.Add(host);
-            CheckSpares();
         });
 
         Receive<ListHosts>(_ =>
         {
-            var nodes = _nodes.Select(n => new HostSeen(n.Name, HostKind.Node, n.Pid, _hostAddresses.GetValueOrDefault(n.Name, ""), null, n.Launched is not null));
+            var nodes = _nodes.Up.Select(n => new HostSeen(n.Name, HostKind.Node, n.Pid, _hostAddresses.GetValueOrDefault(n.Name, ""), null, n.Launched is not null));
             var spawnHosts = _launcher.Running.Where(l => l.Kind == HostKind.SpawnHost).Select(l => new HostSeen(l.Name, HostKind.SpawnHost, l.Pid,
-                _hostAddresses.GetValueOrDefault(l.Name, ""),
-                _busySpawnHosts.Contains(l.Name) ? "busy" : _launchingSpawnHosts.Contains(l.Name) ? "starting" : "spare", Local: true));
+                _hostAddresses.GetValueOrDefault(l.Name, ""), _spawnHosts.StateOf(l.Name), Local: true));
             Sender.Tell(new HostList([.. nodes, .. spawnHosts]));
-        });
-
-        Receive<PlaceProcess>(place =>
-        {
-            if (_shuttingDown)
-            {
-                place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId, "the coordinator is shutting down"));
-                return;
-            }
-            if (place.Spawn)
-            {
-                _spareTarget.Observe(_busySpawnHosts.Count + _waitingForSpawnHost.Count + 1);
-                if (_spares.Count > 0)
-                {
-                    var spare = _spares[0];
-                    _spares.RemoveAt(0);
-                    _connectedSpares.Remove(spare.Name);
-                    Dispatch(spare, place.Run);
-                }
-                else _waitingForSpawnHost.Enqueue(place.Run);
-                TopUpSpawnHosts();
-                return;
-            }
-            if (_nodes.Count == 0)
-            {
-                place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
-                    "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
-                return;
-            }
-            Dispatch(_nodes[_nextNode++ % _nodes.Count], place.Run);
         });
 
         Receive<LocalHostExited>(exited =>
@@ -179,12 +170,10 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var name = exited.Host.Name;
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
-            if (_launchingSpawnHosts.Remove(name) && _waitingForSpawnHost.TryDequeue(out var orphan))
-            {
-                // A spawn host died before it could take work: fail one waiting process rather than loop.
+            // A spawn host died before it could take work: fail one waiting process rather than loop.
+            if (_spawnHosts.Exited(name) is { } orphan)
                 orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
                     $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
-            }
             var host = Forget(name);
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
@@ -193,35 +182,21 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
             if (exited.Host.Kind == HostKind.Node && host is null)
-                foreach (var waiter in _readinessWaiters.ToList())
+                foreach (var waiter in _nodes.Waiters.ToList())
+                {
+                    _nodes.Take(waiter.Id);
                     Fail(waiter, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
+                }
         });
 
         Receive<Terminated>(terminated =>
         {
-            var host = _nodes.Concat(_spares).FirstOrDefault(h => h.Agent.Equals(terminated.ActorRef));
+            var node = _nodes.With(terminated.ActorRef);
+            var host = node ?? _spawnHosts.SpareWith(terminated.ActorRef);
             if (host is null) return;
-            var kind = _nodes.Contains(host) ? HostKind.Node : HostKind.SpawnHost;
             Forget(host.Name);
-            AnnounceGone(host.Name, kind);
+            AnnounceGone(host.Name, node is not null ? HostKind.Node : HostKind.SpawnHost);
             Lost(host.Name, -Signals.Kill);
-        });
-
-        Receive<ShutdownAll>(shutdown =>
-        {
-            _shuttingDown = true;
-            _sparesEnabled = false;
-            foreach (var spare in _spares) spare.Agent.Tell(ShutdownHost.Instance);
-            // The whole cluster ends: its worker nodes are downed, which ends them at once, rather
-            // than asked to leave. Leaving all at once, they waited for the Manager's shard
-            // coordinator (a singleton on the oldest worker) to find a next home: 3 s, and a
-            // "cluster-exiting timed out" warning, at every exit of a program that used a Manager.
-            foreach (var node in _nodes) _down(node.Agent.Path.Address);
-            foreach (var run in _waitingForSpawnHost)
-                run.Supervisor.Tell(new PlacementFailed(run.ProcessId, "the coordinator is shutting down"));
-            _waitingForSpawnHost.Clear();
-            var replyTo = Sender;
-            _launcher.StopAllAsync(shutdown.Grace).PipeTo(replyTo, success: () => new AllStopped());
         });
     }
 
@@ -236,7 +211,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         if (kind == HostKind.SpawnHost)
         {
             Context.System.EventStream.Publish(gone);
-            foreach (var node in _nodes) node.Agent.Tell(gone);
+            foreach (var node in _nodes.Up) node.Agent.Tell(gone);
         }
         foreach (var proxy in Context.GetChildren()) proxy.Tell(gone);
     }
@@ -250,9 +225,14 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         return host;
     }
 
-    private void Dispatch(Host host, RunProcess run)
+    private void DispatchToSpawnHost(RegisteredHost host, RunProcess run)
     {
-        if (!_nodes.Contains(host)) _busySpawnHosts.Add(host.Name);
+        _spawnHosts.Dispatched(host);
+        Dispatch(host, run);
+    }
+
+    private void Dispatch(RegisteredHost host, RunProcess run)
+    {
         if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
             _supervisorsByHost[host.Name] = supervisors = [];
         supervisors.Add(run.Supervisor);
@@ -260,28 +240,17 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
     }
 
-    // Spares plus one fresh host for every process still waiting, minus those on their way.
     private void TopUpSpawnHosts()
     {
-        if (_shuttingDown) return;
-        var wanted = _waitingForSpawnHost.Count + (_sparesEnabled ? _spareTarget.Count : 0);
-        for (var missing = wanted - _spares.Count - _launchingSpawnHosts.Count; missing > 0; missing--)
-        {
-            var name = $"spawn-{++_spawnHostCounter}";
-            _launchingSpawnHosts.Add(name);
-            Launch(name, HostKind.SpawnHost);
-        }
+        foreach (var name in _spawnHosts.ToLaunch()) Launch(name, HostKind.SpawnHost);
     }
 
-    private Host? Forget(string name)
+    // A host is gone: it is no node and no spare any more, and its agent is not watched.
+    private RegisteredHost? Forget(string name)
     {
-        _busySpawnHosts.Remove(name);
-        var host = _nodes.FirstOrDefault(h => h.Name == name) ?? _spares.FirstOrDefault(h => h.Name == name);
-        if (host is null) return null;
-        Context.Unwatch(host.Agent);
-        _nodes.Remove(host);
-        _spares.Remove(host);
-        _connectedSpares.Remove(host.Name);
+        var node = _nodes.Forget(name);
+        var host = node ?? _spawnHosts.Forget(name);
+        if (host is not null) Context.Unwatch(host.Agent);
         return host;
     }
 
@@ -293,26 +262,15 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private void CheckReadiness()
     {
-        foreach (var waiter in _readinessWaiters.Where(w => _nodes.Count >= w.Count).ToList())
+        foreach (var waiter in _nodes.TakeSatisfied())
         {
-            _readinessWaiters.Remove(waiter);
             Timers.Cancel(waiter.Id);
-            waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Select(n => n.Name)]));
+            waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Up.Select(n => n.Name)]));
         }
     }
 
-    // Ready means connected too where spares connect ahead (spawn.connect-ahead-after).
-    private void CheckSpares()
+    private void Fail(WorkerNodes.ReadinessWaiter waiter, string detail)
     {
-        var ready = _settings.SpawnConnectAheadAfter is null ? _spares.Count : _connectedSpares.Count;
-        if (ready < _spareTarget.Count) return;
-        foreach (var waiter in _sparesWaiters) waiter.Tell(new SparesReady(_spares.Count));
-        _sparesWaiters.Clear();
-    }
-
-    private void Fail(ReadinessWaiter waiter, string detail)
-    {
-        _readinessWaiters.Remove(waiter);
         Timers.Cancel(waiter.Id);
         waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }

@@ -114,13 +114,13 @@ public static class MpWorkerHost
 
         var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials, loggers);
         if (credentials is null && !arguments.WatchStdin) system.Log.Warning(SecuritySettings.OffWarning(Cluster.Get(system).SelfAddress.ToString()));
-        var registry = system.ActorSelection($"{seed}/user/mp-hosts");
-        var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
+        var registry = system.ActorSelection(ActorNames.On(seed, ActorNames.HostRegistry));
+        var coordinatorSupervisor = system.ActorSelection(ActorNames.On(seed, ActorNames.ProcessSupervisor));
         var runtime = NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);
         var agent = system.ActorOf(NodeAgentActor.Props(runtime, () => exit.TrySetResult((0, "done")),
-            () => Managers.ManagerRegion.StartOnWorker(runtime, seed)), NodeAgentActor.Name);
+            () => Managers.ManagerRegion.StartOnWorker(runtime, seed)), ActorNames.NodeAgent);
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
-        system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), "mp-coordinator-watch");
+        system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), ActorNames.CoordinatorWatch);
 
         HostWarmUp.Messages(system);
         HostWarmUp.Processes(runtime.Payloads);

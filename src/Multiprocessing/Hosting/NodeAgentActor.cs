@@ -14,12 +14,11 @@ namespace Multiprocessing.Hosting;
 /// </summary>
 internal sealed class NodeAgentActor : ReceiveActor
 {
-    public const string Name = "mp-agent";
 
     public NodeAgentActor(NodeRuntime runtime, Action requestExit, Action startManagerRegion)
     {
         Receive<RunProcess>(run =>
-            Context.ActorOf(ProcessRunnerActor.Props(run, runtime), "process-" + run.ProcessId.ToString("N")));
+            Context.ActorOf(ProcessRunnerActor.Props(run, runtime), ActorNames.ProcessRunner(run.ProcessId)));
 
         var regionStarted = false;
         Receive<StartManagerRegion>(_ =>

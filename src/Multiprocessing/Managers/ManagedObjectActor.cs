@@ -284,7 +284,7 @@ internal sealed class ManagedObjectActor : ReceiveActor, IWithUnboundedStash, IW
                 Sender.Tell(ObjectFaults.Of(request.RequestId, new ObjectMovedException()), Self);
         });
         Receive<HostDeathWatch.AlreadyGone>(_ => { }); // the state's next home watches for itself
-        ReceiveAny(message => ClusterSharding.Get(Context.System).ShardRegion(ManagerRegion.TypeName)
+        ReceiveAny(message => ClusterSharding.Get(Context.System).ShardRegion(ActorNames.ManagerObjects)
             .Forward(new EntityEnvelope(_entityId, message)));
     }
 

@@ -11,9 +11,9 @@ internal sealed class ManagerHub
 {
     public ManagerHub(NodeRuntime runtime)
     {
-        runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), "mp-manager-regions");
+        runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), ActorNames.ManagerRegions);
         Region = ManagerRegion.StartProxy(runtime.System);
-        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2, runtime.Nodes, runtime.Direct), ManagerRegion.KeeperName);
+        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2, runtime.Nodes, runtime.Direct), ActorNames.ManagerKeeper);
     }
 
     public IActorRef Region { get; }

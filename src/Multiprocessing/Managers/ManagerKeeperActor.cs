@@ -209,7 +209,7 @@ internal sealed class ManagerKeeperActor : ReceiveActor, IWithTimers
     /// </summary>
     public static async Task<Address?> HomeOfAsync(NodeRuntime runtime, IActorRef region, string entityId)
     {
-        var keeper = ((ExtendedActorSystem)runtime.System).Provider.ResolveActorRef(new RootActorPath(region.Path.Address) / "user" / ManagerRegion.KeeperName);
+        var keeper = ((ExtendedActorSystem)runtime.System).Provider.ResolveActorRef(ActorNames.On(region.Path.Address, ActorNames.ManagerKeeper));
         return await runtime.Correlator.RequestAsync(keeper, id => new WhereIsObject(id, entityId), runtime.Settings.AskTimeout, CancellationToken.None)
             is ObjectHome home ? home.Node : null;
     }

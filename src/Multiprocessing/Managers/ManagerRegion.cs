@@ -14,27 +14,23 @@ namespace Multiprocessing.Managers;
 /// </summary>
 internal static class ManagerRegion
 {
-    public const string TypeName = "mp-manager-objects";
     public const string Role = "worker";
     public const string Dispatcher = "multiprocessing.manager.dispatcher";
-
-    /// <summary>The keeper's path on the coordinator, where entities fetch and save their states.</summary>
-    public const string KeeperName = "mp-managers";
 
     /// <summary>Starts the region on a worker node; its entities find the keeper on the coordinator at <paramref name="seed"/>.</summary>
     public static IActorRef StartOnWorker(NodeRuntime runtime, string seed)
     {
         var system = runtime.System;
-        var keeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(new RootActorPath(Address.Parse(seed)) / "user" / KeeperName);
+        var keeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(ActorNames.On(Address.Parse(seed), ActorNames.ManagerKeeper));
         var settings = Settings(system);
         var sharding = ClusterSharding.Get(system);
-        return sharding.Start(TypeName, entityId => ManagedObjectActor.Props(entityId, keeper, runtime.Direct, runtime.Settings.ManagerResendAfter), settings, Extractor(system),
+        return sharding.Start(ActorNames.ManagerObjects, entityId => ManagedObjectActor.Props(entityId, keeper, runtime.Direct, runtime.Settings.ManagerResendAfter), settings, Extractor(system),
             sharding.DefaultShardAllocationStrategy(settings), HandOffObject.Instance);
     }
 
     /// <summary>The region as seen from a node that hosts no objects (the coordinator).</summary>
     public static IActorRef StartProxy(ActorSystem system) =>
-        ClusterSharding.Get(system).StartProxy(TypeName, Role, Extractor(system));
+        ClusterSharding.Get(system).StartProxy(ActorNames.ManagerObjects, Role, Extractor(system));
 
     private static ClusterShardingSettings Settings(ActorSystem system)
     {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Multiprocessing.Hosting;
 using Multiprocessing.Messages.Managers;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Managers;
 
@@ -14,7 +15,7 @@ internal sealed class ManagerRegionLauncherActor : ReceiveActor
     public ManagerRegionLauncherActor()
     {
         Receive<ClusterEvent.MemberUp>(up => up.Member.HasRole(ManagerRegion.Role), up =>
-            Context.ActorSelection(new RootActorPath(up.Member.Address) / "user" / NodeAgentActor.Name).Tell(StartManagerRegion.Instance));
+            Context.ActorSelection(ActorNames.On(up.Member.Address, ActorNames.NodeAgent)).Tell(StartManagerRegion.Instance));
         ReceiveAny(_ => { });
     }
 

@@ -137,5 +137,5 @@ public sealed class MpManager : IAsyncDisposable
         await _hub.Keeper.Ask<ManagerKeeperActor.ManagerDisposed>(new ManagerKeeperActor.DisposeManager(_id), _runtime.Settings.AskTimeout);
     }
 
-    private byte[] Bytes<T>(T value) => value is null ? [] : _runtime.Payloads.Serialize(value, "a Manager object's initial value");
+    private byte[] Bytes<T>(T value) => _runtime.Payloads.SerializeItem(value, "a Manager object's initial value");
 }

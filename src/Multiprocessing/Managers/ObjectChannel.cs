@@ -86,9 +86,9 @@ internal sealed class ObjectChannel
         return call.Reply.Task.WaitAsync(cancellationToken);
     }
 
-    public byte[] Bytes<T>(T value) => value is null ? [] : Runtime.Payloads.Serialize(value, "a Manager object's argument");
+    public byte[] Bytes<T>(T value) => Runtime.Payloads.SerializeItem(value, "a Manager object's argument");
 
-    public T Value<T>(byte[] bytes) => bytes.Length == 0 ? default! : (T)Runtime.Payloads.Deserialize(bytes, "a Manager object's value");
+    public T Value<T>(byte[] bytes) => Runtime.Payloads.DeserializeItem<T>(bytes, "a Manager object's value")!;
 
     // One batch on its way at a time: calls made meanwhile make up the next one.
     private async Task FlushAsync()

@@ -26,7 +26,7 @@ public sealed class MpStatusClient : IAsyncDisposable
     private MpStatusClient(ActorSystem system, string seed, TimeSpan timeout)
     {
         _system = system;
-        _status = system.ActorSelection($"{seed.TrimEnd('/')}/user/{StatusActor.Name}");
+        _status = system.ActorSelection(ActorNames.On(seed, ActorNames.Status));
         _timeout = timeout;
         Seed = seed;
     }

@@ -10,7 +10,6 @@ namespace Multiprocessing.Monitoring;
 /// </summary>
 internal sealed class StatusActor : ReceiveActor
 {
-    public const string Name = "mp-status";
 
     public StatusActor(NodeRuntime runtime, IActorRef registry)
     {

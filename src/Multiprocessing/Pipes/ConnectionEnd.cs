@@ -46,9 +46,9 @@ internal sealed class ConnectionEnd
         return (first, second);
     }
 
-    public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "pipe message");
+    public byte[] Serialize<T>(T item) => _runtime.Payloads.SerializeItem(item, "pipe message");
 
-    public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "pipe message");
+    public T? Deserialize<T>(byte[] bytes) => _runtime.Payloads.DeserializeItem<T>(bytes, "pipe message");
 
     /// <summary>Sends <paramref name="data"/>, first waiting while the reader is multiprocessing.pipes.unread-limit behind; <see cref="IOException"/> once the peer is closed or gone.</summary>
     public void Send(byte[] data)

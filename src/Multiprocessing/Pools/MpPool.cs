@@ -56,11 +56,11 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         var total = processes ?? RouteesWithoutCap;
 
         var id = Interlocked.Increment(ref _poolCounter);
-        _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), $"mp-pool-{id}");
+        _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), ActorNames.PoolDispatcher(id));
         runtime.Pools[_dispatcher.Path.Name] = _dispatcher;
         var router = new ClusterRouterPool(new RoundRobinPool(0),
             new ClusterRouterPoolSettings(total, perNode, allowLocalRoutees: false, useRole: _settings.WorkerRole));
-        _router = runtime.System.ActorOf(PoolWorkerActor.Props(_dispatcher, init, maxTasksPerChild ?? 0).WithRouter(router), $"mp-pool-{id}-workers");
+        _router = runtime.System.ActorOf(PoolWorkerActor.Props(_dispatcher, init, maxTasksPerChild ?? 0).WithRouter(router), ActorNames.PoolWorkers(id));
     }
 
     /// <summary>The number of worker processes (Python's <c>len(pool)</c>): as asked, or routees-per-node times the worker nodes up at creation.</summary>

@@ -74,9 +74,9 @@ internal sealed class QueueEnd
         _batchBytes = _runtime.Payloads.BatchBytes;
     }
 
-    public byte[] Serialize<T>(T item) => item is null ? [] : _runtime.Payloads.Serialize(item, "queue item");
+    public byte[] Serialize<T>(T item) => _runtime.Payloads.SerializeItem(item, "queue item");
 
-    public T? Deserialize<T>(byte[] bytes) => bytes.Length == 0 ? default : (T)_runtime.Payloads.Deserialize(bytes, "queue item");
+    public T? Deserialize<T>(byte[] bytes) => _runtime.Payloads.DeserializeItem<T>(bytes, "queue item");
 
     public async Task PutAsync(byte[] item, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {

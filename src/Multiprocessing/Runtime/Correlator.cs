@@ -64,7 +64,7 @@ internal sealed class Correlator
         var inbox = new InboxRef(this, provider, provider.TempPath());
         provider.RegisterTempActor(inbox, inbox.Path);
         Inbox = inbox;
-        _watcher = system.ActorOf(Props.Create(() => new WatcherActor(this)), "mp-replies");
+        _watcher = system.ActorOf(Props.Create(() => new WatcherActor(this)), ActorNames.Replies);
         nodes.Lost += FailRequestsOn;
     }
 

@@ -42,7 +42,7 @@ internal static partial class MpActorSystem
         var system = ActorSystem.Create(name, ActorSystemSetup.Create(setups));
         // Any node may be sent a large message from the start, before anything of its own used one.
         Transfers.PayloadTransfers.Get(system);
-        if (credentials is not null) system.ActorOf(RefusedConnectionLog.Props(), RefusedConnectionLog.Name);
+        if (credentials is not null) system.ActorOf(RefusedConnectionLog.Props(), ActorNames.RefusedConnections);
         return system;
     }
 }

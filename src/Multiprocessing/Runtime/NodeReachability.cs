@@ -41,7 +41,7 @@ internal sealed class NodeReachability
     public NodeReachability(ActorSystem system)
     {
         if (NodeAddresses.IsClusterMember(system))
-            system.ActorOf(Props.Create(() => new WatcherActor(this)), "mp-node-reachability");
+            system.ActorOf(Props.Create(() => new WatcherActor(this)), ActorNames.NodeReachability);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal sealed class NodeRuntime
         var dialer = new DirectDialer(credentials, settings.DirectLinkHandshakeTimeout);
         Direct = new DirectChannel((ExtendedActorSystem)system, Payloads, offers, dialer, settings.AskTimeout, settings.DirectLinks);
         DirectCalls = new DirectCalls((ExtendedActorSystem)system, Payloads, offers, dialer, settings, Nodes);
-        system.ActorOf(DirectLinkActor.Props(Payloads, settings, credentials), DirectLinkActor.Name);
+        system.ActorOf(DirectLinkActor.Props(Payloads, settings, credentials), ActorNames.DirectLinks);
         Transfers.PayloadTransfers.Get(system).UseDirectLinks(Direct);
         system.RegisterOnTermination(Direct.Dispose);
         system.RegisterOnTermination(DirectCalls.Dispose);
@@ -109,7 +109,7 @@ internal sealed class NodeRuntime
     {
         if (coordinatorSupervisor is not null && MainProcess.Name == "MainProcess")
             MainProcess = MpProcess.ForMain(hostName);
-        var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), "mp-processes");
+        var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), ActorNames.ProcessSupervisor);
         var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
         lock (Live) Live.Add(runtime);
         return runtime;

@@ -55,6 +55,12 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
         return bytes;
     }
 
+    /// <summary>A user's item (of a queue, a pipe, a Manager object): null as no bytes (Python's None), anything else serialized.</summary>
+    public byte[] SerializeItem<T>(T item, string what) => item is null ? [] : Serialize(item, what);
+
+    /// <summary>What <see cref="SerializeItem"/> made: no bytes read back as null (a value type's default).</summary>
+    public T? DeserializeItem<T>(byte[] bytes, string what) => bytes.Length == 0 ? default : (T)Deserialize(bytes, what);
+
     public object Deserialize(byte[] bytes, string what)
     {
         try
@@ -150,7 +156,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
         for (var type = value.GetType(); type is not null && type != typeof(object); type = type.BaseType)
             foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
                                                  System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
-                if (!field.FieldType.IsPrimitive) yield return (field.Name, field.GetValue(value));
+                if (!field.FieldType.IsPrimitive && !field.IsDefined(typeof(Hyperion.IgnoreAttribute), false)) yield return (field.Name, field.GetValue(value)); // as Hyperion reads it
     }
 
     private static string Describe(object value) => value.GetType().FullName ?? value.GetType().Name;

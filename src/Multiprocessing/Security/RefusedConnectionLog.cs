@@ -12,7 +12,6 @@ namespace Multiprocessing.Security;
 /// </summary>
 internal sealed partial class RefusedConnectionLog : ReceiveActor
 {
-    public const string Name = "mp-refused-connections";
 
     /// <summary>What Akka.Remote logs for a refused inbound connection (its texts: the only signal it gives).</summary>
     [GeneratedRegex(@"(?:Rejected incoming connection from \[(?<peer>.+?)\] due to TLS handshake failure|Mutual TLS required but client did not provide a certificate from (?<peer>\S+))")]

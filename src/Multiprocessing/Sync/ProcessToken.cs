@@ -32,7 +32,7 @@ internal static class ProcessToken
         {
             if (tokens.Ended) throw new InvalidOperationException($"{process.Name} has ended: it can no longer use locks or other shared objects.");
             if (tokens.BySystem.TryGetValue(runtime.System, out var token)) return token;
-            token = runtime.System.ActorOf(Props.Empty, $"mp-process-token-{Interlocked.Increment(ref _counter)}");
+            token = runtime.System.ActorOf(Props.Empty, ActorNames.ProcessToken(Interlocked.Increment(ref _counter)));
             tokens.BySystem[runtime.System] = token;
             return token;
         }

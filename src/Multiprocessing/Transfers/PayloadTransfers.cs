@@ -24,7 +24,7 @@ internal sealed class PayloadTransfers : IExtension
         var props = TransferActor.Props(Settings, () => _direct);
         // An actor system not made from this library's configuration (a test's) has no such dispatcher.
         if (system.Dispatchers.HasDispatcher(TransferActor.Dispatcher)) props = props.WithDispatcher(TransferActor.Dispatcher);
-        _transfers = system.SystemActorOf(props, TransferActor.Name);
+        _transfers = system.SystemActorOf(props, ActorNames.Transfers);
     }
 
     public TransferSettings Settings { get; }

@@ -23,7 +23,6 @@ namespace Multiprocessing.Transfers;
 /// </summary>
 internal sealed class TransferActor : ReceiveActor, IWithTimers
 {
-    public const string Name = "mp-transfers";
     public const string Dispatcher = "multiprocessing.payloads.dispatcher";
 
     /// <summary>Transfers announced to this node that wait for room; one more is refused.</summary>
@@ -135,7 +134,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             return;
         }
         var id = ++_nextId;
-        var peer = Context.ActorSelection(new RootActorPath(send.Node) / "system" / Name);
+        var peer = Context.ActorSelection(new RootActorPath(send.Node) / "system" / ActorNames.Transfers);
         var transfer = new Outgoing(send, parts, peer);
         _outgoing[id] = transfer;
         if (!send.Recipient.IsNobody()) _deaths.Watch(send.Recipient);

@@ -17,7 +17,7 @@ public sealed class DirectCallsSpec : Akka.TestKit.Xunit2.TestKit
     public DirectCallsSpec() : base(ConfigurationFactory.ParseString(TwoSystems.Remote))
     {
         _receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
-        _receiver.ActorOf(DirectLinkActor.Props(Payloads(_receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
+        _receiver.ActorOf(DirectLinkActor.Props(Payloads(_receiver), TwoSystems.Settings(), _credentials), ActorNames.DirectLinks);
     }
 
     protected override void AfterAll()

@@ -29,7 +29,7 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
         Transfers.PayloadTransfers.Get(receiver); // its end of large transfers, there before any arrives
-        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), DirectLinkActor.Name);
+        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), ActorNames.DirectLinks);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
         receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");

@@ -17,7 +17,7 @@ public sealed class DirectLinkFloodTests(ClusterFixture cluster) : ClusterTest(c
     public async Task An_idle_connection_flood_adds_no_thread_to_the_worker_and_a_node_still_connects()
     {
         var (pid, address) = WorkerNode();
-        var offer = await Mp.Runtime.System.ActorSelection($"{address}/user/{DirectLinkActor.Name}").Ask<DirectLinkOffer>(new DirectLinkQuery(), Patience);
+        var offer = await Mp.Runtime.System.ActorSelection($"{address}/user/{ActorNames.DirectLinks}").Ask<DirectLinkOffer>(new DirectLinkQuery(), Patience);
         Assert.NotNull(offer.Host);
 
         var before = Threads(pid);

@@ -146,11 +146,11 @@ public sealed class DirectLinkSecuritySpec : Akka.TestKit.Xunit2.TestKit
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.RemoteOn(hostname)));
         _receivers.Add(receiver);
         var settings = TwoSystems.Settings($"multiprocessing.direct-link-handshake-timeout = {HandshakeTimeout.TotalMilliseconds}ms");
-        receiver.ActorOf(DirectLinkActor.Props(PayloadSerializer.Of(receiver), settings, _credentials), DirectLinkActor.Name);
+        receiver.ActorOf(DirectLinkActor.Props(PayloadSerializer.Of(receiver), settings, _credentials), ActorNames.DirectLinks);
         var testActor = TestActor;
         receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
         var root = new RootActorPath(((ExtendedActorSystem)receiver).Provider.DefaultAddress);
-        var offer = Sys.ActorSelection(root / "user" / DirectLinkActor.Name).Ask<DirectLinkOffer>(new DirectLinkQuery(), Patience).Result;
+        var offer = Sys.ActorSelection(root / "user" / ActorNames.DirectLinks).Ask<DirectLinkOffer>(new DirectLinkQuery(), Patience).Result;
         return (offer, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(root / "user" / "recipient"));
     }
 

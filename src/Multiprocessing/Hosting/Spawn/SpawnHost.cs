@@ -105,7 +105,7 @@ internal static class SpawnHost
             try
             {
                 var seed = arguments.SeedFor(tls: runtime.Value.Credentials is not null);
-                system.ActorSelection($"{seed}/user/mp-hosts").Ask<ActorIdentity>(new Identify(null), runtime.Value.Settings.AskTimeout).Wait();
+                system.ActorSelection(ActorNames.On(seed, ActorNames.HostRegistry)).Ask<ActorIdentity>(new Identify(null), runtime.Value.Settings.AskTimeout).Wait();
                 if (!taken.IsSet) channel.Write(new Frame(FrameKind.Connected));
             }
             catch (AggregateException)
@@ -145,8 +145,8 @@ internal static class SpawnHost
         var system = MpActorSystem.Create(Address.Parse(seed).System, config, credentials, loggers);
         // The coordinator announces this address to every node when this host ends (see HostDeathWatch).
         channel.Write(new Frame(FrameKind.Joined, Text: ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString()));
-        var registry = system.ActorSelection($"{seed}/user/mp-hosts");
-        var coordinatorSupervisor = system.ActorSelection($"{seed}/user/mp-processes");
+        var registry = system.ActorSelection(ActorNames.On(seed, ActorNames.HostRegistry));
+        var coordinatorSupervisor = system.ActorSelection(ActorNames.On(seed, ActorNames.ProcessSupervisor));
         return NodeRuntime.Start(system, settings, name, registry, coordinatorSupervisor, credentials);
     }
 }
