@@ -19,8 +19,6 @@ namespace Multiprocessing;
 /// </summary>
 public sealed class MpManager : IAsyncDisposable
 {
-    private static long _nextManager;
-
     private readonly NodeRuntime _runtime;
     private readonly ManagerHub _hub;
     private readonly string _id;
@@ -35,7 +33,7 @@ public sealed class MpManager : IAsyncDisposable
         _runtime = runtime;
         _replicated = replicated;
         _hub = runtime.Managers;
-        _id = $"m{Interlocked.Increment(ref _nextManager)}";
+        _id = $"m{runtime.Numbers.NextManager()}";
     }
 
     internal static async Task<MpManager> StartAsync(MpContext context, int? replicas, CancellationToken cancellationToken)

@@ -19,9 +19,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private readonly IActorRef _dispatcher;
     private readonly byte[] _initializer;
     private readonly int _maxTasksPerChild;
-    private static int _workerCounter;
     private readonly BlockingCollection<object> _work = new();
-    private IActorRef? _output;
+    // The node's runtime where its pool workers are processes of their own (a node's); null on a bare actor system (a spec's).
+    private NodeRuntime? _runtime;
     private IActorRef _self = ActorRefs.Nobody;
     private PayloadSerializer _payloads = null!;
     private Transfers.PayloadTransfers _transfers = null!;
@@ -44,8 +44,8 @@ internal sealed class PoolWorkerActor : ReceiveActor
         // The node's own serializer and limits, so the worker needs nothing but its actor system.
         _payloads = PayloadSerializer.Of(Context.System);
         _transfers = Transfers.PayloadTransfers.Get(Context.System);
-        _name = $"{NodeRuntime.Current?.HostName ?? Context.System.Name}/{Self.Path.Name}";
-        _output = NodeRuntime.Current?.System == Context.System ? NodeRuntime.Current.Supervisor : null;
+        _runtime = NodeRuntime.Of(Context.System);
+        _name = $"{_runtime?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         StartThread([], []);
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
@@ -62,9 +62,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
         // Like Python's ForkPoolWorker-N: a process of its own for Mp.CurrentProcess(), whose Console
         // lines go to the coordinator's stdout as a process's do. A replaced worker is a new one.
         ProcessScope? scope = null;
-        if (_output is { } output)
+        if (_runtime is { Supervisor: var output } runtime)
         {
-            var name = $"{NodeRuntime.Current?.HostName}:PoolWorker-{Interlocked.Increment(ref _workerCounter)}";
+            var name = $"{runtime.HostName}:PoolWorker-{runtime.Numbers.NextPoolWorker()}";
             ProcessScope.Enter(scope = new ProcessScope(MpProcess.ForMain(name), line => output.Tell(line, ActorRefs.NoSender)));
         }
         Exception? initializerFailure = null;
@@ -118,12 +118,14 @@ internal sealed class PoolWorkerActor : ReceiveActor
     // The jobs forgotten lately: a chunk of one fails clearly instead of waiting for a function that will not come.
     private readonly HashSet<long> _forgotten = [];
     private readonly Queue<long> _forgottenOrder = new();
+    // A chunk overtaken by its job's end arrives soon after it: only recent jobs need remembering, and memory stays bounded.
+    private const int ForgottenKept = 1024;
 
     private void Forgotten(long jobId)
     {
         if (!_forgotten.Add(jobId)) return;
         _forgottenOrder.Enqueue(jobId);
-        if (_forgottenOrder.Count > 1024) _forgotten.Remove(_forgottenOrder.Dequeue());
+        if (_forgottenOrder.Count > ForgottenKept) _forgotten.Remove(_forgottenOrder.Dequeue());
     }
 
     private object Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)

@@ -10,9 +10,11 @@ namespace Multiprocessing.Runtime;
 
 /// <summary>
 /// What one node (the coordinator, a worker node or a single-use host) runs on: its actor
-/// system, settings, serializer and supervisor. Handles find it through <see cref="Current"/>.
+/// system, settings, serializer and supervisor. An extension of its actor system (as Akka's
+/// Cluster and Sharding are): actors find it with <see cref="Of"/>; handles, which have no actor
+/// system at hand, through <see cref="Current"/>.
 /// </summary>
-internal sealed class NodeRuntime
+internal sealed class NodeRuntime : IExtension
 {
     // Live runtimes of this OS process, newest last (a test may run several coordinators).
     private static readonly List<NodeRuntime> Live = [];
@@ -70,6 +72,9 @@ internal sealed class NodeRuntime
 
     /// <summary>Which other cluster members are lost (unreachable or downed), as this node sees them.</summary>
     public NodeReachability Nodes { get; }
+
+    /// <summary>The numbers this node gives what it names.</summary>
+    public NodeNumbers Numbers { get; } = new();
     public Correlator Correlator { get; }
 
     /// <summary>The dispatchers of this node's pools that are not joined, by actor name (a status asks each for its progress).</summary>
@@ -111,6 +116,7 @@ internal sealed class NodeRuntime
             MainProcess = MpProcess.ForMain(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), ActorNames.ProcessSupervisor);
         var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
+        system.RegisterExtension(new Extension(runtime));
         lock (Live) Live.Add(runtime);
         return runtime;
     }
@@ -124,5 +130,14 @@ internal sealed class NodeRuntime
     public void Retire()
     {
         lock (Live) Live.Remove(this);
+    }
+
+    /// <summary>The runtime of <paramref name="system"/>; null for an actor system that runs none (a test's, a status client's).</summary>
+    public static NodeRuntime? Of(ActorSystem system) => system.HasExtension<NodeRuntime>() ? system.GetExtension<NodeRuntime>() : null;
+
+    // Registers a runtime made beforehand: it needs more than the actor system to be made.
+    private sealed class Extension(NodeRuntime runtime) : ExtensionIdProvider<NodeRuntime>
+    {
+        public override NodeRuntime CreateExtension(ExtendedActorSystem system) => runtime;
     }
 }

@@ -20,8 +20,8 @@ internal static class ProcessToken
         public bool Ended;
     }
 
+    // An empty actor stops at once: this only bounds a process's exit when its actor system is stuck or going down.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
-    private static long _counter;
 
     /// <summary>The token of <paramref name="process"/> (the current one by default) in <paramref name="runtime"/>'s actor system, created on first use.</summary>
     public static IActorRef Of(NodeRuntime runtime, MpProcess? process = null)
@@ -32,7 +32,7 @@ internal static class ProcessToken
         {
             if (tokens.Ended) throw new InvalidOperationException($"{process.Name} has ended: it can no longer use locks or other shared objects.");
             if (tokens.BySystem.TryGetValue(runtime.System, out var token)) return token;
-            token = runtime.System.ActorOf(Props.Empty, ActorNames.ProcessToken(Interlocked.Increment(ref _counter)));
+            token = runtime.System.ActorOf(Props.Empty, ActorNames.ProcessToken(runtime.Numbers.NextProcessToken()));
             tokens.BySystem[runtime.System] = token;
             return token;
         }
