@@ -58,6 +58,7 @@ internal static class StatusCommand
             }
             catch (OperationCanceledException) when (quit.IsCancellationRequested)
             {
+                // Ctrl+C: the user is done watching.
             }
             finally
             {
@@ -80,7 +81,7 @@ internal static class StatusCommand
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return false; // Ctrl+C between two refreshes
         }
     }
 }

@@ -79,7 +79,7 @@ internal sealed class DirectCalls : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
-            reply = null;
+            reply = null; // the link broke: End says so to the caller (the call may have run)
         }
         return End(pool, connection, reply, what);
     }
@@ -104,7 +104,7 @@ internal sealed class DirectCalls : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
-            reply = null;
+            reply = null; // the link broke: End says so to the caller (the call may have run)
         }
         return End(pool, connection, reply, what);
     }

@@ -111,6 +111,8 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
         }
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {
+            // No link to that node now (it offers none, is gone, or refused us): its messages take Akka.Remote, and the
+            // next send dials again. Not worth a log line: a node without direct links works, only slower.
             link.Fail();
         }
     }

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Runtime;
 using Multiprocessing.Security;
 
@@ -25,6 +26,9 @@ internal sealed class DirectListener : IDisposable
 
     // How often the door looks up when nothing happens: it notices its disposal then.
     private static readonly TimeSpan DoorWake = TimeSpan.FromSeconds(1);
+
+    // Far more recipients than a node talks to at a time: clearing costs only fresh look-ups, and ended pipes' refs do not pile up.
+    private const int ActorsKept = 10_000;
 
     private readonly ExtendedActorSystem _system;
     private readonly PayloadSerializer _payloads;
@@ -75,6 +79,8 @@ internal sealed class DirectListener : IDisposable
         }
         catch (Exception e) when (e is SocketException or InvalidOperationException)
         {
+            // Not fatal: without direct links, pipes, Manager calls and large payloads all go over Akka.Remote (slower).
+            system.Log.Warning("Direct links are off on this node: cannot listen on {0} ({1}).", host, e.Message);
             return null;
         }
     }
@@ -251,7 +257,7 @@ internal sealed class DirectListener : IDisposable
 #pragma warning disable CS0618 // IsTerminated: obsolete for actors (watch instead), but this reader is no actor and only needs the flag now
         if (_actors.TryGetValue(path, out var known) && !(known is IInternalActorRef { IsTerminated: true })) return known;
 #pragma warning restore CS0618
-        if (_actors.Count > 10_000) _actors.Clear(); // forget refs of ended pipes now and then
+        if (_actors.Count > ActorsKept) _actors.Clear(); // forget refs of ended pipes now and then
         var resolved = ActorPath.TryParse(path, out var actorPath) ? _system.Provider.ResolveActorRef(actorPath) : ActorRefs.Nobody;
         _actors[path] = resolved;
         return resolved;
@@ -291,7 +297,7 @@ internal sealed class DirectListener : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            return false;
+            return false; // the stranger is gone already: the caller drops the connection
         }
     }
 

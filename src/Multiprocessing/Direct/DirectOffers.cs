@@ -30,7 +30,7 @@ internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
         }
         catch (Exception e) when (e is AskTimeoutException or TimeoutException or ActorNotFoundException)
         {
-            return null;
+            return null; // no offer (the node is gone, slow, or runs no listener): the caller goes over Akka.Remote
         }
     }
 }

@@ -20,6 +20,12 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     private readonly IActorRef _registry;
     private int _disposed;
 
+    // The registry fails a readiness wait itself at its timeout, naming the missing nodes and their output: the ask must not time out first.
+    private static readonly TimeSpan ReadinessAskSlack = TimeSpan.FromSeconds(5);
+
+    // The registry waits shutdown-timeout, kills the hosts, then waits up to 5 s for them to exit: the ask outlasts both.
+    private static readonly TimeSpan ShutdownAskSlack = TimeSpan.FromSeconds(10);
+
     private CoordinatorHost(NodeRuntime runtime, IActorRef registry, string address)
     {
         _runtime = runtime;
@@ -32,7 +38,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
 
     /// <summary>Waits until at least <paramref name="count"/> worker nodes (local or joined by hand) are Up and registered.</summary>
     public Task WaitForWorkersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _registry.Ask<HostRegistryActor.NodesReady>(new HostRegistryActor.AwaitNodes(count, timeout), timeout + TimeSpan.FromSeconds(5), cancellationToken);
+        _registry.Ask<HostRegistryActor.NodesReady>(new HostRegistryActor.AwaitNodes(count, timeout), timeout + ReadinessAskSlack, cancellationToken);
 
     /// <summary>Waits until multiprocessing.spawn.spares single-use hosts stand ready (a warm start for spawn).</summary>
     public Task WaitForSpawnSparesAsync(CancellationToken cancellationToken) =>
@@ -88,7 +94,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         }
         catch
         {
-            if (NodeRuntime.Current?.System == system) NodeRuntime.Current.Retire();
+            NodeRuntime.Of(system)?.Retire();
             await system.Terminate();
             throw;
         }
@@ -108,7 +114,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             await ChildProcesses.FinishAtExitAsync(main, CancellationToken.None);
             await main.RunExitHooksAsync();
             await _registry.Ask<HostRegistryActor.AllStopped>(
-                new HostRegistryActor.ShutdownAll(settings.ShutdownTimeout), settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
+                new HostRegistryActor.ShutdownAll(settings.ShutdownTimeout), settings.ShutdownTimeout + ShutdownAskSlack);
             SharedMemory.SharedMemoryTracker.ProgramEnded(); // every host has exited: what none of them has open is unused
         }
         finally

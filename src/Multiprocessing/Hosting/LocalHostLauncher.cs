@@ -14,6 +14,7 @@ internal sealed class LaunchedHost(string name, HostKind kind, Process os)
 {
     private HostChannel? _channel;
 
+    // Enough of a host's last output to show why it did not start, short enough for an exception's message.
     private const int TailLines = 40;
     private readonly Queue<string> _tail = new();
 
@@ -51,6 +52,9 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
     ILoggerFactory loggers)
 {
     private readonly List<LaunchedHost> _hosts = [];
+
+    // A killed host exits at once: this only bounds the wait for one the OS is slow to end.
+    private static readonly TimeSpan KilledExitWait = TimeSpan.FromSeconds(5);
 
     public LaunchedHost Launch(string name, HostKind kind, Action<LaunchedHost, int> onExit)
     {
@@ -123,7 +127,7 @@ internal sealed class LocalHostLauncher(MpSettings settings, string seedAddress,
         var exited = Task.WhenAll(running.Select(h => h.Os.WaitForExitAsync()));
         if (await Task.WhenAny(exited, Task.Delay(grace)) == exited) return;
         KillAll();
-        await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(5)));
+        await Task.WhenAny(exited, Task.Delay(KilledExitWait));
     }
 
     public void KillAll()

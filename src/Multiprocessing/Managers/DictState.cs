@@ -11,6 +11,8 @@ internal sealed class DictState : ContainerState
 
     // Removed entries leave a hole until the next compaction, so that removal keeps the order.
     private readonly List<Entry?> _entries = [];
+    // A small dict keeps its holes: compacting drops the index, which the next lookup rebuilds whole.
+    private const int CompactAbove = 32;
     private int _count;
     [NonSerialized] private Dictionary<PayloadKey, int>? _index;
 
@@ -97,7 +99,7 @@ internal sealed class DictState : ContainerState
         var entry = _entries[i];
         _entries[i] = null;
         _count--;
-        if (_entries.Count > 32 && _count < _entries.Count / 2)
+        if (_entries.Count > CompactAbove && _count < _entries.Count / 2)
         {
             _entries.RemoveAll(e => e is null);
             _index = null;

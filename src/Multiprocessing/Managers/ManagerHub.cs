@@ -9,11 +9,14 @@ namespace Multiprocessing.Managers;
 /// </summary>
 internal sealed class ManagerHub
 {
+    // The keeper ends a disposal that waits on a lost object within half the ask-timeout, before MpManager.DisposeAsync's ask gives up.
+    private const int DisposeTimeoutDivisor = 2;
+
     public ManagerHub(NodeRuntime runtime)
     {
         runtime.System.ActorOf(ManagerRegionLauncherActor.Props(), ActorNames.ManagerRegions);
         Region = ManagerRegion.StartProxy(runtime.System);
-        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / 2, runtime.Nodes, runtime.Direct), ActorNames.ManagerKeeper);
+        Keeper = runtime.System.ActorOf(ManagerKeeperActor.Props(Region, runtime.Settings.AskTimeout / DisposeTimeoutDivisor, runtime.Nodes, runtime.Direct), ActorNames.ManagerKeeper);
     }
 
     public IActorRef Region { get; }

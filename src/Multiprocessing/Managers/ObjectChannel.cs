@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Hyperion;
 using Multiprocessing.Direct;
@@ -30,7 +29,12 @@ namespace Multiprocessing.Managers;
 internal sealed class ObjectChannel
 {
     public const string Locate = "__locate__";
-    private const int MaxBatch = 4096;
+
+    /// <summary>
+    /// What a call adds beyond its arguments (its operation's name, id and lengths), about: a batch of many tiny calls
+    /// stays within a message, and a copy's log of calls without arguments still grows.
+    /// </summary>
+    public const int CallEnvelopeBytes = 64;
 
     // This process's side, which never travels (Hyperion skips [Ignore] fields; it does not skip [NonSerialized]).
     [Ignore] private Local? _here;
@@ -54,7 +58,8 @@ internal sealed class ObjectChannel
     {
         var located = Volatile.Read(ref _located);
         if (located is not null) Runtime.DirectCalls.Prepare(located);
-        return new Local { Direct = located };
+        var calls = new BatchFeeder<Pending>(Runtime.Payloads.BatchBytes, call => call.Args.Sum(a => (long)a.Length) + CallEnvelopeBytes, SendBatchAsync);
+        return new Local(calls) { Direct = located };
     });
 
     /// <summary>One operation, one request/reply, waited for here.</summary>
@@ -73,16 +78,7 @@ internal sealed class ObjectChannel
     {
         cancellationToken.ThrowIfCancellationRequested();
         var call = new Pending(operation, args, new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var here = Here;
-        here.Outbox.Enqueue(call);
-        lock (here)
-        {
-            if (!here.Flushing)
-            {
-                here.Flushing = true;
-                _ = Task.Run(FlushAsync, CancellationToken.None);
-            }
-        }
+        Here.Calls.Add(call);
         return call.Reply.Task.WaitAsync(cancellationToken);
     }
 
@@ -90,52 +86,32 @@ internal sealed class ObjectChannel
 
     public T Value<T>(byte[] bytes) => Runtime.Payloads.DeserializeItem<T>(bytes, "a Manager object's value")!;
 
-    // One batch on its way at a time: calls made meanwhile make up the next one.
-    private async Task FlushAsync()
+    // The feeder's send: one batch of calls, one request; a batch that fails fails its calls, and the next goes on.
+    private async Task<bool> SendBatchAsync(List<Pending> batch)
     {
-        var here = Here;
-        var budget = Runtime.Payloads.BatchBytes;
-        while (true)
+        try
         {
-            var batch = new List<Pending>();
-            long bytes = 0;
-            while (batch.Count < MaxBatch && bytes < budget && here.Outbox.TryDequeue(out var call))
+            var callId = NewCallId();
+            var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))], callId), "a batch of calls",
+                callerWaits: false, CancellationToken.None);
+            if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
+            for (var i = 0; i < batch.Count; i++)
             {
-                batch.Add(call);
-                bytes += call.Args.Sum(a => (long)a.Length) + 64;
-            }
-            if (batch.Count == 0)
-            {
-                lock (here)
+                try
                 {
-                    if (!here.Outbox.IsEmpty) continue;
-                    here.Flushing = false;
-                    return;
+                    batch[i].Reply.TrySetResult(Result(batch[i].Operation, results.Results[i]));
                 }
-            }
-            try
-            {
-                var callId = NewCallId();
-                var reply = await SendAsync(id => new ObjectCalls(id, [.. batch.Select((c, i) => new ObjectCall(i, c.Operation, c.Args))], callId), "a batch of calls",
-                    callerWaits: false, CancellationToken.None);
-                if (reply is not ObjectResults results) throw Unexpected(reply, "a batch of calls");
-                for (var i = 0; i < batch.Count; i++)
+                catch (Exception e)
                 {
-                    try
-                    {
-                        batch[i].Reply.TrySetResult(Result(batch[i].Operation, results.Results[i]));
-                    }
-                    catch (Exception e)
-                    {
-                        batch[i].Reply.TrySetException(e);
-                    }
+                    batch[i].Reply.TrySetException(e);
                 }
-            }
-            catch (Exception e)
-            {
-                foreach (var call in batch) call.Reply.TrySetException(e);
             }
         }
+        catch (Exception e)
+        {
+            foreach (var call in batch) call.Reply.TrySetException(e);
+        }
+        return true;
     }
 
     // Straight to the entity once located: over a direct link to its node when there is one (a
@@ -270,12 +246,12 @@ internal sealed class ObjectChannel
     private sealed record Pending(string Operation, IReadOnlyList<byte[]> Args, TaskCompletionSource<IReadOnlyList<byte[]>> Reply);
 
     /// <summary>This process's side of a proxy: the entity once located, and the calls waiting for the next batch.</summary>
-    private sealed class Local
+    private sealed class Local(BatchFeeder<Pending> calls)
     {
-        public readonly ConcurrentQueue<Pending> Outbox = new();
+        /// <summary>The async calls made through this proxy, sent in batches.</summary>
+        public readonly BatchFeeder<Pending> Calls = calls;
         public IActorRef? Direct;
         public bool Locating;
-        public bool Flushing;
     }
 }
 

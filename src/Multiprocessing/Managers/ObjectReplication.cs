@@ -60,7 +60,7 @@ internal sealed class ObjectReplication(string entityId, long incarnation, IActo
         if (!state.ReplaysCalls) return;
         if (!replayable) _wholeCopy = true;
         _calls.Add(call);
-        _callBytes += (call is IPayloadCarrier carrier ? carrier.PayloadBytes : 0) + 64;
+        _callBytes += (call is IPayloadCarrier carrier ? carrier.PayloadBytes : 0) + ObjectChannel.CallEnvelopeBytes;
     }
 
     /// <summary>Answers now, or once the copy holds every change made so far.</summary>

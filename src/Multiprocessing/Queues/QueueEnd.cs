@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Queues;
 using Multiprocessing.Processes;
@@ -20,7 +19,6 @@ namespace Multiprocessing.Queues;
 /// </summary>
 internal sealed class QueueEnd
 {
-    private const int BatchItems = 4096;
     // Items borrowed per request: each borrow is a round trip the consumer waits for, and what a
     // lease holds is the queue's until received (it goes back on exit, death or recall), so a long
     // lease costs nothing in safety; a queue with several waiting consumers shares fairly anyway.
@@ -40,11 +38,8 @@ internal sealed class QueueEnd
     private readonly long _batchBytes;
 
     // Put side.
-    private readonly ConcurrentQueue<byte[]> _outbox = new();
-    private readonly object _feedLock = new();
-    private Task _feeder = Task.CompletedTask;
-    private bool _feeding;
-    private Exception? _feedFailure;
+    private readonly BatchFeeder<byte[]> _feeder;
+    private volatile Exception? _feedFailure;
 
     // Get side: the lease in hand, guarded by itself.
     private readonly Queue<(long Seq, byte[] Bytes)> _lent = new();
@@ -72,6 +67,7 @@ internal sealed class QueueEnd
         _runtime = runtime ?? queue.Runtime;
         _process = Mp.CurrentProcess();
         _batchBytes = _runtime.Payloads.BatchBytes;
+        _feeder = new BatchFeeder<byte[]>(_batchBytes, item => item.Length, FeedAsync);
     }
 
     public byte[] Serialize<T>(T item) => _runtime.Payloads.SerializeItem(item, "queue item");
@@ -86,15 +82,7 @@ internal sealed class QueueEnd
         if (_feedFailure is { } failure) throw Failed(failure);
         if (_maxSize <= 0)
         {
-            _outbox.Enqueue(item);
-            lock (_feedLock)
-            {
-                if (!_feeding)
-                {
-                    _feeding = true;
-                    _feeder = Task.Run(FeedAsync, CancellationToken.None);
-                }
-            }
+            _feeder.Add(item);
             // A large item is in the queue before its put returns, so that a producer of large items holds
             // one at a time beyond what it made, not all it put.
             if (item.LongLength > _batchBytes) await FlushAsync();
@@ -172,16 +160,7 @@ internal sealed class QueueEnd
     /// <summary>Waits until every item put through this handle is in the queue (Python's join_thread).</summary>
     public async Task FlushAsync()
     {
-        while (true)
-        {
-            Task feeder;
-            lock (_feedLock)
-            {
-                if (!_feeding) break;
-                feeder = _feeder;
-            }
-            await feeder;
-        }
+        await _feeder.FlushAsync();
         if (_feedFailure is { } failure) throw Failed(failure);
     }
 
@@ -303,39 +282,18 @@ internal sealed class QueueEnd
     private static TimeSpan? Remaining(long? deadline) =>
         deadline is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - Environment.TickCount64)) : null;
 
-    private async Task FeedAsync()
+    // The feeder's send: a put that fails stops it, and fails every later put and flush of this handle.
+    private async Task<bool> FeedAsync(List<byte[]> batch)
     {
-        while (true)
+        try
         {
-            var batch = new List<byte[]>();
-            long bytes = 0;
-            while (batch.Count < BatchItems && bytes < _batchBytes && _outbox.TryDequeue(out var item))
-            {
-                batch.Add(item);
-                bytes += item.Length;
-            }
-            if (batch.Count == 0)
-            {
-                lock (_feedLock)
-                {
-                    if (!_outbox.IsEmpty) continue;
-                    _feeding = false;
-                    return;
-                }
-            }
-            try
-            {
-                await RequestAsync(id => new QueuePut(id, batch, WaitForRoom: true), _runtime.Settings.AskTimeout, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                lock (_feedLock)
-                {
-                    _feedFailure = e;
-                    _feeding = false;
-                }
-                return;
-            }
+            await RequestAsync(id => new QueuePut(id, batch, WaitForRoom: true), _runtime.Settings.AskTimeout, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _feedFailure = e;
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ namespace Multiprocessing.Queues;
 /// <summary>The queue handles of one node that borrow items, by number: where a queue's recall finds the handle it lent to.</summary>
 internal sealed class QueueEnds
 {
+    // A sweep walks every end: once per this many registrations keeps its cost per handle small and dead entries few.
     private const int PruneEvery = 1024;
 
     private readonly ConcurrentDictionary<long, WeakReference<QueueEnd>> _ends = new();

@@ -52,6 +52,8 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
     // Items from _head on, in sequence order; the consumed front is dropped once it is the larger part.
     private readonly List<Item> _items = [];
     private int _head;
+    // Below this many, the consumed front costs little memory: a short queue is not shifted on every get.
+    private const int CompactFrontAbove = 1024;
     private long _nextSeq;
     private readonly List<Lease> _leases = [];
     private readonly List<Unfinished> _unfinishedBy = [];
@@ -228,7 +230,7 @@ internal sealed class QueueState(int maxSize, bool redeliverUnfinished = false) 
         }
         var batch = _items.GetRange(_head, count);
         _head += count;
-        if (_head > 1024 && _head * 2 > _items.Count)
+        if (_head > CompactFrontAbove && _head * 2 > _items.Count)
         {
             _items.RemoveRange(0, _head);
             _head = 0;

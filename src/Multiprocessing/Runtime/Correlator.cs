@@ -20,6 +20,9 @@ internal sealed class Correlator
 
     private const string What = "The object behind this handle";
 
+    // Overdue requests are looked for twice per resend-after: one goes again at most half a period late.
+    private const int ResendChecksPerPeriod = 2;
+
     private sealed record Pending(TaskCompletionSource<ICorrelated> Reply, IActorRef Target, Func<object, object> Envelope, RouteLookup? RoutedTo)
     {
         /// <summary>Done once the request is all with its target's node: a large one takes a while (it goes as a transfer).</summary>
@@ -56,7 +59,7 @@ internal sealed class Correlator
         _transfers = Transfers.PayloadTransfers.Get(system);
         _resendAfter = resendAfter;
         _notices = notices;
-        var resender = new Timer(_ => ResendOverdue(), null, resendAfter / 2, resendAfter / 2);
+        var resender = new Timer(_ => ResendOverdue(), null, resendAfter / ResendChecksPerPeriod, resendAfter / ResendChecksPerPeriod);
         system.RegisterOnTermination(resender.Dispose);
         _settleTimeout = settleTimeout;
         _spin = spin;

@@ -15,6 +15,9 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
 {
     private readonly Serializer _serializer = serializer;
 
+    // Room in a direct-link frame beside its payload: paths, lengths and the message's own fields.
+    private const long FrameEnvelopeBytes = 64 * 1024;
+
     /// <summary>The serializer the actor system uses for every object (Hyperion), with the node's limits.</summary>
     public static PayloadSerializer Of(ActorSystem system)
     {
@@ -27,7 +30,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     public long BatchBytes => batchBytes;
 
     /// <summary>The largest frame a direct link reads (after its handshake proved the peer): a message of the largest payload and its envelope.</summary>
-    public long DirectFrameBytes => maximumPayloadSize + 64 * 1024;
+    public long DirectFrameBytes => maximumPayloadSize + FrameEnvelopeBytes;
 
     /// <summary>Serializes <paramref name="value"/> and checks it reads back, so a value that cannot be rebuilt fails here.</summary>
     public byte[] SerializeChecked(object value, string what)
@@ -142,7 +145,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
         }
         catch
         {
-            return false;
+            return false; // whatever it throws, the answer is that it does not serialize: Culprit looks deeper
         }
     }
 

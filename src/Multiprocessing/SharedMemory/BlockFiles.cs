@@ -16,6 +16,7 @@ internal static partial class BlockFiles
 
     // Ours: Values' files (mp-value-), the tracker's records (mp-shm-), ledgers... A user's block never starts so.
     private const string ReservedPrefix = "mp-";
+    // Leaves room for the tracker's record prefix (mp-shm-owner.) within a file name's 255 bytes.
     private const int MaxNameLength = 200;
 
     // The only exclusive holders are removers, for microseconds: waiting longer means a foreign process holds it.

@@ -167,6 +167,7 @@ public sealed class MpSharedMemory : IDisposable
             }
             catch (MpSharedMemoryExistsException)
             {
+                // Another block drew the same name: draw again.
             }
         }
     }

@@ -21,12 +21,12 @@ internal static class HostIdentity
     private static string? TryRead(string path)
     {
         try { return File.ReadAllText(path).Trim(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; } // not Linux's /proc: that part is blank
     }
 
     private static string? TryLink(string path)
     {
         try { return new FileInfo(path).LinkTarget; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; } // as TryRead
     }
 }

@@ -70,7 +70,7 @@ internal static unsafe partial class NativeWait
         }
         catch (ArgumentException)
         {
-            return false;
+            return false; // GetProcessById's way of saying no such process
         }
     }
 

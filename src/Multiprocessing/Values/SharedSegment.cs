@@ -22,6 +22,7 @@ internal sealed unsafe class SharedSegment
     private const int Magic = 0x4D505641; // "MPVA"
     private const int WaitersBit = 1 << 30;
     private const int PidMask = WaitersBit - 1;
+    // A holder usually releases within microseconds: a few dozen spins (then yields) catch that before a futex sleep.
     private const int SpinTries = 64;
     private static readonly TimeSpan LivenessCheck = TimeSpan.FromMilliseconds(100);
     private static readonly ConcurrentDictionary<string, SharedSegment> Mapped = new();

@@ -20,6 +20,7 @@ namespace Multiprocessing.Hosting.Spawn;
 /// </summary>
 internal static class SpawnHost
 {
+    // A live coordinator acknowledges an exit, and a connection started ahead completes, within milliseconds: this only bounds a stuck one.
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(WorkerArguments arguments)
