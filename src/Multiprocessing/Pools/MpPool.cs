@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Routing;
@@ -29,7 +27,6 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     private const int RouteesWithoutCap = 100_000;
 
     private const int Running = 0, Closed = 1, Terminated = 2;
-    private static int _poolCounter;
 
     private readonly NodeRuntime _runtime;
     private readonly PoolSettings _settings;
@@ -55,7 +52,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         Processes = processes ?? nodes * _settings.RouteesPerNode;
         var total = processes ?? RouteesWithoutCap;
 
-        var id = Interlocked.Increment(ref _poolCounter);
+        var id = runtime.Numbers.NextPool();
         _dispatcher = runtime.System.ActorOf(PoolDispatcherActor.Props(_settings), ActorNames.PoolDispatcher(id));
         runtime.Pools[_dispatcher.Path.Name] = _dispatcher;
         var router = new ClusterRouterPool(new RoundRobinPool(0),
@@ -249,14 +246,14 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         var chunks = (items.Length + size - 1) / size;
         var sink = new MapSink(chunks, items.Length, size, progress);
         var job = NewJob(func, sink);
+        var input = new List<(int Chunk, byte[] Items)>(chunks);
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var start = chunk * size;
-            job.Ready.Enqueue((chunk, SerializeChunk(items[start..Math.Min(items.Length, start + size)], chunk, job.Target)));
+            input.Add((chunk, SerializeChunk(items[start..Math.Min(items.Length, start + size)], chunk, job.Target)));
         }
-        job.InputEnded(chunks);
         Track(job, sink.Chunks);
-        _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
+        _dispatcher.Tell(new PoolDispatcherActor.Submit(job, input, chunks));
         // After Submit: the Cancel that Track sends for a cancelled job then reaches the dispatcher after it.
         if (cancellationToken.CanBeCanceled)
         {
@@ -295,160 +292,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         if (chunksize < 1) throw new ArgumentOutOfRangeException(nameof(chunksize), "chunksize must be at least 1.");
         var sink = new StreamSink();
         var job = NewJob(func, sink);
-        return Consume<T, TResult>(job, sink, iterable, chunksize, ordered, cancellationToken);
-    }
-
-    private async IAsyncEnumerable<TResult> Consume<T, TResult>(PoolJob job, StreamSink sink, IEnumerable<T> iterable, int chunksize, bool ordered,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var window = new SemaphoreSlim(_settings.LazyChunksAhead);
-        var stop = new CancellationTokenSource(); // not disposed: the feeder may still look at it
-        var enumerating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Track(job, enumerating.Task);
-        _dispatcher.Tell(new PoolDispatcherActor.Submit(job));
-        _ = Task.Factory.StartNew(() => Feed(job, iterable, chunksize, window, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            var early = new Dictionary<int, (int Chunk, byte[]? Results, ChunkFailed? Failure)>();
-            var next = 0;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested(); // also when the next chunk is here already
-                (int Chunk, byte[]? Results, ChunkFailed? Failure) outcome;
-                if (ordered && early.Remove(next, out var buffered)) outcome = buffered;
-                else if (await sink.TakeAsync(cancellationToken).ConfigureAwait(false) is { } taken)
-                {
-                    if (ordered && taken.Chunk != next)
-                    {
-                        early[taken.Chunk] = taken;
-                        continue;
-                    }
-                    outcome = taken;
-                }
-                else break;
-                next++;
-                window.Release();
-                if (outcome.Failure is not null) throw RemoteErrors.Rebuild(outcome.Failure);
-                foreach (var result in ChunkCodec<TResult>.Decode(outcome.Results!, _runtime.Payloads, "pool results"))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    yield return result;
-                }
-            }
-            enumerating.TrySetResult();
-        }
-        finally
-        {
-            stop.Cancel();
-            enumerating.TrySetResult(); // left early: the job is cancelled below, nothing more is pending
-            _dispatcher.Tell(new PoolDispatcherActor.Cancel(job.Id));
-        }
-    }
-
-    // Reads the input on a thread of its own (user code), a window of chunks ahead of the consumer.
-    private void Feed<T>(PoolJob job, IEnumerable<T> iterable, int chunksize, SemaphoreSlim window, CancellationToken stop)
-    {
-        try
-        {
-            var chunk = 0;
-            var buffer = new List<T>(chunksize);
-            using var items = iterable.GetEnumerator();
-            var more = true;
-            while (more)
-            {
-                window.Wait(stop);
-                buffer.Clear();
-                while (buffer.Count < chunksize && (more = items.MoveNext())) buffer.Add(items.Current);
-                if (buffer.Count == 0) break;
-                job.Ready.Enqueue((chunk, SerializeChunk(buffer.ToArray(), chunk, job.Target)));
-                chunk++;
-                _dispatcher.Tell(new PoolDispatcherActor.ChunksReady(job.Id));
-            }
-            job.InputEnded(chunk);
-            _dispatcher.Tell(new PoolDispatcherActor.ChunksReady(job.Id));
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            // The input itself failed (or a chunk cannot be sent): the consumer sees it in turn.
-            job.Sink.Failed(e);
-            _dispatcher.Tell(new PoolDispatcherActor.Cancel(job.Id));
-        }
-    }
-
-    /// <summary>Collects a Map's chunks; fails at the first exception.</summary>
-    private sealed class MapSink(int chunks, int items, int chunksize, IProgress<MpPoolProgress>? progress) : IPoolJobSink
-    {
-        private readonly byte[][] _results = new byte[chunks][];
-        private readonly TaskCompletionSource<byte[][]> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private Task _reported = Task.CompletedTask;
-        private int _completedItems;
-
-        public Task<byte[][]> Chunks => _done.Task;
-
-        public void ChunkDone(int chunk, byte[] results)
-        {
-            _results[chunk] = results;
-            if (progress is null) return;
-            var completed = _completedItems += Math.Min(chunksize, items - chunk * chunksize);
-            // Reports run in order, off the dispatcher's thread (IProgress implementations are user code).
-            _reported = _reported.ContinueWith(_ => progress.Report(new MpPoolProgress(completed, items)), TaskScheduler.Default);
-        }
-
-        private volatile bool _failed;
-
-        // Rebuilding the exception calls its constructor (user code): off the dispatcher's thread.
-        public void ChunkFailed(ChunkFailed failure)
-        {
-            _failed = true;
-            Task.Run(() => _done.TrySetException(RemoteErrors.Rebuild(failure)));
-        }
-
-        public void Failed(Exception error)
-        {
-            _failed = true;
-            _done.TrySetException(error);
-        }
-
-        public void Cancelled(CancellationToken cancellationToken)
-        {
-            _failed = true;
-            _done.TrySetCanceled(cancellationToken);
-        }
-
-        public void Completed()
-        {
-            if (_failed) return;
-            if (progress is null) _done.TrySetResult(_results);
-            else _reported.ContinueWith(_ => _done.TrySetResult(_results), TaskScheduler.Default);
-        }
-    }
-
-    /// <summary>Hands an Imap's chunks to its consumer as they come: results, or the exception at the chunk that raised it.</summary>
-    private sealed class StreamSink : IPoolJobSink
-    {
-        private readonly Channel<(int Chunk, byte[]? Results, ChunkFailed? Failure)> _outcomes =
-            Channel.CreateUnbounded<(int, byte[]?, ChunkFailed?)>(new UnboundedChannelOptions { SingleReader = true });
-
-        public void ChunkDone(int chunk, byte[] results) => _outcomes.Writer.TryWrite((chunk, results, null));
-
-        public void ChunkFailed(ChunkFailed failure) => _outcomes.Writer.TryWrite((failure.Chunk, null, failure));
-
-        public void Failed(Exception error) => _outcomes.Writer.TryComplete(error);
-
-        public void Completed() => _outcomes.Writer.TryComplete();
-
-        /// <summary>The next chunk's outcome; null at the end; throws the job's own failure (not a task's, which comes in its place).</summary>
-        public async ValueTask<(int Chunk, byte[]? Results, ChunkFailed? Failure)?> TakeAsync(CancellationToken cancellationToken)
-        {
-            var reader = _outcomes.Reader;
-            while (true)
-            {
-                if (reader.TryRead(out var outcome)) return outcome;
-                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-            }
-        }
+        var stream = new PoolStream<T, TResult>(job, sink, _dispatcher, _runtime.Payloads, _settings.LazyChunksAhead, SerializeChunk, Track);
+        return stream.Consume(iterable, chunksize, ordered, cancellationToken);
     }
 }

@@ -15,8 +15,10 @@ namespace Multiprocessing.Pools;
 /// </summary>
 internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 {
-    public sealed record Submit(PoolJob Job);
-    public sealed record ChunksReady(long JobId);
+    /// <summary>A new job, with its input so far (a Map's whole; none yet for an Imap's, which comes in <see cref="ChunksReady"/>).</summary>
+    public sealed record Submit(PoolJob Job, IReadOnlyList<(int Chunk, byte[] Items)> Chunks, int? TotalChunks);
+    /// <summary>More of a job's input, serialized in chunks; <paramref name="TotalChunks"/> once the input ended (a Map's comes whole, an Imap's as it is read).</summary>
+    public sealed record ChunksReady(long JobId, IReadOnlyList<(int Chunk, byte[] Items)> Chunks, int? TotalChunks);
     public sealed record Cancel(long JobId);
     public sealed record Terminate(string Reason);
 
@@ -84,13 +86,13 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
                 return;
             }
             _jobs.Add(submit.Job);
-            Settle(submit.Job);
+            Input(submit.Job, submit.Chunks, submit.TotalChunks);
             Dispatch();
         });
 
         Receive<ChunksReady>(ready =>
         {
-            if (Find(ready.JobId) is { } job) Settle(job);
+            if (Find(ready.JobId) is { } job) Input(job, ready.Chunks, ready.TotalChunks);
             Dispatch();
         });
 
@@ -218,6 +220,13 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             Settle(job);
         }
         Dispatch();
+    }
+
+    private void Input(PoolJob job, IReadOnlyList<(int Chunk, byte[] Items)> chunks, int? totalChunks)
+    {
+        foreach (var chunk in chunks) job.Ready.Enqueue(chunk);
+        if (totalChunks is { } total) job.InputEnded(total);
+        Settle(job);
     }
 
     // A job is over once every chunk of its input has been answered.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Multiprocessing.Messages.Pools;
 
@@ -20,28 +19,26 @@ internal interface IPoolJobSink
 }
 
 /// <summary>
-/// One Map/Imap/Apply call on the node that made it: the serialized target, the chunks ready to go
-/// (filled by the caller, or by a feeder reading a lazy input), and where results go. The dispatcher
-/// owns the rest of its state.
+/// One Map/Imap/Apply call on the node that made it: the serialized target and where results go, set by the caller;
+/// the rest is the dispatcher's alone, fed by its messages (the input comes in <see cref="PoolDispatcherActor.ChunksReady"/>).
 /// </summary>
 internal sealed class PoolJob(long id, byte[] target, IPoolJobSink sink)
 {
-    /// <summary>-1 while the input is still being read.</summary>
-    private int _totalChunks = -1;
-
     public long Id { get; } = id;
     public byte[] Target { get; } = target;
     public IPoolJobSink Sink { get; } = sink;
 
-    /// <summary>Serialized chunks not yet handed to the dispatcher, in input order.</summary>
-    public ConcurrentQueue<(int Chunk, byte[] Items)> Ready { get; } = new();
-
-    public int TotalChunks => Volatile.Read(ref _totalChunks);
-
-    /// <summary>Called after the last chunk was enqueued to <see cref="Ready"/>.</summary>
-    public void InputEnded(int totalChunks) => Volatile.Write(ref _totalChunks, totalChunks);
-
     // Owned by the dispatcher actor.
+
+    /// <summary>Serialized chunks not yet handed to a worker, in input order.</summary>
+    internal Queue<(int Chunk, byte[] Items)> Ready { get; } = new();
+
+    /// <summary>-1 while the input is still being read.</summary>
+    internal int TotalChunks { get; private set; } = -1;
+
+    /// <summary>The input ended after <paramref name="totalChunks"/> chunks.</summary>
+    internal void InputEnded(int totalChunks) => TotalChunks = totalChunks;
+
     internal Queue<(int Chunk, byte[] Items)> Retries { get; } = new();
 
     /// <summary>Chunks held by workers whose node became unreachable, to run elsewhere too (not suspects: not run alone).</summary>

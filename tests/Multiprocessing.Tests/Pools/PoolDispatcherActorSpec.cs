@@ -24,13 +24,9 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         public void Completed() => Outcome.TrySetResult(null);
     }
 
-    private static PoolJob Job(long id, int chunks, Sink sink)
-    {
-        var job = new PoolJob(id, Target, sink);
-        for (var i = 0; i < chunks; i++) job.Ready.Enqueue((i, [(byte)i]));
-        job.InputEnded(chunks);
-        return job;
-    }
+    /// <summary>A job of <paramref name="chunks"/> one-byte chunks, its whole input with it (as a Map's).</summary>
+    private static PoolDispatcherActor.Submit Job(long id, int chunks, Sink sink) =>
+        new(new PoolJob(id, Target, sink), [.. Enumerable.Range(0, chunks).Select(i => (i, new[] { (byte)i }))], chunks);
 
     /// <summary>How the job ended: null when completed, else its failure; throws if it did not end in time.</summary>
     private static Exception? Settled(Sink sink) => sink.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
@@ -52,7 +48,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var first = Worker(dispatcher);
         var second = Worker(dispatcher);
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 6, sink)));
+        dispatcher.Tell(Job(1, 6, sink));
 
         var a1 = first.ExpectMsg<RunChunk>();
         var a2 = first.ExpectMsg<RunChunk>();
@@ -91,7 +87,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var doomed = Worker(dispatcher);
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, sink)));
+        dispatcher.Tell(Job(1, 3, sink));
         Assert.Equal(0, doomed.ExpectMsg<RunChunk>().Chunk);
         Assert.Equal(1, doomed.ExpectMsg<RunChunk>().Chunk);
 
@@ -123,7 +119,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var stalled = new TestProbe(elsewhere, new Akka.TestKit.Xunit2.XunitAssertions());
         dispatcher.Tell(new PoolWorkerReady(stalled.Ref), stalled.Ref);
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 4, sink)));
+        dispatcher.Tell(Job(1, 4, sink));
         var stalledRuns = new[] { stalled.ExpectMsg<RunChunk>(), stalled.ExpectMsg<RunChunk>() };
         var other = Worker(dispatcher);
         var first = other.ExpectMsg<RunChunk>();
@@ -143,7 +139,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal([0, 1, 2, 3], sink.Done.Order());
 
         var next = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 2, next)));
+        dispatcher.Tell(Job(2, 2, next));
         Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
         Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
         Assert.Null(Settled(next));
@@ -151,7 +147,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         stalled.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         dispatcher.Tell(new PoolDispatcherActor.NodeReachable(stalled.Ref.Path.Address));
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(3, 4, new Sink())));
+        dispatcher.Tell(Job(3, 4, new Sink()));
         Assert.Equal(3, stalled.ExpectMsg<RunChunk>().JobId);
     }
 
@@ -164,7 +160,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var sink = new Sink();
         var a = new TestProbe(first, new Akka.TestKit.Xunit2.XunitAssertions());
         dispatcher.Tell(new PoolWorkerReady(a.Ref), a.Ref);
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 1, sink)));
+        dispatcher.Tell(Job(1, 1, sink));
         a.ExpectMsg<RunChunk>();
         var b = new TestProbe(second, new Akka.TestKit.Xunit2.XunitAssertions());
         dispatcher.Tell(new PoolWorkerReady(b.Ref), b.Ref);
@@ -186,7 +182,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var doomed = Worker(dispatcher);
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 2, sink)));
+        dispatcher.Tell(Job(1, 2, sink));
         var run = doomed.ExpectMsg<RunChunk>();
         Sys.Stop(doomed.Ref);
         Watch(doomed.Ref);
@@ -208,7 +204,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var sink = new Sink();
         var first = Worker(dispatcher);
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 1, sink)));
+        dispatcher.Tell(Job(1, 1, sink));
         first.ExpectMsg<RunChunk>();
         var second = Worker(dispatcher);
         Sys.Stop(first.Ref);
@@ -224,11 +220,11 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var lonely = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, lonely)));
+        dispatcher.Tell(Job(1, 3, lonely));
         Assert.Contains("no-worker-timeout", Settled(lonely)!.Message);
 
         var sink = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 10, sink)));
+        dispatcher.Tell(Job(2, 10, sink));
         dispatcher.Tell(new PoolDispatcherActor.Cancel(2));
         var worker = Worker(dispatcher);
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -239,13 +235,13 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings));
         var pending = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(1, 3, pending)));
+        dispatcher.Tell(Job(1, 3, pending));
         dispatcher.Tell(new PoolDispatcherActor.Terminate("terminated by the test"));
         ExpectMsg<Akka.Done>();
         Assert.Equal("terminated by the test", Settled(pending)!.Message);
 
         var late = new Sink();
-        dispatcher.Tell(new PoolDispatcherActor.Submit(Job(2, 1, late)));
+        dispatcher.Tell(Job(2, 1, late));
         Assert.IsType<MpPoolException>(Settled(late));
     }
 }
