@@ -19,10 +19,10 @@ public static class Mp
 
     /// <summary>The cluster of this OS process: the coordinator's context, or the worker's own inside a process.</summary>
     public static MpContext Context =>
-        NodeRuntime.CurrentOrOnDemand?.Context ?? throw new InvalidOperationException("No multiprocessing cluster runs here: call Mp.StartAsync() first.");
+        DefaultRuntime.CurrentOrOnDemand?.Context ?? throw new InvalidOperationException("No multiprocessing cluster runs here: call Mp.StartAsync() first.");
 
     /// <summary>The process this code runs in: <c>MainProcess</c> in the coordinator, the started process's object inside it.</summary>
-    public static MpProcess CurrentProcess() => ProcessScope.Current?.Process ?? NodeRuntime.MainProcess;
+    public static MpProcess CurrentProcess() => ProcessScope.Current?.Process ?? DefaultRuntime.MainProcess;
 
     /// <summary>The process that started the current one (name and pid), or null in <c>MainProcess</c>.</summary>
     public static MpProcess? ParentProcess()

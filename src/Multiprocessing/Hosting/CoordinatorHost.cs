@@ -110,7 +110,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         var settings = _runtime.Settings;
         try
         {
-            var main = NodeRuntime.MainProcess.Life;
+            var main = DefaultRuntime.MainProcess.Life;
             await ChildProcesses.FinishAtExitAsync(main, CancellationToken.None);
             await main.RunExitHooksAsync();
             await _registry.Ask<HostRegistryActor.AllStopped>(

@@ -46,7 +46,7 @@ public sealed class MpManager : IAsyncDisposable
         await context.WaitForWorkersAsync(1, null, cancellationToken);
         var manager = new MpManager(context.Runtime, replicated: replicas == 1);
         var self = new WeakReference<MpManager>(manager);
-        NodeRuntime.MainProcess.Life.OnExit(() => self.TryGetTarget(out var m) ? m.DisposeAsync().AsTask() : Task.CompletedTask);
+        DefaultRuntime.MainProcess.Life.OnExit(() => self.TryGetTarget(out var m) ? m.DisposeAsync().AsTask() : Task.CompletedTask);
         return manager;
     }
 

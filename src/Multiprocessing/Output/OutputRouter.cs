@@ -11,6 +11,7 @@ internal sealed class OutputRouter(TextWriter original, bool isError) : TextWrit
 {
     public override Encoding Encoding => original.Encoding;
 
+    // Process-wide as the console it wraps: it routes each line by the process scope of the thread that writes it.
     public static void Install()
     {
         Console.SetOut(new OutputRouter(Console.Out, isError: false));

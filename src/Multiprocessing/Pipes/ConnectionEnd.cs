@@ -24,7 +24,7 @@ internal sealed class ConnectionEnd
 
     private ConnectionEnd(NodeRuntime? runtime)
     {
-        _runtime = runtime ?? NodeRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
+        _runtime = runtime ?? DefaultRuntime.CurrentOrOnDemand ?? throw new InvalidOperationException("No multiprocessing cluster runs here.");
         _credit = new PipeCredit(_runtime.Settings.PipeUnreadLimit);
     }
 

@@ -140,7 +140,7 @@ public class MpProcess : IDisposable
         lock (life)
         {
             if (life.IsStarted) throw new InvalidOperationException("cannot start a process twice");
-            if (parent.Daemon && !ReferenceEquals(parent, NodeRuntime.MainProcess))
+            if (parent.Daemon && !ReferenceEquals(parent, DefaultRuntime.MainProcess))
                 throw new InvalidOperationException("daemonic processes are not allowed to have children");
             var context = life.Context ??= Mp.Context;
             _parentName = parent.Name;

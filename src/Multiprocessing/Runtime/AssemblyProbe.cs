@@ -10,6 +10,7 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal static class AssemblyProbe
 {
+    // Process-wide as the resolver it serves (AppDomain.AssemblyResolve): every node of the process loads from one set.
     private static readonly List<string> Folders = [];
     private static bool _installed;
 

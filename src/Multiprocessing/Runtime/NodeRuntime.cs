@@ -12,13 +12,10 @@ namespace Multiprocessing.Runtime;
 /// What one node (the coordinator, a worker node or a single-use host) runs on: its actor
 /// system, settings, serializer and supervisor. An extension of its actor system (as Akka's
 /// Cluster and Sharding are): actors find it with <see cref="Of"/>; handles, which have no actor
-/// system at hand, through <see cref="Current"/>.
+/// system at hand, through <see cref="DefaultRuntime"/>.
 /// </summary>
 internal sealed class NodeRuntime : IExtension
 {
-    // Live runtimes of this OS process, newest last (a test may run several coordinators).
-    private static readonly List<NodeRuntime> Live = [];
-
     private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials)
     {
         System = system;
@@ -45,21 +42,6 @@ internal sealed class NodeRuntime : IExtension
         system.RegisterOnTermination(DirectCalls.Dispose);
         Context = new MpContext(this, settings.StartMethod);
     }
-
-    /// <summary>The runtime of this OS process: the last coordinator started here, or the worker this process is.</summary>
-    public static NodeRuntime? Current
-    {
-        get { lock (Live) return Live.Count == 0 ? null : Live[^1]; }
-    }
-
-    /// <summary>Starts this process's runtime when first needed (a spawn host joins the cluster only if its process uses it).</summary>
-    public static Func<NodeRuntime>? OnDemand { get; set; }
-
-    /// <summary><see cref="Current"/>, started on demand where that is how this process works.</summary>
-    public static NodeRuntime? CurrentOrOnDemand => Current ?? OnDemand?.Invoke();
-
-    /// <summary>The object <see cref="Mp.CurrentProcess"/> returns outside any started process.</summary>
-    public static MpProcess MainProcess { get; private set; } = MpProcess.ForMain("MainProcess");
 
     public ActorSystem System { get; }
     public MpSettings Settings { get; }
@@ -112,12 +94,11 @@ internal sealed class NodeRuntime : IExtension
     public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor,
         ClusterCredentials? credentials)
     {
-        if (coordinatorSupervisor is not null && MainProcess.Name == "MainProcess")
-            MainProcess = MpProcess.ForMain(hostName);
+        if (coordinatorSupervisor is not null) DefaultRuntime.NameMainProcess(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), ActorNames.ProcessSupervisor);
         var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
         system.RegisterExtension(new Extension(runtime));
-        lock (Live) Live.Add(runtime);
+        DefaultRuntime.Add(runtime);
         return runtime;
     }
 
@@ -129,7 +110,7 @@ internal sealed class NodeRuntime : IExtension
 
     public void Retire()
     {
-        lock (Live) Live.Remove(this);
+        DefaultRuntime.Remove(this);
     }
 
     /// <summary>The runtime of <paramref name="system"/>; null for an actor system that runs none (a test's, a status client's).</summary>

@@ -31,7 +31,7 @@ internal sealed class SharedObjectAddress(IActorRef target, string? entityId = n
         return this;
     }
 
-    public NodeRuntime Runtime => Volatile.Read(ref _runtime) ?? Bind(NodeRuntime.CurrentOrOnDemand
+    public NodeRuntime Runtime => Volatile.Read(ref _runtime) ?? Bind(DefaultRuntime.CurrentOrOnDemand
         ?? throw new InvalidOperationException("No multiprocessing cluster runs here.")).Runtime;
 
     /// <summary>

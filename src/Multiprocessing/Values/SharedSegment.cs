@@ -25,6 +25,7 @@ internal sealed unsafe class SharedSegment
     // A holder usually releases within microseconds: a few dozen spins (then yields) catch that before a futex sleep.
     private const int SpinTries = 64;
     private static readonly TimeSpan LivenessCheck = TimeSpan.FromMilliseconds(100);
+    // Process-wide as the mappings and files they track: a segment is mapped once per OS process, whichever node uses it.
     private static readonly ConcurrentDictionary<string, SharedSegment> Mapped = new();
     private static readonly int Pid = Environment.ProcessId;
 

@@ -59,7 +59,7 @@ public sealed class DirectLinkFloodTests(ClusterFixture cluster) : ClusterTest(c
     }
 
     private static void TellNode(MpQueue<string> answer) =>
-        answer.Put($"{Environment.ProcessId} {((ExtendedActorSystem)NodeRuntime.Current!.System).Provider.DefaultAddress}");
+        answer.Put($"{Environment.ProcessId} {((ExtendedActorSystem)DefaultRuntime.Current!.System).Provider.DefaultAddress}");
 
     private static int Threads(int pid) => Directory.GetDirectories($"/proc/{pid}/task").Length;
 

@@ -22,7 +22,7 @@ public static class ManagerTargets
     public static void WriteOneAtATime(MpDict<int, int> d, int n, MpQueue<long> answeredDirectly)
     {
         for (var i = 0; i < n; i++) d[i] = i;
-        answeredDirectly.Put(NodeRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
+        answeredDirectly.Put(DefaultRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
     }
 
     public static void FillAndReverse(MpDict<object, object?> d, MpList<int> l)

@@ -11,7 +11,7 @@ public static class NodeLossTargets
     /// <summary>Makes a queue (an actor of this process, on its node), hands it over, and holds it until killed.</summary>
     public static void HoldAQueue(MpQueue<HeldQueue> handoff)
     {
-        handoff.Put(new HeldQueue(NodeRuntime.CurrentOrOnDemand!.HostName, Mp.Context.Queue<int>()));
+        handoff.Put(new HeldQueue(DefaultRuntime.CurrentOrOnDemand!.HostName, Mp.Context.Queue<int>()));
         Thread.Sleep(Timeout.Infinite); // waits on nothing remote: a node that was stopped finds its peers unreachable for a moment
     }
 }

@@ -1,3 +1,5 @@
+using Multiprocessing.Runtime;
+
 namespace Multiprocessing.Tests.Sync;
 
 /// <summary>Process targets for the synchronisation tests. Logs are bounded queues: a put returns once it landed, so their order is the order of events.</summary>
@@ -125,6 +127,6 @@ public static class SyncTargets
     public static void AcquireReleaseManyThenCountDirect(MpLock lk, int times, MpQueue<long> answeredDirectly)
     {
         AcquireReleaseMany(lk, times);
-        answeredDirectly.Put(Multiprocessing.Runtime.NodeRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
+        answeredDirectly.Put(Multiprocessing.Runtime.DefaultRuntime.CurrentOrOnDemand!.DirectCalls.Answered);
     }
 }

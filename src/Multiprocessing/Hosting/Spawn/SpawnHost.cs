@@ -40,7 +40,7 @@ internal static class SpawnHost
             "akka.actor.provider = remote\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var name = arguments.Name ?? $"spawn-{Environment.ProcessId}";
         var runtime = new Lazy<NodeRuntime>(() => JoinCoordinator(arguments, config.Value, name, handed, channel, loggers));
-        NodeRuntime.OnDemand = () => runtime.Value;
+        DefaultRuntime.OnDemand = () => runtime.Value;
         var hyperion = arguments.ConfigFile is null && arguments.ConfigText is null ? DefaultHyperionSettings : HyperionSettingsOf(config.Value);
         // This serializer only reads: size limits apply where payloads are written.
         var payloads = new PayloadSerializer(StandaloneHyperion(hyperion, () => runtime.Value.System), long.MaxValue, long.MaxValue);
