@@ -66,7 +66,9 @@ internal sealed class HostChannel(Stream input, Stream output)
         {
             var kind = (FrameKind)_reader.ReadByte();
             if (!Enum.IsDefined(kind)) return null;
-            var id = new Guid(_reader.ReadBytes(16));
+            var idBytes = _reader.ReadBytes(16);
+            if (idBytes.Length != 16) return null; // the stream ended inside a frame (the host died writing it)
+            var id = new Guid(idBytes);
             var number = _reader.ReadInt32();
             var text = _reader.ReadString();
             var length = _reader.ReadInt32();
