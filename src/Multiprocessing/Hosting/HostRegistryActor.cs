@@ -114,6 +114,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     {
         Receive<RegisterHost>(register => register.Agent.Tell(ShutdownHost.Instance));
         Receive<PlaceProcess>(place => place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId, "the coordinator is shutting down")));
+        Receive<ShutdownAll>(shutdown => _launcher.StopAllAsync(shutdown.Grace).PipeTo(Sender, success: () => new AllStopped()));
         Hosts();
     }
 
@@ -249,7 +250,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private RegisteredHost? Forget(string name)
     {
         var node = _nodes.Forget(name);
-        var host = node ?? _spawnHosts.Forget(name);
+        var spare = _spawnHosts.Forget(name);
+        var host = node ?? spare;
         if (host is not null) Context.Unwatch(host.Agent);
         return host;
     }

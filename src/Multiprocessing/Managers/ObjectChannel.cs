@@ -54,7 +54,7 @@ internal sealed class ObjectChannel
 
     private NodeRuntime Runtime => Address.Runtime;
 
-    private Local Here => LazyInitializer.EnsureInitialized(ref _here, () =>
+    private Local Here => Volatile.Read(ref _here) ?? LazyInitializer.EnsureInitialized(ref _here, () =>
     {
         var located = Volatile.Read(ref _located);
         if (located is not null) Runtime.DirectCalls.Prepare(located);

@@ -32,7 +32,7 @@ public sealed class MpConnection<T> : IDisposable, IConnectionHandle
 
     ConnectionEnd? IConnectionHandle.EndHere => Volatile.Read(ref _end);
 
-    private ConnectionEnd End => LazyInitializer.EnsureInitialized(ref _end, () => ConnectionEnd.Travelled(_endpoint));
+    private ConnectionEnd End => Volatile.Read(ref _end) ?? LazyInitializer.EnsureInitialized(ref _end, () => ConnectionEnd.Travelled(_endpoint));
 
     /// <summary>
     /// Sends <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel (or is over

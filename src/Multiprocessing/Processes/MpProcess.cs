@@ -111,7 +111,7 @@ public class MpProcess : IDisposable
     internal string? ParentName => _parentName;
     internal int ParentPid => _parentPid;
     /// <summary>This object's side in this OS process, made on first use here (a copy that travelled starts without it).</summary>
-    internal ProcessLife Life => LazyInitializer.EnsureInitialized(ref _life, () => new ProcessLife());
+    internal ProcessLife Life => Volatile.Read(ref _life) ?? LazyInitializer.EnsureInitialized(ref _life, () => new ProcessLife());
     private TimeSpan AskTimeout => (Life.Context ?? Mp.Context).Runtime.Settings.AskTimeout;
 
     /// <summary>The process's work. The default calls the target with the arguments; override it in a subclass.</summary>

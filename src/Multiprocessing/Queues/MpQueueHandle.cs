@@ -25,7 +25,7 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     }
 
     /// <summary>This handle's side in this process: bound to the runtime where it was created, else (a handle that travelled here) to this process's.</summary>
-    private protected QueueEnd End => LazyInitializer.EnsureInitialized(ref _end, () => new QueueEnd(_queue, _maxSize, null));
+    private protected QueueEnd End => Volatile.Read(ref _end) ?? LazyInitializer.EnsureInitialized(ref _end, () => new QueueEnd(_queue, _maxSize, null));
 
     private protected int Bound => _maxSize;
 

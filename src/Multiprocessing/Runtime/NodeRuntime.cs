@@ -74,7 +74,7 @@ internal sealed class NodeRuntime : IExtension
     private readonly Lazy<ConsumptionLedger?> _ledger;
 
     /// <summary>What this node's Managers share, made by the first (<see cref="ManagersIfMade"/> never makes it).</summary>
-    public Managers.ManagerHub Managers => LazyInitializer.EnsureInitialized(ref _managers, ref _managersGate, () => new Managers.ManagerHub(this));
+    public Managers.ManagerHub Managers => Volatile.Read(ref _managers) ?? LazyInitializer.EnsureInitialized(ref _managers, ref _managersGate, () => new Managers.ManagerHub(this));
 
     /// <summary>The hub if this node made a Manager, without making one (a status asks it, and should start nothing).</summary>
     public Managers.ManagerHub? ManagersIfMade => Volatile.Read(ref _managers);

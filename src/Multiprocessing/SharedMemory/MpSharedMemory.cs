@@ -130,7 +130,7 @@ public sealed class MpSharedMemory : IDisposable
     /// <summary>The same block as if it had been made on the host of <paramref name="hostIdentity"/> (tests stage another host with it).</summary>
     internal MpSharedMemory AsIfMadeOn(string hostIdentity) => new(_name, _size, hostIdentity);
 
-    private Attachment Here => LazyInitializer.EnsureInitialized(ref _attachment, () => new Attachment(null));
+    private Attachment Here => Volatile.Read(ref _attachment) ?? LazyInitializer.EnsureInitialized(ref _attachment, () => new Attachment(null));
 
     private MappedBlock Block => Here.Mapped(this);
 

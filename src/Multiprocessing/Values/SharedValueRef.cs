@@ -64,10 +64,12 @@ internal sealed class SharedValueRef
     /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
     public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
 
-    public IValueBacking Backing => LazyInitializer.EnsureInitialized(ref _backing, ref _backingGate, Resolve);
+    // The field is read first, here and at every handle's local side: the factory delegate (a method group, a lambda
+    // capturing this) would otherwise be allocated on every read, and a locked increment reads it several times.
+    public IValueBacking Backing => Volatile.Read(ref _backing) ?? LazyInitializer.EnsureInitialized(ref _backing, ref _backingGate, Resolve);
 
     /// <summary>The object's lock, one per reference in this process.</summary>
-    public ValueLock Lock => LazyInitializer.EnsureInitialized(ref _lock, () => new ValueLock(this));
+    public ValueLock Lock => Volatile.Read(ref _lock) ?? LazyInitializer.EnsureInitialized(ref _lock, () => new ValueLock(this));
 
     private IValueBacking Resolve()
     {
