@@ -183,11 +183,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
             if (exited.Host.Kind == HostKind.Node && host is null)
-                foreach (var waiter in _nodes.Waiters.ToList())
-                {
-                    _nodes.Take(waiter.Id);
+                foreach (var waiter in _nodes.TakeAll())
                     Fail(waiter, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
-                }
         });
 
         Receive<Terminated>(terminated =>

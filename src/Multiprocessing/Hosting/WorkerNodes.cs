@@ -19,8 +19,6 @@ internal sealed class WorkerNodes
 
     public IReadOnlyList<RegisteredHost> Up => _up;
 
-    public IReadOnlyList<ReadinessWaiter> Waiters => _waiters;
-
     /// <summary>The name of the next node this coordinator launches.</summary>
     public string NextName() => $"worker-{_launched.Count + 1}";
 
@@ -56,6 +54,14 @@ internal sealed class WorkerNodes
         var satisfied = _waiters.Where(w => _up.Count >= w.Count).ToList();
         foreach (var waiter in satisfied) _waiters.Remove(waiter);
         return satisfied;
+    }
+
+    /// <summary>Every waiter, none waiting any more (a node died before it was up: they all fail).</summary>
+    public IReadOnlyList<ReadinessWaiter> TakeAll()
+    {
+        var all = _waiters.ToList();
+        _waiters.Clear();
+        return all;
     }
 
     /// <summary>Waiter <paramref name="id"/>, no longer waiting; null if it was answered already.</summary>

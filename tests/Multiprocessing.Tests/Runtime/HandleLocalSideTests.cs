@@ -38,21 +38,28 @@ public sealed class HandleLocalSideTests(ClusterFixture cluster) : ClusterTest(c
         var dict = manager.Dict<string, int>();
         dict["k"] = 5;
 
-        foreach (var handle in new object[] { queue, value, block, writer, process, dict })
+        try
         {
-            var (sides, travelling) = Graph(handle);
-            Assert.Contains(sides, side => side.Value is not null); // used here: it has its side
-            Assert.DoesNotContain(travelling, o => LocalTypes.Any(t => t.IsInstanceOfType(o))); // ...and no field that travels reaches it
-            Assert.All(Graph(RoundTrip(handle)).Sides, side => Assert.Null(side.Value));
-        }
+            foreach (var handle in new object[] { queue, value, block, writer, process, dict })
+            {
+                var (sides, travelling) = Graph(handle);
+                Assert.Contains(sides, side => side.Value is not null); // used here: it has its side
+                Assert.DoesNotContain(travelling, o => LocalTypes.Any(t => t.IsInstanceOfType(o))); // ...and no field that travels reaches it
+                Assert.All(Graph(RoundTrip(handle)).Sides, side => Assert.Null(side.Value));
+            }
 
-        Assert.Equal(1, RoundTrip(queue).Get(true, Patience));
-        Assert.Equal(3, RoundTrip(value).Value);
-        using (var copy = RoundTrip(block)) Assert.Equal(4, copy.Buf.Span[0]); // its own mapping: closing it leaves the original's
-        Assert.Equal(4, block.Buf.Span[0]);
-        Assert.Equal(5, RoundTrip(dict)["k"]);
-        Assert.Equal(2, reader.Recv());
-        block.Unlink();
+            Assert.Equal(1, RoundTrip(queue).Get(true, Patience));
+            Assert.Equal(3, RoundTrip(value).Value);
+            using (var copy = RoundTrip(block)) Assert.Equal(4, copy.Buf.Span[0]); // its own mapping: closing it leaves the original's
+            Assert.Equal(4, block.Buf.Span[0]);
+            Assert.Equal(5, RoundTrip(dict)["k"]);
+            Assert.True(reader.Poll(Patience), "the message sent before never arrived");
+            Assert.Equal(2, reader.Recv());
+        }
+        finally
+        {
+            block.Unlink(); // a failed assertion must not leave the block in /dev/shm
+        }
     }
 
     private T RoundTrip<T>(T value) where T : notnull =>
