@@ -42,7 +42,7 @@ public sealed class MpContext : IAsyncDisposable
         Coordinator?.StatusAsync(cancellationToken) ?? throw new InvalidOperationException("Only the coordinator's context can take the cluster's status.");
 
     /// <summary><see cref="StatusAsync"/>, blocking.</summary>
-    public MpStatus Status() => StatusAsync().GetAwaiter().GetResult();
+    public MpStatus Status() => Blocking.Wait(() => StatusAsync());
 
     /// <summary>How processes created through this context start.</summary>
     public MpStartMethod StartMethod { get; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.GenericHost;
 
@@ -34,7 +35,7 @@ internal sealed class MpHostedCluster : IHostedService, IAsyncDisposable
         {
             if (Volatile.Read(ref _stopped) != 0) throw new ObjectDisposedException(nameof(MpContext), "The host has stopped, and its multiprocessing cluster with it.");
             // Bounded: start-up fails after multiprocessing.worker-ready-timeout, and a stopping host cancels it.
-            return _start.Value.GetAwaiter().GetResult();
+            return Blocking.Wait(() => _start.Value);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Multiprocessing.Managers;
 using Multiprocessing.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -69,7 +70,7 @@ public sealed class MpDict<TKey, TValue> where TKey : notnull
     }
 
     /// <summary>Python's <c>d.update(items)</c>: one request for all of them.</summary>
-    public void Update(IEnumerable<KeyValuePair<TKey, TValue>> items) => UpdateAsync(items).GetAwaiter().GetResult();
+    public void Update(IEnumerable<KeyValuePair<TKey, TValue>> items) => Blocking.Wait(() => UpdateAsync(items));
 
     public void Clear() => _channel.Call(DictOps.Clear);
 
@@ -80,7 +81,7 @@ public sealed class MpDict<TKey, TValue> where TKey : notnull
     public IReadOnlyList<TValue> Values() => [.. _channel.Call(DictOps.Values).Select(_channel.Value<TValue>)];
 
     /// <summary>A snapshot of the pairs, in insertion order.</summary>
-    public IReadOnlyList<KeyValuePair<TKey, TValue>> Items() => ItemsAsync().GetAwaiter().GetResult();
+    public IReadOnlyList<KeyValuePair<TKey, TValue>> Items() => Blocking.Wait(() => ItemsAsync());
 
     /// <summary>A local copy (Python's <c>d.copy()</c>).</summary>
     public Dictionary<TKey, TValue> ToDictionary() => Items().ToDictionary(p => p.Key, p => p.Value);

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Multiprocessing.Managers;
 using Multiprocessing.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -17,9 +18,9 @@ public sealed class MpProxy<T> where T : class
 
     internal MpProxy(SharedObjectAddress address) => _channel = new ObjectChannel(address);
 
-    public TResult Call<TResult>(Expression<Func<T, TResult>> call) => CallAsync(call).GetAwaiter().GetResult();
+    public TResult Call<TResult>(Expression<Func<T, TResult>> call) => Blocking.Wait(() => CallAsync(call));
 
-    public void Call(Expression<Action<T>> call) => CallAsync(call).GetAwaiter().GetResult();
+    public void Call(Expression<Action<T>> call) => Blocking.Wait(() => CallAsync(call));
 
     public async Task<TResult> CallAsync<TResult>(Expression<Func<T, TResult>> call, CancellationToken cancellationToken = default) =>
         _channel.Value<TResult>((await _channel.CallAsync(RegisteredState.Call, Request(call.Body), cancellationToken))[0]);

@@ -66,7 +66,7 @@ internal sealed class ObjectChannel
     public IReadOnlyList<byte[]> Call(string operation, params byte[][] args)
     {
         var callId = NewCallId();
-        return Result(operation, SendAsync(id => new ObjectCall(id, operation, args, callId), $"'{operation}'", callerWaits: true, CancellationToken.None).GetAwaiter().GetResult());
+        return Result(operation, Blocking.Wait(() => SendAsync(id => new ObjectCall(id, operation, args, callId), $"'{operation}'", callerWaits: true, CancellationToken.None)));
     }
 
     // The same each time a call is sent again, by whatever way: the object answers it from its first run (random: unique

@@ -1,3 +1,5 @@
+using Multiprocessing.Runtime;
+
 namespace Multiprocessing.Pipes;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal sealed class PipeCredit(long unreadLimit)
     }
 
     /// <summary><see cref="TakeAsync"/> for a caller that blocks (at once when there is room, as almost always).</summary>
-    public void Take(long bytes) => TakeAsync(bytes, CancellationToken.None).GetAwaiter().GetResult();
+    public void Take(long bytes) => Blocking.Wait(() => TakeAsync(bytes, CancellationToken.None));
 
     /// <summary>The reader's code received <paramref name="bytes"/> more.</summary>
     public void Received(long bytes)

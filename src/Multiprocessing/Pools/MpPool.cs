@@ -146,8 +146,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _state, Terminated) == Terminated) return;
         try
         {
-            _dispatcher.Ask<Akka.Done>(new PoolDispatcherActor.Terminate("The pool was terminated before this work was done."), _runtime.Settings.AskTimeout)
-                .GetAwaiter().GetResult();
+            Blocking.Wait(() => _dispatcher.Ask<Akka.Done>(new PoolDispatcherActor.Terminate("The pool was terminated before this work was done."), _runtime.Settings.AskTimeout));
         }
         catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {

@@ -1,4 +1,5 @@
 using Multiprocessing.Messages.Processes;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Processes;
 
@@ -48,10 +49,10 @@ internal static class ProcessExecution
             scope.Write(string.Concat(e.ToString().Split('\n').Select(l => prefix + l.TrimEnd('\r') + "\n")), isError: true);
             exitCode = 1;
         }
-        ChildProcesses.FinishAtExitAsync(life, CancellationToken.None).GetAwaiter().GetResult();
+        Blocking.Wait(() => ChildProcesses.FinishAtExitAsync(life, CancellationToken.None));
         try
         {
-            EndAsync(process).GetAwaiter().GetResult();
+            Blocking.Wait(() => EndAsync(process));
         }
         catch (Exception e)
         {

@@ -12,10 +12,10 @@ public sealed class MpJoinableQueue<T> : MpQueue<T>
     }
 
     /// <summary>One item taken from the queue is processed. Called more often than items were put, it throws.</summary>
-    public void TaskDone() => End.TaskDoneAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public void TaskDone() => Blocking.Wait(() => End.TaskDoneAsync(CancellationToken.None));
 
     /// <summary>Waits until every item put has been marked done; false if <paramref name="timeout"/> passed first.</summary>
-    public bool Join(TimeSpan? timeout = null) => End.JoinAsync(timeout, CancellationToken.None).GetAwaiter().GetResult();
+    public bool Join(TimeSpan? timeout = null) => Blocking.Wait(() => End.JoinAsync(timeout, CancellationToken.None));
 
     public Task JoinAsync(CancellationToken cancellationToken = default) => End.JoinAsync(null, cancellationToken);
 }

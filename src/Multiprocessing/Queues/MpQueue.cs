@@ -20,21 +20,21 @@ public class MpQueue<T> : MpQueueHandle<T>
     /// <summary>Python's <c>put(item, block, timeout)</c>: on a full bounded queue, waits for room
     /// (up to <paramref name="timeout"/>), or throws <see cref="MpQueueFullException"/> at once when not blocking.</summary>
     public void Put(T item, bool block, TimeSpan? timeout = null) =>
-        End.PutAsync(End.Serialize(item), block, timeout, CancellationToken.None).GetAwaiter().GetResult();
+        Blocking.Wait(() => End.PutAsync(End.Serialize(item), block, timeout, CancellationToken.None));
 
     public void PutNowait(T item) => Put(item, block: false);
 
     /// <summary>Python's <c>get(block, timeout)</c>: throws <see cref="MpQueueEmptyException"/> when nothing came in time; a get that gives up takes nothing.</summary>
     public T? Get(bool block, TimeSpan? timeout = null) =>
-        End.Deserialize<T>(End.GetAsync(block, timeout, CancellationToken.None).GetAwaiter().GetResult());
+        End.Deserialize<T>(Blocking.Wait(() => End.GetAsync(block, timeout, CancellationToken.None)));
 
     public T? GetNowait() => Get(block: false);
 
     /// <summary>Approximate number of items, as Python's.</summary>
-    public int QSize() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count;
+    public int QSize() => Blocking.Wait(() => End.StatusAsync(CancellationToken.None)).Count;
 
     public bool Full() => MaxSize > 0 && QSize() >= MaxSize;
 
     /// <summary>Waits until everything put through this handle is in the queue (Python's <c>join_thread</c>).</summary>
-    public void JoinThread() => End.FlushAsync().GetAwaiter().GetResult();
+    public void JoinThread() => Blocking.Wait(End.FlushAsync);
 }

@@ -30,21 +30,21 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     private protected int Bound => _maxSize;
 
     /// <summary>Puts <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel.</summary>
-    public void Put(T item) => End.PutAsync(End.Serialize(item), true, null, CancellationToken.None).GetAwaiter().GetResult();
+    public void Put(T item) => Blocking.Wait(() => End.PutAsync(End.Serialize(item), true, null, CancellationToken.None));
 
     /// <summary>Puts <paramref name="item"/>, waiting for room in a bounded queue until cancelled.</summary>
     public Task PutAsync(T item, CancellationToken cancellationToken = default) =>
         End.PutAsync(End.Serialize(item), true, null, cancellationToken);
 
     /// <summary>Removes and returns the next item, waiting for one.</summary>
-    public T? Get() => End.Deserialize<T>(End.GetAsync(true, null, CancellationToken.None).GetAwaiter().GetResult());
+    public T? Get() => End.Deserialize<T>(Blocking.Wait(() => End.GetAsync(true, null, CancellationToken.None)));
 
     /// <summary>Removes and returns the next item, waiting until cancelled (<see cref="OperationCanceledException"/>, nothing taken).</summary>
     public async Task<T?> GetAsync(CancellationToken cancellationToken = default) =>
         End.Deserialize<T>(await End.GetAsync(true, null, cancellationToken));
 
     /// <summary>True if the queue holds no item (this handle's own puts counted once they landed). Like Python's, a snapshot.</summary>
-    public bool Empty() => End.StatusAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0;
+    public bool Empty() => Blocking.Wait(() => End.StatusAsync(CancellationToken.None)).Count == 0;
 
     /// <summary>How many gets wait at the queue now (what a test needs to know before it kills a waiting consumer).</summary>
     internal async Task<int> WaitingConsumersAsync() => (await End.StatusAsync(CancellationToken.None)).WaitingConsumers;
@@ -56,7 +56,7 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     /// No more puts or gets through this handle in this process (they throw <see cref="InvalidOperationException"/>);
     /// what was put is still delivered, and what it was lent and did not hand out goes back to the queue. Idempotent.
     /// </summary>
-    public void Close() => End.CloseAsync().GetAwaiter().GetResult();
+    public void Close() => Blocking.Wait(End.CloseAsync);
 
     /// <summary><see cref="Close"/>.</summary>
     public void Dispose() => Close();

@@ -148,11 +148,11 @@ internal sealed class Correlator
                 done = true; // faulted: rethrown as it is below
             }
             if (done) return reply.GetAwaiter().GetResult();
-            return SettleAsync(target, new CancelRequest(id), reply, sent, new TimeoutException()).GetAwaiter().GetResult();
+            return Blocking.Wait(() => SettleAsync(target, new CancelRequest(id), reply, sent, new TimeoutException()));
         }
         catch (OperationCanceledException e) when (!reply.IsCompleted)
         {
-            return SettleAsync(target, new CancelRequest(id), reply, sent, e).GetAwaiter().GetResult();
+            return Blocking.Wait(() => SettleAsync(target, new CancelRequest(id), reply, sent, e));
         }
     }
 

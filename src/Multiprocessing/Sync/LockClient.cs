@@ -1,6 +1,7 @@
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Sync;
 
@@ -51,18 +52,25 @@ internal sealed class LockClient(SharedObjectAddress address) : IMpLock
         return reply is SyncFlag { Value: true };
     }
 
-    public bool Acquire(bool block = true, TimeSpan? timeout = null) =>
-        AcquireAsync(block, timeout, SyncCalls.CurrentThread, 1, CancellationToken.None, callerWaits: true).GetAwaiter().GetResult();
+    public bool Acquire(bool block = true, TimeSpan? timeout = null)
+    {
+        var thread = SyncCalls.CurrentThread;
+        return Blocking.Wait(() => AcquireAsync(block, timeout, thread, 1, CancellationToken.None, callerWaits: true));
+    }
 
     public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         AcquireAsync(true, timeout, SyncCalls.CurrentThread, 1, cancellationToken);
 
-    public void Release() => ReleaseAsync(SyncCalls.CurrentThread, false, callerWaits: true).GetAwaiter().GetResult();
+    public void Release()
+    {
+        var thread = SyncCalls.CurrentThread;
+        Blocking.Wait(() => ReleaseAsync(thread, false, callerWaits: true));
+    }
 
     public IDisposable Hold()
     {
         var thread = SyncCalls.CurrentThread;
-        AcquireAsync(true, null, thread, 1, CancellationToken.None, callerWaits: true).GetAwaiter().GetResult();
+        Blocking.Wait(() => AcquireAsync(true, null, thread, 1, CancellationToken.None, callerWaits: true));
         return new Releaser(() => ReleaseAsync(thread, false));
     }
 

@@ -2,6 +2,7 @@ using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -37,7 +38,7 @@ public sealed class MpBarrier
     public bool Broken => Status().Broken;
 
     /// <summary>Waits for the other parties (at most <paramref name="timeout"/>, by default the barrier's); returns this caller's index.</summary>
-    public int Wait(TimeSpan? timeout = null) => WaitAsync(timeout).GetAwaiter().GetResult();
+    public int Wait(TimeSpan? timeout = null) => Blocking.Wait(() => WaitAsync(timeout));
 
     /// <summary><see cref="Wait"/> that waits asynchronously; a cancellation breaks the barrier, as a timeout does, and throws <see cref="OperationCanceledException"/>.</summary>
     public async Task<int> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -68,17 +69,17 @@ public sealed class MpBarrier
     }
 
     /// <summary>Breaks the barrier: current and later waits throw <see cref="MpBrokenBarrierException"/> until <see cref="Reset"/>.</summary>
-    public void Abort() => AbortAsync().GetAwaiter().GetResult();
+    public void Abort() => Blocking.Wait(() => AbortAsync());
 
     public Task AbortAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierAbort(id), cancellationToken);
 
     /// <summary>Back to empty and unbroken; parties waiting now get <see cref="MpBrokenBarrierException"/>.</summary>
-    public void Reset() => ResetAsync().GetAwaiter().GetResult();
+    public void Reset() => Blocking.Wait(() => ResetAsync());
 
     public Task ResetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new BarrierReset(id), cancellationToken);
 
     private BarrierStatusReply Status() =>
-        _address.AskAsync(id => new BarrierStatus(id)).GetAwaiter().GetResult() as BarrierStatusReply
+        Blocking.Wait(() => _address.AskAsync(id => new BarrierStatus(id))) as BarrierStatusReply
         ?? throw new InvalidOperationException("Unexpected answer from a barrier.");
 
     private static MpBrokenBarrierException BrokenError() => new("The barrier is broken (a wait timed out, it was aborted or reset, or a party's process ended).");

@@ -3,6 +3,7 @@ using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -49,7 +50,11 @@ public sealed class MpCondition : IMpLock
     /// Releases the lock, waits for a notify, and holds the lock again (every RLock level) before
     /// returning: true when notified, false when <paramref name="timeout"/> passed first.
     /// </summary>
-    public bool Wait(TimeSpan? timeout = null) => WaitAsync(SyncCalls.CurrentThread, timeout, CancellationToken.None).GetAwaiter().GetResult();
+    public bool Wait(TimeSpan? timeout = null)
+    {
+        var thread = SyncCalls.CurrentThread;
+        return Blocking.Wait(() => WaitAsync(thread, timeout, CancellationToken.None));
+    }
 
     /// <summary>
     /// <see cref="Wait"/> that waits asynchronously; a cancellation throws
@@ -61,19 +66,22 @@ public sealed class MpCondition : IMpLock
         WaitAsync(SyncThreads.Any, timeout, cancellationToken);
 
     /// <summary>Waits until <paramref name="predicate"/> (run here, with the lock held) is true, or <paramref name="timeout"/> passed; returns its last value.</summary>
-    public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null) =>
-        WaitForAsync(SyncCalls.CurrentThread, predicate, timeout, CancellationToken.None).GetAwaiter().GetResult();
+    public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null)
+    {
+        var thread = SyncCalls.CurrentThread;
+        return Blocking.Wait(() => WaitForAsync(thread, predicate, timeout, CancellationToken.None));
+    }
 
     public Task<bool> WaitForAsync(Func<bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WaitForAsync(SyncThreads.Any, predicate, timeout, cancellationToken);
 
     /// <summary>Wakes up to <paramref name="n"/> waiters, oldest first.</summary>
-    public void Notify(int n = 1) => NotifyAsync(n).GetAwaiter().GetResult();
+    public void Notify(int n = 1) => Blocking.Wait(() => NotifyAsync(n));
 
     public Task NotifyAsync(int n = 1, CancellationToken cancellationToken = default) => NotifyAsync(SyncThreads.Any, n, cancellationToken);
 
     /// <summary>Wakes every waiter.</summary>
-    public void NotifyAll() => NotifyAllAsync().GetAwaiter().GetResult();
+    public void NotifyAll() => Blocking.Wait(() => NotifyAllAsync());
 
     public Task NotifyAllAsync(CancellationToken cancellationToken = default) => NotifyAsync(SyncThreads.Any, int.MaxValue, cancellationToken);
 

@@ -1,6 +1,7 @@
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -15,23 +16,23 @@ public sealed class MpEvent
 
     internal MpEvent(SharedObjectAddress address) => _address = address;
 
-    public bool IsSet() => IsSetAsync().GetAwaiter().GetResult();
+    public bool IsSet() => Blocking.Wait(() => IsSetAsync());
 
     public async Task<bool> IsSetAsync(CancellationToken cancellationToken = default) =>
         await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
-    public void Set() => SetAsync().GetAwaiter().GetResult();
+    public void Set() => Blocking.Wait(() => SetAsync());
 
     /// <summary><see cref="Set"/>; a cancellation before it is sent sets nothing (<see cref="OperationCanceledException"/>).</summary>
     public Task SetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventSet(id), cancellationToken);
 
-    public void Clear() => ClearAsync().GetAwaiter().GetResult();
+    public void Clear() => Blocking.Wait(() => ClearAsync());
 
     public Task ClearAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventClear(id), cancellationToken);
 
     /// <summary>Waits until the flag is set: true, or false when <paramref name="timeout"/> passed first.</summary>
-    public bool Wait(TimeSpan? timeout = null) => WaitAsync(timeout).GetAwaiter().GetResult();
+    public bool Wait(TimeSpan? timeout = null) => Blocking.Wait(() => WaitAsync(timeout));
 
     /// <summary>Waits until the flag is set (true), <paramref name="timeout"/> passes (false) or the cancellation (<see cref="OperationCanceledException"/>).</summary>
     public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing;
 
@@ -18,14 +19,14 @@ public class MpSemaphore
 
     /// <summary>Takes a unit: true once taken; false when not blocking or when <paramref name="timeout"/> passed.</summary>
     public bool Acquire(bool block = true, TimeSpan? timeout = null) =>
-        AcquireAsync(block, timeout, CancellationToken.None).GetAwaiter().GetResult();
+        Blocking.Wait(() => AcquireAsync(block, timeout, CancellationToken.None));
 
     /// <summary>Waits for a unit until <paramref name="timeout"/> (false) or the cancellation (<see cref="OperationCanceledException"/>, nothing taken).</summary>
     public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         AcquireAsync(true, timeout, cancellationToken);
 
     /// <summary>Gives back <paramref name="n"/> units, waking as many waiters. A bounded semaphore throws <see cref="SemaphoreFullException"/> above its initial value.</summary>
-    public void Release(int n = 1) => ReleaseAsync(n).GetAwaiter().GetResult();
+    public void Release(int n = 1) => Blocking.Wait(() => ReleaseAsync(n));
 
     public async Task ReleaseAsync(int n = 1, CancellationToken cancellationToken = default)
     {
@@ -36,7 +37,7 @@ public class MpSemaphore
     }
 
     /// <summary>The free units now (Python's <c>get_value()</c>): a snapshot.</summary>
-    public int GetValue() => _address.AskAsync(id => new SemaphoreGetValue(id)).GetAwaiter().GetResult() is SyncCount count
+    public int GetValue() => Blocking.Wait(() => _address.AskAsync(id => new SemaphoreGetValue(id))) is SyncCount count
         ? count.Value
         : throw new InvalidOperationException("Unexpected answer from a semaphore.");
 

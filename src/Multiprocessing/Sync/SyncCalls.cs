@@ -37,7 +37,7 @@ internal sealed class Releaser(Func<Task> release) : IDisposable, IAsyncDisposab
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) release().GetAwaiter().GetResult();
+        if (Interlocked.Exchange(ref _released, 1) == 0) Blocking.Wait(release);
     }
 
     public async ValueTask DisposeAsync()

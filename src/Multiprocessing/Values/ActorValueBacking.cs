@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Values;
 using Multiprocessing.Shared;
+using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Values;
 
@@ -35,7 +36,7 @@ internal sealed class ActorValueBacking(SharedObjectAddress address) : IValueBac
     }
 
     public bool Acquire(int thread, bool block, TimeSpan? timeout) =>
-        AcquireAsync(thread, block, timeout, CancellationToken.None).GetAwaiter().GetResult();
+        Blocking.Wait(() => AcquireAsync(thread, block, timeout, CancellationToken.None));
 
     public async Task<bool> AcquireAsync(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -59,13 +60,13 @@ internal sealed class ActorValueBacking(SharedObjectAddress address) : IValueBac
     public void Release(int thread)
     {
         var owner = Owner(thread);
-        var reply = address.AskAsync(id => new ValueLockRelease(id, owner)).GetAwaiter().GetResult();
+        var reply = Blocking.Wait(() => address.AskAsync(id => new ValueLockRelease(id, owner)));
         if (reply is ValueRefused refused) throw new SynchronizationLockException(refused.Reason);
     }
 
     private ICorrelated Request(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        var reply = address.RequestAsync(request, wait, cancellationToken).GetAwaiter().GetResult();
+        var reply = Blocking.Wait(() => address.RequestAsync(request, wait, cancellationToken));
         if (reply is ValueRefused refused) throw new InvalidOperationException(refused.Reason);
         return reply;
     }
