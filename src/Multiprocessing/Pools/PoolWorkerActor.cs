@@ -8,7 +8,7 @@ namespace Multiprocessing.Pools;
 
 /// <summary>
 /// One pool worker (a routee of the pool's cluster router), deployed on a worker node. Chunks are
-/// queued to a dedicated thread that runs the user's code, never a dispatcher thread. The thread
+/// queued to a <see cref="UserCodeThread"/> that runs the user's code. The thread
 /// keeps the job targets it was sent; after <c>maxtasksperchild</c> chunks it hands over to a fresh
 /// thread, a new PoolWorker-N process scope, that runs the initializer again. Python replaces the
 /// worker's OS process; here that process is the worker node, which also hosts other pools, actor-mode
@@ -26,6 +26,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private PayloadSerializer _payloads = null!;
     private Transfers.PayloadTransfers _transfers = null!;
     private string _name = "";
+    private ActorSystem _system = null!;
 
     /// <param name="initializer">The serialized <see cref="PoolInitializer"/>, or empty for none.</param>
     /// <param name="maxTasksPerChild">Chunks a thread runs before it is replaced; 0 for no limit.</param>
@@ -41,6 +42,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     protected override void PreStart()
     {
         _self = Self;
+        _system = Context.System;
         // The node's own serializer and limits, so the worker needs nothing but its actor system.
         _payloads = PayloadSerializer.Of(Context.System);
         _transfers = Transfers.PayloadTransfers.Get(Context.System);
@@ -55,7 +57,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     // waiting: chunks of a job whose function has not come yet (the chunk that carries it was large, went in pieces,
     // and the next one, small, overtook it); they run right after it.
     private void StartThread(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting) =>
-        new Thread(() => Serve(targets, waiting)) { IsBackground = true, Name = "pool-worker " + _name }.Start();
+        UserCodeThread.Start(_system, "pool-worker " + _name, () => Serve(targets, waiting));
 
     private void Serve(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting)
     {

@@ -6,8 +6,7 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Processes;
 
 /// <summary>
-/// Runs one actor-mode process on a worker node. The user's code gets a dedicated thread of its
-/// own, never a dispatcher thread, so a busy or blocking target cannot starve heartbeats and gossip.
+/// Runs one actor-mode process on a worker node, on a <see cref="UserCodeThread"/> of its own.
 /// </summary>
 internal sealed class ProcessRunnerActor : ReceiveActor
 {
@@ -47,8 +46,7 @@ internal sealed class ProcessRunnerActor : ReceiveActor
     protected override void PreStart()
     {
         _self = Self;
-        _thread = new Thread(Execute) { IsBackground = true, Name = _run.Name };
-        _thread.Start();
+        _thread = UserCodeThread.Start(Context.System, _run.Name, Execute);
     }
 
     private void Execute()
