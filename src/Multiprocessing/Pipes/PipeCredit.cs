@@ -49,7 +49,7 @@ internal sealed class PipeCredit(long unreadLimit)
     }
 
     /// <summary><see cref="TakeAsync"/> for a caller that blocks (at once when there is room, as almost always).</summary>
-    public void Take(long bytes) => Blocking.Wait(() => TakeAsync(bytes, CancellationToken.None));
+    public void Take(long bytes) => Blocking.Wait((Credit: this, bytes), static take => take.Credit.TakeAsync(take.bytes, CancellationToken.None));
 
     /// <summary>The reader's code received <paramref name="bytes"/> more.</summary>
     public void Received(long bytes)

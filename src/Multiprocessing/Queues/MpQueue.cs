@@ -20,13 +20,13 @@ public class MpQueue<T> : MpQueueHandle<T>
     /// <summary>Python's <c>put(item, block, timeout)</c>: on a full bounded queue, waits for room
     /// (up to <paramref name="timeout"/>), or throws <see cref="MpQueueFullException"/> at once when not blocking.</summary>
     public void Put(T item, bool block, TimeSpan? timeout = null) =>
-        Blocking.Wait(() => End.PutAsync(End.Serialize(item), block, timeout, CancellationToken.None));
+        Blocking.Wait((End, Item: End.Serialize(item), block, timeout), static put => put.End.PutAsync(put.Item, put.block, put.timeout, CancellationToken.None));
 
     public void PutNowait(T item) => Put(item, block: false);
 
     /// <summary>Python's <c>get(block, timeout)</c>: throws <see cref="MpQueueEmptyException"/> when nothing came in time; a get that gives up takes nothing.</summary>
     public T? Get(bool block, TimeSpan? timeout = null) =>
-        End.Deserialize<T>(Blocking.Wait(() => End.GetAsync(block, timeout, CancellationToken.None)));
+        End.Deserialize<T>(Blocking.Wait((End, block, timeout), static get => get.End.GetAsync(get.block, get.timeout, CancellationToken.None)));
 
     public T? GetNowait() => Get(block: false);
 

@@ -30,14 +30,14 @@ public abstract class MpQueueHandle<T> : IDisposable, IAsyncDisposable
     private protected int Bound => _maxSize;
 
     /// <summary>Puts <paramref name="item"/>; throws <see cref="MpSerializationException"/> here if it cannot travel.</summary>
-    public void Put(T item) => Blocking.Wait(() => End.PutAsync(End.Serialize(item), true, null, CancellationToken.None));
+    public void Put(T item) => Blocking.Wait((End, Item: End.Serialize(item)), static put => put.End.PutAsync(put.Item, true, null, CancellationToken.None));
 
     /// <summary>Puts <paramref name="item"/>, waiting for room in a bounded queue until cancelled.</summary>
     public Task PutAsync(T item, CancellationToken cancellationToken = default) =>
         End.PutAsync(End.Serialize(item), true, null, cancellationToken);
 
     /// <summary>Removes and returns the next item, waiting for one.</summary>
-    public T? Get() => End.Deserialize<T>(Blocking.Wait(() => End.GetAsync(true, null, CancellationToken.None)));
+    public T? Get() => End.Deserialize<T>(Blocking.Wait(End, static end => end.GetAsync(true, null, CancellationToken.None)));
 
     /// <summary>Removes and returns the next item, waiting until cancelled (<see cref="OperationCanceledException"/>, nothing taken).</summary>
     public async Task<T?> GetAsync(CancellationToken cancellationToken = default) =>

@@ -10,9 +10,17 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal static class Blocking
 {
-    public static T Wait<T>(Func<Task<T>> call) => (OnPlainThread ? call() : Task.Run(call)).GetAwaiter().GetResult();
+    /// <summary>The call made from <paramref name="state"/> by a static lambda: a hot path allocates no closure.</summary>
+    public static TResult Wait<TState, TResult>(TState state, Func<TState, Task<TResult>> call) =>
+        (OnPlainThread ? call(state) : Task.Run(() => call(state))).GetAwaiter().GetResult();
 
-    public static void Wait(Func<Task> call) => (OnPlainThread ? call() : Task.Run(call)).GetAwaiter().GetResult();
+    /// <summary>The call made from <paramref name="state"/> by a static lambda: a hot path allocates no closure.</summary>
+    public static void Wait<TState>(TState state, Func<TState, Task> call) =>
+        (OnPlainThread ? call(state) : Task.Run(() => call(state))).GetAwaiter().GetResult();
+
+    public static T Wait<T>(Func<Task<T>> call) => Wait(call, static c => c());
+
+    public static void Wait(Func<Task> call) => Wait(call, static c => c());
 
     private static bool OnPlainThread => SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
 }
