@@ -8,8 +8,7 @@ namespace Multiprocessing.Pools;
 /// <summary>
 /// The pool's side on the node that created it. The cluster router deploys the workers (and new
 /// ones on nodes that join later); each worker announces itself here, and this actor hands out
-/// chunks round-robin to the workers that have credit (at most chunks-in-flight-per-worker each, or
-/// small-chunks-in-flight-per-worker while what a worker holds is small).
+/// chunks round-robin to the workers that have credit (at most chunks-in-flight-per-worker each).
 /// It knows which worker holds which chunk, so the chunks of a worker that dies go to the others,
 /// and so do those of a worker whose node becomes unreachable (they may then run twice: the first
 /// answer counts), which gets nothing new until its node is reachable again.
@@ -47,21 +46,6 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     {
         public IActorRef Actor { get; } = actor;
         public LinkedList<HeldChunk> Held { get; } = new();
-
-        /// <summary>The serialized items of the chunks it holds.</summary>
-        public long HeldBytes { get; private set; }
-
-        public void Hold(HeldChunk chunk)
-        {
-            Held.AddLast(chunk);
-            HeldBytes += chunk.Items.Length;
-        }
-
-        public void Release(LinkedListNode<HeldChunk> node)
-        {
-            Held.Remove(node);
-            HeldBytes -= node.Value.Items.Length;
-        }
 
         /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
         public bool Isolating { get; set; }
@@ -226,7 +210,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         {
             var node = worker.Held.First;
             while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
-            if (node is not null) worker.Release(node);
+            if (node is not null) worker.Held.Remove(node);
             if (worker.Held.Count == 0) worker.Isolating = false;
         }
         // A chunk retried because its worker's death was seen before its answer is answered twice: the first answer counts.
@@ -263,7 +247,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             while (node is not null)
             {
                 var next = node.Next;
-                if (node.Value.Job == job) worker.Release(node); // its answer will find no job
+                if (node.Value.Job == job) worker.Held.Remove(node); // its answer will find no job
                 node = next;
             }
         }
@@ -296,7 +280,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             for (var i = 0; i < _workers.Count; i++)
             {
                 var worker = _workers[_next++ % _workers.Count];
-                if (worker.Unreachable || worker.Isolating || !HasCredit(worker)) continue;
+                if (worker.Unreachable || worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
                 // A busy worker is topped up only while there is plenty left: at the tail, a chunk queued
                 // behind a long one would wait while another worker idles. A retry waits for an idle worker.
                 if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count + j.Reassigned.Count) <= reachable)) continue;
@@ -304,20 +288,12 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
                 var (job, chunk, items, retry) = next;
                 worker.Isolating = retry;
                 var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
-                worker.Hold(new HeldChunk(job, chunk, items));
+                worker.Held.AddLast(new HeldChunk(job, chunk, items));
                 Transfers.PayloadTransfers.Get(Context.System).Tell(worker.Actor, new RunChunk(job.Id, chunk, target, items), Self);
                 progress = true;
             }
         }
     }
-
-    // What a worker holds is "small" under this: a chunk that serializes this small is a few tasks, or quick ones, whose
-    // round trip costs more than running them; holding many of them keeps the worker busy between round trips.
-    private const long SmallHeldBytes = 64 * 1024;
-
-    private bool HasCredit(Worker worker) =>
-        worker.Held.Count < _settings.ChunksInFlightPerWorker
-        || (worker.Held.Count < _settings.SmallChunksInFlightPerWorker && worker.HeldBytes < SmallHeldBytes);
 
     // Retries first, and only to an idle worker; then, in call order, the chunks of unreachable workers and fresh ones.
     private (PoolJob Job, int Chunk, byte[] Items, bool Retry)? NextChunk(bool idle)

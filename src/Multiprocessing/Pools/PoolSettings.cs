@@ -6,7 +6,6 @@ namespace Multiprocessing.Pools;
 internal sealed record PoolSettings(
     int RouteesPerNode,
     int ChunksInFlightPerWorker,
-    int SmallChunksInFlightPerWorker,
     int LazyChunksAhead,
     int MaxChunkAttempts,
     TimeSpan NoWorkerTimeout,
@@ -18,7 +17,6 @@ internal sealed record PoolSettings(
         return new PoolSettings(
             RouteesPerNode: pool.GetInt("routees-per-node"),
             ChunksInFlightPerWorker: pool.GetInt("chunks-in-flight-per-worker"),
-            SmallChunksInFlightPerWorker: pool.GetInt("small-chunks-in-flight-per-worker"),
             LazyChunksAhead: pool.GetInt("lazy-chunks-ahead"),
             MaxChunkAttempts: pool.GetInt("max-chunk-attempts"),
             NoWorkerTimeout: pool.GetTimeSpan("no-worker-timeout"),

@@ -47,7 +47,6 @@ internal static class MpConfigRules
         ("multiprocessing.manager.replicas", Whole("0 (objects are lost with their node) or 1 (a copy on the coordinator)", 0, 1)),
         ("multiprocessing.pool.routees-per-node", AtLeastOne),
         ("multiprocessing.pool.chunks-in-flight-per-worker", AtLeastOne),
-        ("multiprocessing.pool.small-chunks-in-flight-per-worker", AtLeastOne),
         ("multiprocessing.pool.lazy-chunks-ahead", AtLeastOne),
         ("multiprocessing.pool.max-chunk-attempts", AtLeastOne),
         ("multiprocessing.pool.no-worker-timeout", Timeout),

@@ -8,8 +8,7 @@ namespace Multiprocessing.Tests.Pools;
 /// <summary>The pool's dispatcher, with probes standing in for the pool workers on the worker nodes.</summary>
 public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
 {
-    // Small chunks held no deeper than others: the specs below count credit in chunks.
-    private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, SmallChunksInFlightPerWorker: 2, LazyChunksAhead: 4,
+    private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, LazyChunksAhead: 4,
         MaxChunkAttempts: 2, NoWorkerTimeout: TimeSpan.FromSeconds(1), WorkerRole: "worker");
 
     private static readonly byte[] Target = [42];
@@ -80,23 +79,6 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(6, sink.Done.Count);
         first.FishForMessage(m => m is ForgetJob { JobId: 1 });
         second.FishForMessage(m => m is ForgetJob { JobId: 1 });
-    }
-
-    [Fact]
-    public void A_worker_holds_small_chunks_deeper_and_large_ones_no_deeper_than_chunks_in_flight()
-    {
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings with { SmallChunksInFlightPerWorker = 5 }));
-        var worker = Worker(dispatcher);
-        dispatcher.Tell(Job(1, 8, new Sink()));
-        Assert.Equal([0, 1, 2, 3, 4], Enumerable.Range(0, 5).Select(_ => worker.ExpectMsg<RunChunk>().Chunk));
-        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // 5 held: no credit left
-
-        var large = new byte[64 * 1024]; // what a worker holds is small below 64 KiB
-        var otherDispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings with { SmallChunksInFlightPerWorker = 5 }));
-        var other = Worker(otherDispatcher);
-        otherDispatcher.Tell(new PoolDispatcherActor.Submit(new PoolJob(2, Target, new Sink()), [.. Enumerable.Range(0, 8).Select(i => (i, large))], 8));
-        Assert.Equal([0, 1], Enumerable.Range(0, 2).Select(_ => other.ExpectMsg<RunChunk>().Chunk));
-        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // chunks-in-flight-per-worker = 2
     }
 
     [Fact]
