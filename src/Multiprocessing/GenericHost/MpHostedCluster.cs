@@ -24,7 +24,8 @@ internal sealed class MpHostedCluster : IHostedService, IAsyncDisposable
     {
         // A host told to stop while the cluster starts (SIGTERM during a hosted service's construction) stops the start.
         _onStopping = lifetime?.ApplicationStopping.Register(_stopping.Cancel) ?? default;
-        _start = new(() => StartClusterAsync(options, loggers));
+        // Started on the thread pool: a first use on a thread with a SynchronizationContext blocks it, and the start's awaits must not need it.
+        _start = new(() => Task.Run(() => StartClusterAsync(options, loggers)));
         _pool = new(() => Context.Pool());
     }
 

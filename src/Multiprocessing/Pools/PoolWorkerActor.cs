@@ -57,7 +57,8 @@ internal sealed class PoolWorkerActor : ReceiveActor
     // waiting: chunks of a job whose function has not come yet (the chunk that carries it was large, went in pieces,
     // and the next one, small, overtook it); they run right after it.
     private void StartThread(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting) =>
-        UserCodeThread.Start(_system, "pool-worker " + _name, () => Serve(targets, waiting));
+        // A worker whose thread failed stops: the dispatcher sees it die and its chunks run elsewhere, as after a death.
+        UserCodeThread.Start(_system, "pool-worker " + _name, () => Serve(targets, waiting), onFault: () => _self.Tell(PoisonPill.Instance));
 
     private void Serve(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting)
     {

@@ -46,7 +46,7 @@ internal sealed class ProcessRunnerActor : ReceiveActor
     protected override void PreStart()
     {
         _self = Self;
-        _thread = UserCodeThread.Start(Context.System, _run.Name, Execute);
+        _thread = UserCodeThread.Start(Context.System, _run.Name, Execute, onFault: () => Report(1));
     }
 
     private void Execute()

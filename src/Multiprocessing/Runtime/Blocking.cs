@@ -5,8 +5,8 @@ namespace Multiprocessing.Runtime;
 /// here. Under a <see cref="SynchronizationContext"/> or a task scheduler of its own (a UI thread,
 /// a single-threaded test runner, code inside a <c>Task.Factory.StartNew</c> on a custom scheduler)
 /// it starts on the thread pool instead: its awaits would otherwise resume on the very thread that
-/// blocks here, and wait for it forever. Every wait it makes has its own deadline (ask-timeout, or
-/// the call's timeout), so blocking here never hangs for good.
+/// blocks here, and wait for it forever. How long it waits is the call's own: its timeout or
+/// ask-timeout, or as long as Python's would for a wait without a timeout (<c>Get()</c>, <c>Acquire()</c>).
 /// </summary>
 internal static class Blocking
 {

@@ -68,8 +68,13 @@ public sealed class MpCondition : IMpLock
     /// <summary>Waits until <paramref name="predicate"/> (run here, with the lock held) is true, or <paramref name="timeout"/> passed; returns its last value.</summary>
     public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null)
     {
-        var thread = SyncCalls.CurrentThread;
-        return Blocking.Wait(() => WaitForAsync(thread, predicate, timeout, CancellationToken.None));
+        // The predicate runs on this thread, the lock's owner (as Python's wait_for): only the waits are blocking calls.
+        var waited = WaitForLoopAsync(predicate, timeout, left =>
+        {
+            Wait(left);
+            return Task.CompletedTask;
+        });
+        return waited.GetAwaiter().GetResult(); // already complete: every wait it made returned
     }
 
     public Task<bool> WaitForAsync(Func<bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -124,9 +129,15 @@ public sealed class MpCondition : IMpLock
         }
     }
 
-    private async Task<bool> WaitForAsync(int thread, Func<bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
+    private Task<bool> WaitForAsync(int thread, Func<bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested(); // even when the predicate holds already
+        return WaitForLoopAsync(predicate, timeout, left => WaitAsync(thread, left, cancellationToken));
+    }
+
+    // Python's wait_for: the predicate, then waits for a notify while it is false and time is left.
+    private static async Task<bool> WaitForLoopAsync(Func<bool> predicate, TimeSpan? timeout, Func<TimeSpan?, Task> wait)
+    {
         var clock = Stopwatch.StartNew();
         var result = predicate();
         while (!result)
@@ -137,7 +148,7 @@ public sealed class MpCondition : IMpLock
                 left = limit - clock.Elapsed;
                 if (left <= TimeSpan.Zero) break;
             }
-            await WaitAsync(thread, left, cancellationToken);
+            await wait(left);
             result = predicate();
         }
         return result;

@@ -6,8 +6,9 @@ namespace Multiprocessing.Tests.Processes;
 public sealed class UserCodeThreadSpec : Akka.TestKit.Xunit2.TestKit
 {
     [Fact]
-    public void A_fault_that_escapes_the_body_is_logged_and_ends_only_its_thread()
+    public void A_fault_that_escapes_the_body_is_logged_and_handed_to_its_owner_and_ends_only_its_thread()
     {
+        var faulted = new ManualResetEventSlim();
         Thread? thread = null;
         var (background, name) = (false, "");
         // Uncaught, the exception would end this test host, and the run with it.
@@ -16,8 +17,9 @@ public sealed class UserCodeThreadSpec : Akka.TestKit.Xunit2.TestKit
             {
                 (background, name) = (Thread.CurrentThread.IsBackground, Thread.CurrentThread.Name!);
                 throw new InvalidOperationException("boom");
-            }));
+            }, faulted.Set));
         Assert.True(thread!.Join(TimeSpan.FromSeconds(10)));
+        Assert.True(faulted.IsSet, "the owner was not told"); // else a process's Join or a pool's Map would wait forever
         Assert.True(background);
         Assert.Equal("runner-under-test", name);
     }

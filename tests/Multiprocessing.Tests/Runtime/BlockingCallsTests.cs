@@ -39,6 +39,9 @@ public sealed class BlockingCallsTests(ClusterFixture cluster) : ClusterTest(clu
             sem.Release();
             using (cond.Hold()) Assert.False(cond.Wait(TimeSpan.FromMilliseconds(10)));
             using (cond.Hold()) cond.NotifyAll();
+            var ui = Environment.CurrentManagedThreadId;
+            // The predicate runs on the calling thread, which holds the lock, even here.
+            using (cond.Hold()) Assert.True(cond.WaitFor(() => Environment.CurrentManagedThreadId == ui, TimeSpan.FromMilliseconds(10)));
             Assert.Equal(0, barrier.Wait(Patience));
 
             queue.Put(7);
