@@ -97,9 +97,9 @@ public sealed class MpContext : IAsyncDisposable
 
     // Synchronisation primitives (Sync/): each state lives in an actor of this process; the handles travel.
     /// <summary>Python's <c>Lock()</c>.</summary>
-    public MpLock Lock() => new(Sync.SyncCalls.Host(Runtime, new Sync.LockState(reentrant: false)));
+    public MpLock Lock() => new(Sync.LockClient.Create(Runtime, reentrant: false));
     /// <summary>Python's <c>RLock()</c>.</summary>
-    public MpRLock RLock() => new(Sync.SyncCalls.Host(Runtime, new Sync.LockState(reentrant: true)));
+    public MpRLock RLock() => new(Sync.LockClient.Create(Runtime, reentrant: true));
     /// <summary>Python's <c>Semaphore(value)</c>.</summary>
     public MpSemaphore Semaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: false)));
     /// <summary>Python's <c>BoundedSemaphore(value)</c>.</summary>

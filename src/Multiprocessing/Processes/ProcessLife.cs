@@ -17,6 +17,9 @@ internal sealed class ProcessLife
 
     /// <summary>The process's identity in each actor system it used here (<see cref="Sync.ProcessToken"/>).</summary>
     public Sync.ProcessToken.Tokens Tokens { get; } = new();
+
+    /// <summary>The same-host locks the process took, released as abandoned when it ends holding them.</summary>
+    public Sync.SegmentLockHolds SegmentLocks { get; } = new();
     public MpContext? Context { get; set; }
     public MpStartMethod? Method { get; set; }
     public bool IsStarted { get; set; }

@@ -1,83 +1,84 @@
-using Multiprocessing.Messages;
-using Multiprocessing.Messages.Sync;
-using Multiprocessing.Shared;
+using Hyperion;
 using Multiprocessing.Runtime;
+using Multiprocessing.Shared;
+using Multiprocessing.Values;
 
 namespace Multiprocessing.Sync;
 
 /// <summary>
-/// The calls of a Lock or RLock handle (and of a Condition on its lock). The caller is its
-/// process token and managed thread; a Hold remembers the thread that acquired, so it releases
-/// as the owner even when an await moved it to another thread.
+/// What a Lock or RLock handle carries from process to process, and its calls (also a Condition's on its lock):
+/// the actor holding the lock and, for a same-host lock, its segment file and the host it is on. Each process
+/// reaches the lock its own way (<see cref="ILockCore"/>), chosen on first use and never serialized. A Hold
+/// remembers the thread that acquired, so it releases as the owner even when an await moved it to another thread.
 /// </summary>
-internal sealed class LockClient(SharedObjectAddress address) : IMpLock
+internal sealed class LockClient : IMpLock
 {
-    public SharedObjectAddress Address { get; } = address;
-
-    /// <param name="callerWaits">The caller blocks on the result anyway (see <see cref="SharedObjectAddress.CallAsync"/>).</param>
-    public async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, int thread, int count, CancellationToken cancellationToken, bool callerWaits = false)
+    public LockClient(SharedObjectAddress address, bool reentrant, string? segmentPath = null, string? hostId = null, bool viaActor = false)
     {
-        var token = ProcessToken.Of(Address.Runtime);
-        // A free lock is taken at once, the short way; only a caller that must wait for it is parked by the lock.
-        var reply = await Address.CallAsync(id => new LockAcquire(id, token, thread, Wait: false, count), "a lock acquire", callerWaits, cancellationToken);
-        if (reply is SyncBusy && block && SyncCalls.WaitFor(block, timeout) != TimeSpan.Zero)
-            reply = await Address.RequestAsync(id => new LockAcquire(id, token, thread, Wait: true, count), SyncCalls.WaitFor(block, timeout), cancellationToken);
-        return reply switch
+        Address = address;
+        Reentrant = reentrant;
+        SegmentPath = segmentPath;
+        HostId = hostId;
+        ViaActor = viaActor;
+    }
+
+    public SharedObjectAddress Address { get; }
+    public bool Reentrant { get; }
+    public string? SegmentPath { get; }
+    public string? HostId { get; }
+
+    /// <summary>Handles use the actor even on the segment's host (<see cref="SharedObjectHome.SegmentViaActor"/>).</summary>
+    public bool ViaActor { get; }
+
+    // This process's way to the lock: Hyperion skips [Ignore] fields. Made once (under its gate); the field is read
+    // first so that no factory delegate is allocated on every call.
+    [Ignore] private ILockCore? _core;
+    [Ignore] private object? _coreGate;
+
+    public ILockCore Core => Volatile.Read(ref _core) ?? LazyInitializer.EnsureInitialized(ref _core, ref _coreGate, Resolve);
+
+    /// <summary>A new Lock or RLock of <paramref name="runtime"/>'s current process, held as <paramref name="home"/> says (config by default).</summary>
+    public static LockClient Create(NodeRuntime runtime, bool reentrant, SharedObjectHome? home = null)
+    {
+        home ??= SharedObjectHomes.Default(runtime);
+        if (home == SharedObjectHome.Actor) return new LockClient(SyncCalls.Host(runtime, new LockState(reentrant)), reentrant);
+        var segment = SharedSegment.Create([]);
+        var address = SyncCalls.Host(runtime, new SegmentLockState(segment, reentrant));
+        // The file goes with its creator (handles that mapped it keep it; later ones on this host go through the actor).
+        Mp.CurrentProcess().Life.OnExit(() =>
         {
-            LockGranted { Abandoned: true } => throw new MpAbandonedLockException(
-                "The process that held this lock ended without releasing it: the lock is now held by this caller, who must release it."),
-            LockGranted => true,
-            SyncBusy or RequestCancelled => false,
-            _ => throw SyncCalls.Unexpected(reply),
-        };
+            segment.Unlink();
+            return Task.CompletedTask;
+        });
+        return new LockClient(address, reentrant, segment.Path, HostIdentity.Current, viaActor: home == SharedObjectHome.SegmentViaActor);
     }
 
-    /// <returns>The recursion levels held before and the owner thread (what a Condition's wait restores).</returns>
-    public async Task<(int Count, int Thread)> ReleaseAsync(int thread, bool forWait, bool callerWaits = false)
-    {
-        var token = ProcessToken.Of(Address.Runtime);
-        var reply = await Address.CallAsync(id => new LockRelease(id, token, thread, forWait), "a lock release", callerWaits, CancellationToken.None);
-        return reply switch
-        {
-            LockReleased released => (released.Count, released.Thread),
-            SyncRefused refused => throw new SynchronizationLockException(refused.Reason),
-            _ => throw SyncCalls.Unexpected(reply),
-        };
-    }
+    /// <summary>The same lock reached as <paramref name="viaActor"/> says (tests mix both paths on one lock).</summary>
+    public LockClient WithPath(bool viaActor) => new(Address, Reentrant, SegmentPath, HostId, viaActor);
 
-    public async Task<bool> IsMineAsync(int thread)
-    {
-        var token = ProcessToken.Of(Address.Runtime);
-        var reply = await Address.CallAsync(id => new LockIsMine(id, token, thread), "a lock query", callerWaits: false, CancellationToken.None);
-        return reply is SyncFlag { Value: true };
-    }
+    private ILockCore Resolve() =>
+        !ViaActor && SegmentPath is not null && HostId == HostIdentity.Current && SharedSegment.Open(SegmentPath) is { } segment
+            ? new SegmentLockCore(segment, Reentrant)
+            : new ActorLockCore(Address);
 
-    public bool Acquire(bool block = true, TimeSpan? timeout = null)
-    {
-        var thread = SyncCalls.CurrentThread;
-        return Blocking.Wait(() => AcquireAsync(block, timeout, thread, 1, CancellationToken.None, callerWaits: true));
-    }
+    public bool Acquire(bool block = true, TimeSpan? timeout = null) => Core.Acquire(block, timeout, SyncCalls.CurrentThread);
 
     public Task<bool> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        AcquireAsync(true, timeout, SyncCalls.CurrentThread, 1, cancellationToken);
+        Core.AcquireAsync(true, timeout, SyncCalls.CurrentThread, 1, cancellationToken);
 
-    public void Release()
-    {
-        var thread = SyncCalls.CurrentThread;
-        Blocking.Wait(() => ReleaseAsync(thread, false, callerWaits: true));
-    }
+    public void Release() => Core.Release(SyncCalls.CurrentThread);
 
     public IDisposable Hold()
     {
         var thread = SyncCalls.CurrentThread;
-        Blocking.Wait(() => AcquireAsync(true, null, thread, 1, CancellationToken.None, callerWaits: true));
-        return new Releaser(() => ReleaseAsync(thread, false));
+        Core.Acquire(true, null, thread);
+        return new Releaser(() => Core.ReleaseAsync(thread, false));
     }
 
     public async Task<IAsyncDisposable> HoldAsync(CancellationToken cancellationToken = default)
     {
         var thread = SyncCalls.CurrentThread;
-        await AcquireAsync(true, null, thread, 1, cancellationToken);
-        return new Releaser(() => ReleaseAsync(thread, false));
+        await Core.AcquireAsync(true, null, thread, 1, cancellationToken);
+        return new Releaser(() => Core.ReleaseAsync(thread, false));
     }
 }

@@ -99,7 +99,7 @@ public sealed class MpCondition : IMpLock
         (int Count, int Thread) held;
         try
         {
-            held = await _lock.ReleaseAsync(thread, forWait: true);
+            held = await _lock.Core.ReleaseAsync(thread, forWait: true);
         }
         catch (SynchronizationLockException)
         {
@@ -125,7 +125,7 @@ public sealed class MpCondition : IMpLock
         finally
         {
             // As in Python, the lock is held again however the wait ended.
-            await _lock.AcquireAsync(true, null, held.Thread, held.Count, CancellationToken.None);
+            await _lock.Core.AcquireAsync(true, null, held.Thread, held.Count, CancellationToken.None);
         }
     }
 
@@ -157,7 +157,7 @@ public sealed class MpCondition : IMpLock
     private async Task NotifyAsync(int thread, int n, CancellationToken cancellationToken)
     {
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), "n must be zero or more");
-        if (!await _lock.IsMineAsync(thread)) throw new SynchronizationLockException("cannot notify on un-acquired lock");
+        if (!await _lock.Core.IsMineAsync(thread)) throw new SynchronizationLockException("cannot notify on un-acquired lock");
         var reply = await _address.AskAsync(id => new ConditionNotify(id, n), cancellationToken);
         if (reply is not SyncCount) throw SyncCalls.Unexpected(reply);
     }

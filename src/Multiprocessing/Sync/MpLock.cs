@@ -12,7 +12,11 @@ namespace Multiprocessing;
 /// </summary>
 public sealed class MpLock : MpLockHandle
 {
-    internal MpLock(SharedObjectAddress address) : base(address)
+    internal MpLock(SharedObjectAddress address) : base(new LockClient(address, reentrant: false))
+    {
+    }
+
+    internal MpLock(LockClient client) : base(client)
     {
     }
 }
@@ -22,7 +26,7 @@ public abstract class MpLockHandle : IMpLock
 {
     private readonly LockClient _lock;
 
-    private protected MpLockHandle(SharedObjectAddress address) => _lock = new LockClient(address);
+    private protected MpLockHandle(LockClient client) => _lock = client;
 
     internal LockClient Client => _lock;
 
@@ -50,7 +54,11 @@ public abstract class MpLockHandle : IMpLock
 /// </summary>
 public sealed class MpRLock : MpLockHandle
 {
-    internal MpRLock(SharedObjectAddress address) : base(address)
+    internal MpRLock(SharedObjectAddress address) : base(new LockClient(address, reentrant: true))
+    {
+    }
+
+    internal MpRLock(LockClient client) : base(client)
     {
     }
 }

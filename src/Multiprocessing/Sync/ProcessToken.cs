@@ -47,6 +47,7 @@ internal static class ProcessToken
     /// </summary>
     public static Task End(MpProcess process)
     {
+        process.Life.SegmentLocks.AbandonAll();
         var tokens = process.Life.Tokens;
         IActorRef[] stopping;
         lock (tokens)

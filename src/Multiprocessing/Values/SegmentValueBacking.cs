@@ -62,17 +62,8 @@ internal sealed class SegmentValueBacking(SharedSegment segment) : IValueBacking
     public bool Acquire(int thread, bool block, TimeSpan? timeout) =>
         Reported(segment.Acquire(thread, block, timeout, CancellationToken.None), thread);
 
-    public async Task<bool> AcquireAsync(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested(); // cancelled, it takes nothing, even when the lock is free
-        if (segment.Acquire(thread, block: false, null, CancellationToken.None)) return Reported(true, thread);
-        if (!block) return false;
-        // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.
-        await using var wake = cancellationToken.Register(segment.WakeAll);
-        var acquired = await Task.Factory.StartNew(() => segment.Acquire(thread, true, timeout, cancellationToken),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return Reported(acquired, thread);
-    }
+    public async Task<bool> AcquireAsync(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Reported(await segment.AcquireAsync(thread, block, timeout, cancellationToken), thread);
 
     public void Release(int thread) => segment.Release(thread);
 

@@ -12,8 +12,10 @@ namespace Multiprocessing.Values;
 /// <remarks>
 /// The lock word is 0 when free, else the owner's pid, with <see cref="WaitersBit"/> set once a
 /// waiter sleeps on it (Drepper's futex mutex, with the pid in the word so that a waiter sees a
-/// dead holder). The owner's thread (or a synthetic owner of the actor serving other hosts),
-/// recursion count and start time are only written by the owner while it holds the word. Waits are
+/// dead holder). The owner's thread (or a synthetic owner of the actor serving other hosts), the
+/// owning Process of that OS process (several run in one worker node; 0 for a Value's lock, owned
+/// by threads), recursion count and start time are only written by the owner while it holds the word.
+/// The same word serves as a non-reentrant Lock (<c>reentrant: false</c>), which anyone may release. Waits are
 /// futex waits of at most 100 ms, after which a waiter asks the OS whether the holder still runs.
 /// </remarks>
 internal sealed unsafe class SharedSegment
@@ -40,7 +42,7 @@ internal sealed unsafe class SharedSegment
     };
 
     // Header offsets.
-    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28, OwnerStartPidAt = 32, WakePendingAt = 36;
+    private const int WordAt = 0, OwnerThreadAt = 4, CountAt = 8, AbandonedAt = 12, OwnerStartAt = 16, MagicAt = 24, SizeAt = 28, OwnerStartPidAt = 32, WakePendingAt = 36, OwnerProcessAt = 40;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -67,6 +69,7 @@ internal sealed unsafe class SharedSegment
     private ref int Count => ref *(int*)(_base + CountAt);
     private ref long OwnerStart => ref *(long*)(_base + OwnerStartAt);
     private ref int OwnerStartPid => ref *(int*)(_base + OwnerStartPidAt);
+    private ref long OwnerProcess => ref *(long*)(_base + OwnerProcessAt);
 
     // Set by a release that woke a waiter, cleared by waiters when they run: while a woken waiter has
     // not run yet, releases do not wake another (a holder in a loop would pay a syscall per release).
@@ -137,26 +140,36 @@ internal sealed unsafe class SharedSegment
 
     public void WriteBytes(int offset, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Data + offset, bytes.Length));
 
-    /// <summary>True if <paramref name="thread"/> of this process holds the lock.</summary>
+    /// <summary>True if <paramref name="thread"/> of this OS process, for <paramref name="process"/>, holds the lock.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
-    public bool IsOwnedBy(int thread) => (Volatile.Read(ref *Word) & PidMask) == Pid && Volatile.Read(ref OwnerThread) == thread;
+    public bool IsOwnedBy(int thread, long process = 0) =>
+        IsHeldFor(process) && Volatile.Read(ref OwnerThread) == thread;
+
+    /// <summary>True if a thread of this OS process holds the lock for <paramref name="process"/>.</summary>
+    public bool IsHeldFor(long process) => (Volatile.Read(ref *Word) & PidMask) == Pid && Volatile.Read(ref OwnerProcess) == process;
+
+    /// <summary>True if anyone holds the lock.</summary>
+    public bool IsLocked => Volatile.Read(ref *Word) != 0;
 
     /// <summary>
-    /// Takes the lock for <paramref name="thread"/> of this process (again, if it holds it): at once,
-    /// or waiting until <paramref name="timeout"/> (null: no limit) or the cancellation. A holder
-    /// that died is replaced, and the segment remembers it for <see cref="ConsumeAbandoned"/>.
+    /// Takes the lock for <paramref name="thread"/> of this process (again, if it holds it and the lock is
+    /// <paramref name="reentrant"/>), <paramref name="count"/> levels deep: at once, or waiting until
+    /// <paramref name="timeout"/> (null: no limit) or the cancellation. A holder that died is replaced,
+    /// and the segment remembers it for <see cref="ConsumeAbandoned"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
-    public bool Acquire(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken)
+    public bool Acquire(int thread, bool block, TimeSpan? timeout, CancellationToken cancellationToken,
+        long process = 0, bool reentrant = true, int count = 1)
     {
-        if (IsOwnedBy(thread))
+        if (reentrant && IsOwnedBy(thread, process))
         {
-            Count++;
+            Count += count;
             return true;
         }
-        if (TryTake(thread)) return true;
+        var owner = new Owner(thread, process, count);
+        if (TryTake(owner)) return true;
         for (var spin = new SpinWait(); spin.Count < SpinTries; spin.SpinOnce(sleep1Threshold: -1))
-            if (Volatile.Read(ref *Word) == 0 && TryTake(thread)) return true;
+            if (Volatile.Read(ref *Word) == 0 && TryTake(owner)) return true;
         if (!block) return false;
 
         var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
@@ -166,7 +179,7 @@ internal sealed unsafe class SharedSegment
             var word = Volatile.Read(ref *Word);
             if (word == 0)
             {
-                if (Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, 0) == 0) return Took(thread);
+                if (Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, 0) == 0) return Took(owner);
                 continue;
             }
             if ((word & WaitersBit) == 0 && Interlocked.CompareExchange(ref *Word, word | WaitersBit, word) != word) continue;
@@ -190,20 +203,65 @@ internal sealed unsafe class SharedSegment
             if (holder != 0 && (holder & PidMask) != Pid && !NativeWait.IsAlive(holder & PidMask, StartTimeOf(holder & PidMask))
                 && Interlocked.CompareExchange(ref *Word, Pid | WaitersBit, holder) == holder)
             {
-                Volatile.Write(ref *(int*)(_base + AbandonedAt), 1);
-                return Took(thread);
+                MarkAbandoned();
+                return Took(owner);
             }
         }
     }
 
     /// <summary>One release by <paramref name="thread"/>; the last one frees the lock and wakes a waiter.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
-    public void Release(int thread)
+    public void Release(int thread, long process = 0)
     {
-        if (!IsOwnedBy(thread)) throw new SynchronizationLockException("cannot release un-acquired lock");
+        if (!IsOwnedBy(thread, process)) throw new SynchronizationLockException("cannot release un-acquired lock");
         if (--Count > 0) return;
         OwnerThread = 0;
-        if ((Interlocked.Exchange(ref *Word, 0) & WaitersBit) != 0 && Volatile.Read(ref WakePending) == 0)
+        WakeOneIfWaited(Interlocked.Exchange(ref *Word, 0));
+    }
+
+    /// <summary>Frees the lock whoever holds it (Python's Lock: any process may release it); throws if it is free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
+    public void ReleaseAny()
+    {
+        while (true)
+        {
+            var word = Volatile.Read(ref *Word);
+            if (word == 0) throw new SynchronizationLockException("release of an unlocked lock");
+            // The owner fields are left as they are: the next holder writes its own before anyone reads them as its.
+            if (Interlocked.CompareExchange(ref *Word, 0, word) != word) continue;
+            WakeOneIfWaited(word);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Every level held by <paramref name="thread"/> (<see cref="AnyThread"/>: any thread) of <paramref name="process"/>
+    /// at once, for a Condition's wait: the levels and the owner thread to take again, or null if it does not hold the lock.
+    /// </summary>
+    public (int Count, int Thread)? ReleaseAll(int thread, long process)
+    {
+        if (!(thread == AnyThread ? IsHeldFor(process) : IsOwnedBy(thread, process))) return null;
+        var held = (Count, OwnerThread);
+        Count = 1;
+        Release(held.OwnerThread, process);
+        return held;
+    }
+
+    /// <summary>The process ended holding the lock: it is freed, and the next holder learns it was abandoned.</summary>
+    public void AbandonIfHeldBy(long process)
+    {
+        if (!IsHeldFor(process)) return;
+        MarkAbandoned();
+        Count = 1;
+        Release(OwnerThread, process);
+    }
+
+    /// <summary>Any thread of the owning process (managed thread ids start at 1).</summary>
+    public const int AnyThread = 0;
+
+    private void WakeOneIfWaited(int freedWord)
+    {
+        if ((freedWord & WaitersBit) != 0 && Volatile.Read(ref WakePending) == 0)
         {
             Volatile.Write(ref WakePending, 1);
             NativeWait.Wake(Word, 1);
@@ -218,12 +276,10 @@ internal sealed unsafe class SharedSegment
     }
 
     /// <summary>Every hold of <paramref name="thread"/> at once, if it holds the lock.</summary>
-    public void ReleaseFully(int thread)
-    {
-        if (!IsOwnedBy(thread)) return;
-        Count = 1;
-        Release(thread);
-    }
+    public void ReleaseFully(int thread) => ReleaseAll(thread, 0);
+
+    /// <summary>The next holder is told the lock was abandoned (its holder, served by an actor here, is gone).</summary>
+    public void MarkAbandoned() => Volatile.Write(ref *(int*)(_base + AbandonedAt), 1);
 
     /// <summary>True once after the lock was taken from a holder that had died.</summary>
     public bool ConsumeAbandoned() =>
@@ -240,20 +296,23 @@ internal sealed unsafe class SharedSegment
         return before == pid && Volatile.Read(ref OwnerStartPid) == pid ? start : 0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
-    private bool TryTake(int thread) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(thread);
+    private readonly record struct Owner(int Thread, long Process, int Count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
-    private bool Took(int thread)
+    private bool TryTake(Owner owner) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(owner);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
+    private bool Took(Owner owner)
     {
-        OwnerThread = thread;
+        OwnerThread = owner.Thread;
+        OwnerProcess = owner.Process;
         if (Volatile.Read(ref OwnerStartPid) != Pid) // left by this process's last hold otherwise
         {
             Volatile.Write(ref OwnerStartPid, 0);
             Volatile.Write(ref OwnerStart, NativeWait.OwnStartTime);
             Volatile.Write(ref OwnerStartPid, Pid);
         }
-        Count = 1;
+        Count = owner.Count;
         return true;
     }
 }

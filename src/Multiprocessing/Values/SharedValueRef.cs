@@ -6,19 +6,6 @@ using Multiprocessing.Shared;
 
 namespace Multiprocessing.Values;
 
-/// <summary>How a Value or Array made by a context is held; the default is <see cref="Segment"/>.</summary>
-internal enum ValueHome
-{
-    /// <summary>A shared-memory segment, mapped on its host; other hosts go through the creator's actor.</summary>
-    Segment,
-
-    /// <summary>A segment that every handle reaches through the actor, as from another host (tests force the remote path with it).</summary>
-    SegmentViaActor,
-
-    /// <summary>Only the actor, bytes in its state (multiprocessing.shared-memory = off).</summary>
-    Actor,
-}
-
 /// <summary>
 /// What a Value/Array handle carries from process to process: the actor holding the object and,
 /// for a same-host object, its segment file and the host it is on. The backing (mapping or actor
@@ -48,7 +35,7 @@ internal sealed class SharedValueRef
     public string? SegmentPath { get; }
     public string? HostId { get; }
 
-    /// <summary>Handles use the actor even on the segment's host (<see cref="ValueHome.SegmentViaActor"/>).</summary>
+    /// <summary>Handles use the actor even on the segment's host (<see cref="SharedObjectHome.SegmentViaActor"/>).</summary>
     public bool ViaActor { get; }
 
     // This process's side, never in the reference's wire form (each process maps or reaches the object its own way):
@@ -82,15 +69,15 @@ internal sealed class SharedValueRef
     /// A new object holding <paramref name="initial"/>, owned by the process running this call: its
     /// actor stops and its segment file is removed when that process ends (handles that mapped it keep it).
     /// </summary>
-    public static SharedValueRef Create<T>(NodeRuntime runtime, ReadOnlySpan<T> initial, bool hasLock, ValueHome? home = null) where T : unmanaged
+    public static SharedValueRef Create<T>(NodeRuntime runtime, ReadOnlySpan<T> initial, bool hasLock, SharedObjectHome? home = null) where T : unmanaged
     {
         var bytes = Typecodes.ToBytes(initial);
-        home ??= runtime.System.Settings.Config.GetString("multiprocessing.shared-memory", "on") is "off" ? ValueHome.Actor : ValueHome.Segment;
-        var segment = home == ValueHome.Actor ? null : SharedSegment.Create(bytes);
+        home ??= SharedObjectHomes.Default(runtime);
+        var segment = home == SharedObjectHome.Actor ? null : SharedSegment.Create(bytes);
         ValueState state = segment is null ? new ValueState(bytes, hasLock) : new SegmentValueState(segment, hasLock);
         var actor = runtime.System.ActorOf(SharedObjectActor.Props(state));
         var address = new SharedObjectAddress(actor).Bind(runtime);
-        var created = new SharedValueRef(address, initial.Length, hasLock, segment?.Path, HostIdentity.Current, viaActor: home == ValueHome.SegmentViaActor);
+        var created = new SharedValueRef(address, initial.Length, hasLock, segment?.Path, HostIdentity.Current, viaActor: home == SharedObjectHome.SegmentViaActor);
 
         Mp.CurrentProcess().Life.OnExit(() =>
         {

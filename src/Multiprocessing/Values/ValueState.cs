@@ -127,9 +127,6 @@ internal class ValueState : SharedState
     /// <summary>True once after the storage's lock was taken from a dead holder (reported to the next acquire).</summary>
     protected virtual bool ConsumeStorageAbandoned() => false;
 
-    /// <summary>The storage's lock was taken for this actor; local to the host, never sent between nodes.</summary>
-    protected sealed record StorageLockTaken(long RequestId) : ICorrelated;
-
     private static string? OwnerOf(ICorrelated request) => request switch
     {
         ValueRead r => r.Owner,

@@ -1,3 +1,5 @@
+using Multiprocessing.Shared;
+using Multiprocessing.Sync;
 using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Sync;
@@ -19,6 +21,13 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
             Assert.Equal(0, process.ExitCode);
         }
     }
+
+    // "segment": the same-host lock word (the default); "remote": the same lock, every handle through the creator's actor as
+    // from another host (which holds the word for them). A mixed test hands both kinds of handle of one lock around.
+    private MpLock Lock(string path = "segment") =>
+        new(LockClient.Create(Mp.Runtime, reentrant: false, path == "remote" ? SharedObjectHome.SegmentViaActor : SharedObjectHome.Segment));
+
+    private static MpLock Via(MpLock lk, string path) => new(lk.Client.WithPath(viaActor: path == "remote"));
 
     private static List<T> Take<T>(MpQueue<T> queue, int count) => [.. Enumerable.Range(0, count).Select(_ => queue.Get(block: true, Patience)!)];
 
@@ -67,13 +76,16 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(MpStartMethod.Spawn)]
-    [InlineData(MpStartMethod.Actor)]
-    public void A_lock_held_by_a_killed_process_goes_to_the_next_acquirer_as_abandoned(MpStartMethod method)
+    [InlineData(MpStartMethod.Spawn, "segment", "segment")]
+    [InlineData(MpStartMethod.Actor, "segment", "segment")]
+    [InlineData(MpStartMethod.Spawn, "remote", "segment")]
+    [InlineData(MpStartMethod.Spawn, "segment", "remote")]
+    public void A_lock_held_by_a_killed_process_goes_to_the_next_acquirer_as_abandoned(MpStartMethod method, string holderPath, string waiterPath)
     {
-        var lk = Mp.Lock();
+        var created = Lock();
+        var lk = Via(created, waiterPath);
         var (held, never) = (Mp.Event(), Mp.Event());
-        var holder = Mp.GetContext(method).Process(SyncTargets.HoldUntil, lk, held, never);
+        var holder = Mp.GetContext(method).Process(SyncTargets.HoldUntil, Via(created, holderPath), held, never);
         holder.Start();
         Assert.True(held.Wait(Patience));
 
@@ -292,16 +304,21 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.Equal(0, barrier.NWaiting);
     }
 
-    [Fact]
-    public void A_lock_keeps_the_read_then_write_of_several_processes_whole()
+    [Theory]
+    [InlineData("segment")]
+    [InlineData("remote")]
+    [InlineData("mixed")]
+    public void A_lock_keeps_the_read_then_write_of_several_processes_whole(string path)
     {
         // Three processes (more than this machine's two cores) add to a Value that has no lock of its own:
         // only the lock under test keeps each read-then-write whole, so a lock that lets two in loses increments.
+        // Mixed: one process holds through the actor (as from another host) while the others take the word itself.
         const int processes = 3, times = 100;
-        var lk = Mp.Lock();
+        var lk = Lock();
         var counter = Mp.Value(0, @lock: false);
         var start = Mp.Barrier(processes);
-        var workers = Enumerable.Range(0, processes).Select(_ => Mp.Process(SyncTargets.IncrementUnderLock, lk, counter, start, times)).ToArray();
+        MpLock HandleOf(int worker) => Via(lk, path == "remote" || path == "mixed" && worker == 0 ? "remote" : "segment");
+        var workers = Enumerable.Range(0, processes).Select(i => Mp.Process(SyncTargets.IncrementUnderLock, HandleOf(i), counter, start, times)).ToArray();
         StartAll(workers);
         JoinAll(workers);
         Assert.Equal(processes * times, counter.Value);
@@ -313,7 +330,7 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     public void A_free_lock_is_taken_and_released_over_the_direct_link_to_its_node()
     {
         const int times = 200;
-        var lk = Mp.Lock();
+        var lk = Lock("remote");
         var answered = Mp.Queue<long>();
         var child = Mp.Process(SyncTargets.AcquireReleaseManyThenCountDirect, lk, times, answered);
         child.Start();

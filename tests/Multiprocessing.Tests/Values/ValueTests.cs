@@ -1,4 +1,5 @@
 using Multiprocessing.Tests.Support;
+using Multiprocessing.Shared;
 using Multiprocessing.Values;
 
 namespace Multiprocessing.Tests.Values;
@@ -11,11 +12,11 @@ namespace Multiprocessing.Tests.Values;
 [Collection(ClusterCollection.Name)]
 public sealed class ValueTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    private static ValueHome Home(string home) => home switch
+    private static SharedObjectHome Home(string home) => home switch
     {
-        "segment" => ValueHome.Segment,
-        "remote" => ValueHome.SegmentViaActor,
-        "actor" => ValueHome.Actor,
+        "segment" => SharedObjectHome.Segment,
+        "remote" => SharedObjectHome.SegmentViaActor,
+        "actor" => SharedObjectHome.Actor,
         _ => throw new ArgumentOutOfRangeException(nameof(home)),
     };
 
