@@ -105,7 +105,7 @@ public sealed class MpContext : IAsyncDisposable
     /// <summary>Python's <c>BoundedSemaphore(value)</c>.</summary>
     public MpBoundedSemaphore BoundedSemaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: true)));
     /// <summary>Python's <c>Event()</c>.</summary>
-    public MpEvent Event() => new(Sync.SyncCalls.Host(Runtime, new Sync.EventState()));
+    public MpEvent Event() => MpEvent.Create(Runtime);
     /// <summary>Python's <c>Condition(lock)</c>: over <paramref name="lock"/> (an MpLock or MpRLock), or a new RLock.</summary>
     public MpCondition Condition(IMpLock? @lock = null) => new(Sync.SyncCalls.Host(Runtime, new Sync.ConditionState()), @lock ?? RLock());
     /// <summary>Python's <c>Barrier(parties, action, timeout)</c>: <paramref name="action"/> runs in the process of each round's last arrival.</summary>

@@ -23,7 +23,7 @@ public sealed class SecurityCostBenchmark : IBenchmark
         {
             ("Pipe round trip, child by spawn", "us", true),
             ("Manager dict, one at a time, total", "ops/s", false),
-            ("Lock acquire+release, child by spawn", "us", true),
+            ("Lock acquire+release through its actor (as from another host), child by spawn", "us", true),
             ("Remote echo, sequential round trip", "us", true),
             ($"Queue, 4 producers by spawn, {QueueItems} items", "items/s", false),
             ("TLS floor: .NET SslStream round trip on loopback, 200 bytes", "us", true),
@@ -118,7 +118,7 @@ public sealed class SecurityCostBenchmark : IBenchmark
             await _mp.WaitForSpawnSparesAsync();
             var manager = ManagerBenchmark.Measure(_mp, _manager, ManagerBenchmark.Mode.Single, 5_000).Total;
             await _mp.WaitForSpawnSparesAsync();
-            var lockPair = LockRoundTripBenchmark.Measure(_mp, 1)[0].Pair;
+            var lockPair = LockRoundTripBenchmark.MeasureThroughActor(_mp);
             var echo = await RemoteEchoBenchmark.SequentialRoundTripAsync(_echo);
             await _mp.WaitForSpawnSparesAsync();
             var queue = QueueThroughputBenchmark.Measure(_mp, 4, QueueItems);

@@ -5,38 +5,70 @@ using Multiprocessing.Shared;
 
 namespace Multiprocessing.Sync;
 
-/// <summary>An Event's flag and the waits parked until it is set.</summary>
-internal sealed class EventState : WaitingState
+/// <summary>
+/// An Event's flag and the waits parked until it is set. The flag is virtual so that <see cref="SegmentEventState"/>
+/// serves the same protocol to other hosts over a same-host flag, which processes of that host set without a message.
+/// </summary>
+internal class EventState : WaitingState
 {
     private bool _set;
+
+    /// <summary>The flag (the actor's own, unless it lives elsewhere).</summary>
+    protected virtual bool Flag
+    {
+        get => _set;
+        set => _set = value;
+    }
 
     public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
         switch (request)
         {
             case EventSet set:
-                _set = true;
-                foreach (var waiter in Waiters) host.Reply(waiter.Caller, new SyncFlag(waiter.RequestId, true));
-                Waiters.Clear();
+                Flag = true;
+                WakeWaiters(host);
                 host.Reply(caller, new SyncDone(set.RequestId));
                 break;
 
             case EventClear clear:
-                _set = false;
+                Flag = false;
                 host.Reply(caller, new SyncDone(clear.RequestId));
                 break;
 
             case EventIsSet isSet:
-                host.Reply(caller, new SyncFlag(isSet.RequestId, _set));
+                host.Reply(caller, new SyncFlag(isSet.RequestId, Flag));
                 break;
 
             case EventWait wait:
-                if (_set) host.Reply(caller, new SyncFlag(wait.RequestId, true));
-                else Park(new Waiter(caller, wait.Token, wait.RequestId), host);
+                if (Flag) host.Reply(caller, new SyncFlag(wait.RequestId, true));
+                else
+                {
+                    Park(new Waiter(caller, wait.Token, wait.RequestId), host);
+                    WatchFlag(host);
+                }
+                break;
+
+            case FlagRaised:
+                if (Flag) WakeWaiters(host);
+                else if (Waiters.Count > 0) WatchFlag(host); // cleared again before this arrived: keep watching
                 break;
 
             default:
                 throw Unexpected(request);
         }
+    }
+
+    /// <summary>Waits, elsewhere, for the flag to be set without this actor, then sends <see cref="FlagRaised"/> to the host.</summary>
+    protected virtual void WatchFlag(ISharedStateHost host)
+    {
+    }
+
+    /// <summary>The flag was set by a process of the flag's host (sent by the thread watching it, never between nodes).</summary>
+    protected internal sealed record FlagRaised(long RequestId) : ICorrelated;
+
+    private void WakeWaiters(ISharedStateHost host)
+    {
+        foreach (var waiter in Waiters) host.Reply(waiter.Caller, new SyncFlag(waiter.RequestId, true));
+        Waiters.Clear();
     }
 }

@@ -13,22 +13,18 @@ namespace Multiprocessing.Sync;
 /// </summary>
 internal sealed class LockClient : IMpLock
 {
-    public LockClient(SharedObjectAddress address, bool reentrant, string? segmentPath = null, string? hostId = null, bool viaActor = false)
+    public LockClient(SharedObjectAddress address, bool reentrant, SegmentLocation? segment = null)
     {
         Address = address;
         Reentrant = reentrant;
-        SegmentPath = segmentPath;
-        HostId = hostId;
-        ViaActor = viaActor;
+        Segment = segment;
     }
 
     public SharedObjectAddress Address { get; }
     public bool Reentrant { get; }
-    public string? SegmentPath { get; }
-    public string? HostId { get; }
 
-    /// <summary>Handles use the actor even on the segment's host (<see cref="SharedObjectHome.SegmentViaActor"/>).</summary>
-    public bool ViaActor { get; }
+    /// <summary>The lock's word, for a same-host lock (null: the actor alone holds the lock).</summary>
+    public SegmentLocation? Segment { get; }
 
     // This process's way to the lock: Hyperion skips [Ignore] fields. Made once (under its gate); the field is read
     // first so that no factory delegate is allocated on every call.
@@ -42,24 +38,16 @@ internal sealed class LockClient : IMpLock
     {
         home ??= SharedObjectHomes.Default(runtime);
         if (home == SharedObjectHome.Actor) return new LockClient(SyncCalls.Host(runtime, new LockState(reentrant)), reentrant);
-        var segment = SharedSegment.Create([]);
+        var segment = SyncSegments.Create(0);
         var address = SyncCalls.Host(runtime, new SegmentLockState(segment, reentrant));
-        // The file goes with its creator (handles that mapped it keep it; later ones on this host go through the actor).
-        Mp.CurrentProcess().Life.OnExit(() =>
-        {
-            segment.Unlink();
-            return Task.CompletedTask;
-        });
-        return new LockClient(address, reentrant, segment.Path, HostIdentity.Current, viaActor: home == SharedObjectHome.SegmentViaActor);
+        return new LockClient(address, reentrant, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
     }
 
     /// <summary>The same lock reached as <paramref name="viaActor"/> says (tests mix both paths on one lock).</summary>
-    public LockClient WithPath(bool viaActor) => new(Address, Reentrant, SegmentPath, HostId, viaActor);
+    public LockClient WithPath(bool viaActor) => new(Address, Reentrant, Segment! with { ViaActor = viaActor });
 
     private ILockCore Resolve() =>
-        !ViaActor && SegmentPath is not null && HostId == HostIdentity.Current && SharedSegment.Open(SegmentPath) is { } segment
-            ? new SegmentLockCore(segment, Reentrant)
-            : new ActorLockCore(Address);
+        Segment?.OpenHere() is { } segment ? new SegmentLockCore(segment, Reentrant) : new ActorLockCore(Address);
 
     public bool Acquire(bool block = true, TimeSpan? timeout = null) => Core.Acquire(block, timeout, SyncCalls.CurrentThread);
 

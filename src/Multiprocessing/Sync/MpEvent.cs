@@ -1,42 +1,112 @@
+using Hyperion;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
 using Multiprocessing.Runtime;
+using Multiprocessing.Values;
 
 namespace Multiprocessing;
 
 /// <summary>
 /// Python's <c>multiprocessing.Event</c> across processes and hosts: a flag that waiters wait for.
-/// A wait is parked by the event and answered when it is set: no polling. Make one with
-/// <see cref="MpContext.Event"/>.
+/// On the creator's host the flag is in shared memory (reading it is a memory read, a wait sleeps on it
+/// until a set wakes it); from other hosts each call is a request to its actor, and a wait is parked there
+/// and answered when the flag is set: no polling either way. Make one with <see cref="MpContext.Event"/>.
 /// </summary>
 public sealed class MpEvent
 {
     private readonly SharedObjectAddress _address;
+    private readonly SegmentLocation? _segment;
 
-    internal MpEvent(SharedObjectAddress address) => _address = address;
+    // This process's view of the flag, on its host (null elsewhere): Hyperion skips [Ignore] fields.
+    [Ignore] private SegmentEventFlag? _flag;
+    [Ignore] private bool _resolved;
 
-    public bool IsSet() => Blocking.Wait(() => IsSetAsync());
+    internal MpEvent(SharedObjectAddress address, SegmentLocation? segment = null)
+    {
+        _address = address;
+        _segment = segment;
+    }
 
-    public async Task<bool> IsSetAsync(CancellationToken cancellationToken = default) =>
-        await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
+    /// <summary>A new Event of <paramref name="runtime"/>'s current process, held as <paramref name="home"/> says (config by default).</summary>
+    internal static MpEvent Create(NodeRuntime runtime, SharedObjectHome? home = null)
+    {
+        home ??= SharedObjectHomes.Default(runtime);
+        if (home == SharedObjectHome.Actor) return new MpEvent(SyncCalls.Host(runtime, new EventState()));
+        var segment = SyncSegments.Create(SegmentEventFlag.Size);
+        var address = SyncCalls.Host(runtime, new SegmentEventState(new SegmentEventFlag(segment)));
+        return new MpEvent(address, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
+    }
+
+    /// <summary>The same event reached as <paramref name="viaActor"/> says (tests mix both paths on one event).</summary>
+    internal MpEvent WithPath(bool viaActor) => new(_address, _segment! with { ViaActor = viaActor });
+
+    // Resolved once per handle; a race resolves twice to equal views.
+    private SegmentEventFlag? Flag
+    {
+        get
+        {
+            if (Volatile.Read(ref _resolved)) return _flag;
+            _flag = _segment?.OpenHere() is { } segment ? new SegmentEventFlag(segment) : null;
+            Volatile.Write(ref _resolved, true);
+            return _flag;
+        }
+    }
+
+    public bool IsSet() => Flag is { } flag ? flag.IsSet : Blocking.Wait(() => IsSetAsync());
+
+    public async Task<bool> IsSetAsync(CancellationToken cancellationToken = default)
+    {
+        if (Flag is { } flag) return flag.IsSet;
+        return await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
+    }
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
-    public void Set() => Blocking.Wait(() => SetAsync());
+    public void Set()
+    {
+        if (Flag is { } flag) flag.Set();
+        else Blocking.Wait(() => SetAsync());
+    }
 
     /// <summary><see cref="Set"/>; a cancellation before it is sent sets nothing (<see cref="OperationCanceledException"/>).</summary>
-    public Task SetAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventSet(id), cancellationToken);
+    public Task SetAsync(CancellationToken cancellationToken = default)
+    {
+        if (Flag is not { } flag) return _address.AskAsync(id => new EventSet(id), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        flag.Set();
+        return Task.CompletedTask;
+    }
 
-    public void Clear() => Blocking.Wait(() => ClearAsync());
+    public void Clear()
+    {
+        if (Flag is { } flag) flag.Clear();
+        else Blocking.Wait(() => ClearAsync());
+    }
 
-    public Task ClearAsync(CancellationToken cancellationToken = default) => _address.AskAsync(id => new EventClear(id), cancellationToken);
+    public Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        if (Flag is not { } flag) return _address.AskAsync(id => new EventClear(id), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        flag.Clear();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Waits until the flag is set: true, or false when <paramref name="timeout"/> passed first.</summary>
-    public bool Wait(TimeSpan? timeout = null) => Blocking.Wait(() => WaitAsync(timeout));
+    public bool Wait(TimeSpan? timeout = null) =>
+        Flag is { } flag ? flag.Wait(SyncCalls.WaitFor(true, timeout), CancellationToken.None) : Blocking.Wait(() => WaitAsync(timeout));
 
     /// <summary>Waits until the flag is set (true), <paramref name="timeout"/> passes (false) or the cancellation (<see cref="OperationCanceledException"/>).</summary>
     public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Flag is { } flag)
+        {
+            if (flag.IsSet) return true;
+            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.
+            await using var wake = cancellationToken.Register(flag.WakeAll);
+            return await Task.Factory.StartNew(() => flag.Wait(SyncCalls.WaitFor(true, timeout), cancellationToken),
+                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
         var token = ProcessToken.Of(_address.Runtime);
         var reply = await _address.RequestAsync(id => new EventWait(id, token), SyncCalls.WaitFor(true, timeout), cancellationToken);
         return reply is SyncFlag { Value: true };

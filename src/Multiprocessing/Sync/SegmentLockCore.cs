@@ -10,6 +10,9 @@ namespace Multiprocessing.Sync;
 /// </summary>
 internal sealed class SegmentLockCore(SharedSegment segment, bool reentrant) : ILockCore
 {
+    // The process that last recorded this lock in its holds: a loop of acquires by one process records it once.
+    private SegmentLockHolds? _recordedBy;
+
     public bool Acquire(bool block, TimeSpan? timeout, int thread)
     {
         var holds = SegmentLockHolds.OfCurrentProcess();
@@ -50,7 +53,11 @@ internal sealed class SegmentLockCore(SharedSegment segment, bool reentrant) : I
     private bool Taken(bool acquired, SegmentLockHolds holds)
     {
         if (!acquired) return false;
-        holds.Add(segment);
+        if (!ReferenceEquals(Volatile.Read(ref _recordedBy), holds))
+        {
+            holds.Add(segment);
+            Volatile.Write(ref _recordedBy, holds);
+        }
         if (segment.ConsumeAbandoned()) throw LockAbandoned.Exception();
         return true;
     }

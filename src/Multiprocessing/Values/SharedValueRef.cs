@@ -13,14 +13,12 @@ namespace Multiprocessing.Values;
 /// </summary>
 internal sealed class SharedValueRef
 {
-    public SharedValueRef(SharedObjectAddress address, int length, bool hasLock, string? segmentPath = null, string? hostId = null, bool viaActor = false)
+    public SharedValueRef(SharedObjectAddress address, int length, bool hasLock, SegmentLocation? segment = null)
     {
         Address = address;
         Length = length;
         HasLock = hasLock;
-        SegmentPath = segmentPath;
-        HostId = hostId;
-        ViaActor = viaActor;
+        Segment = segment;
     }
 
     public SharedObjectAddress Address { get; }
@@ -32,11 +30,10 @@ internal sealed class SharedValueRef
     /// <summary>This reference is the raw object (get_obj()): its reads and writes never take the lock.</summary>
     public bool Raw { get; private init; }
 
-    public string? SegmentPath { get; }
-    public string? HostId { get; }
+    /// <summary>The object's segment, for a same-host object (null: the actor alone holds it).</summary>
+    public SegmentLocation? Segment { get; }
 
-    /// <summary>Handles use the actor even on the segment's host (<see cref="SharedObjectHome.SegmentViaActor"/>).</summary>
-    public bool ViaActor { get; }
+    public string? SegmentPath => Segment?.Path;
 
     // This process's side, never in the reference's wire form (each process maps or reaches the object its own way):
     // Hyperion skips [Ignore] fields; it does not skip [NonSerialized]. A mapping is made once (under its gate).
@@ -46,10 +43,10 @@ internal sealed class SharedValueRef
 
     public bool Locked => HasLock && !Raw;
 
-    public SharedValueRef AsRaw() => new(Address, Length, HasLock, SegmentPath, HostId, ViaActor) { Raw = true };
+    public SharedValueRef AsRaw() => new(Address, Length, HasLock, Segment) { Raw = true };
 
     /// <summary>The same object reached as <paramref name="viaActor"/> says (tests mix both paths on one object).</summary>
-    public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, SegmentPath, HostId, viaActor) { Raw = Raw };
+    public SharedValueRef WithPath(bool viaActor) => new(Address, Length, HasLock, Segment! with { ViaActor = viaActor }) { Raw = Raw };
 
     // The field is read first, here and at every handle's local side: the factory delegate (a method group, a lambda
     // capturing this) would otherwise be allocated on every read, and a locked increment reads it several times.
@@ -58,12 +55,8 @@ internal sealed class SharedValueRef
     /// <summary>The object's lock, one per reference in this process.</summary>
     public ValueLock Lock => Volatile.Read(ref _lock) ?? LazyInitializer.EnsureInitialized(ref _lock, () => new ValueLock(this));
 
-    private IValueBacking Resolve()
-    {
-        if (!ViaActor && SegmentPath is not null && HostId == HostIdentity.Current && SharedSegment.Open(SegmentPath) is { } segment)
-            return new SegmentValueBacking(segment);
-        return new ActorValueBacking(Address);
-    }
+    private IValueBacking Resolve() =>
+        Segment?.OpenHere() is { } segment ? new SegmentValueBacking(segment) : new ActorValueBacking(Address);
 
     /// <summary>
     /// A new object holding <paramref name="initial"/>, owned by the process running this call: its
@@ -77,7 +70,8 @@ internal sealed class SharedValueRef
         ValueState state = segment is null ? new ValueState(bytes, hasLock) : new SegmentValueState(segment, hasLock);
         var actor = runtime.System.ActorOf(SharedObjectActor.Props(state));
         var address = new SharedObjectAddress(actor).Bind(runtime);
-        var created = new SharedValueRef(address, initial.Length, hasLock, segment?.Path, HostIdentity.Current, viaActor: home == SharedObjectHome.SegmentViaActor);
+        var created = new SharedValueRef(address, initial.Length, hasLock,
+            segment is null ? null : SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
 
         Mp.CurrentProcess().Life.OnExit(() =>
         {

@@ -172,12 +172,18 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(MpStartMethod.Spawn)]
-    [InlineData(MpStartMethod.Actor)]
-    public void An_event_set_in_one_process_releases_the_waiters_of_another(MpStartMethod method)
+    [InlineData(MpStartMethod.Spawn, "segment", "segment")]
+    [InlineData(MpStartMethod.Actor, "segment", "segment")]
+    [InlineData(MpStartMethod.Spawn, "remote", "segment")]
+    [InlineData(MpStartMethod.Spawn, "segment", "remote")]
+    public void An_event_set_in_one_process_releases_the_waiters_of_another(MpStartMethod method, string childPath, string mainPath)
     {
-        var (go, done) = (Mp.Event(), Mp.Event());
-        var child = Mp.GetContext(method).Process(SyncTargets.WaitThenSet, go, done);
+        // Remote: the handle goes through the event's actor, as from another host, while the other side uses the
+        // shared-memory flag itself: a set on either path must wake a waiter on the other.
+        MpEvent Via(MpEvent ev, string path) => ev.WithPath(viaActor: path == "remote");
+        var (goMade, doneMade) = (MpEvent.Create(Mp.Runtime), MpEvent.Create(Mp.Runtime));
+        var (go, done) = (Via(goMade, mainPath), Via(doneMade, mainPath));
+        var child = Mp.GetContext(method).Process(SyncTargets.WaitThenSet, Via(goMade, childPath), Via(doneMade, childPath));
         child.Start();
         Assert.False(done.Wait(TimeSpan.FromMilliseconds(100)));
         Assert.False(done.IsSet());
@@ -360,6 +366,9 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         var ev = Mp.Event();
         var waiting = ev.WaitAsync(Patience);
         Assert.False(waiting.IsCompleted);
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ev.WaitAsync(cancellationToken: cancel.Token));
+        Assert.False(await ev.WaitAsync(TimeSpan.FromMilliseconds(50)));
         await ev.SetAsync();
         Assert.True(await waiting);
 
