@@ -118,7 +118,7 @@ public sealed class SecurityCostBenchmark : IBenchmark
             await _mp.WaitForSpawnSparesAsync();
             var manager = ManagerBenchmark.Measure(_mp, _manager, ManagerBenchmark.Mode.Single, 5_000).Total;
             await _mp.WaitForSpawnSparesAsync();
-            var lockPair = LockRoundTripBenchmark.MeasureThroughActor(_mp);
+            var lockPair = LockRoundTripBenchmark.MeasureThroughActor(_mp).Pair;
             var echo = await RemoteEchoBenchmark.SequentialRoundTripAsync(_echo);
             await _mp.WaitForSpawnSparesAsync();
             var queue = QueueThroughputBenchmark.Measure(_mp, 4, QueueItems);
