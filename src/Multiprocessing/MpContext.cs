@@ -95,15 +95,24 @@ public sealed class MpContext : IAsyncDisposable
         return (new MpConnection<T>(first, readable: true, writable: duplex), new MpConnection<T>(second, readable: duplex, writable: true));
     }
 
-    // Synchronisation primitives (Sync/): each state lives in an actor of this process; the handles travel.
+    // Synchronisation primitives (Sync/): each state lives in an actor of this process and, for Lock, RLock, Semaphore and
+    // Event, in shared memory on this host (the actor serves other hosts over the same memory); the handles travel.
     /// <summary>Python's <c>Lock()</c>.</summary>
     public MpLock Lock() => new(Sync.LockClient.Create(Runtime, reentrant: false));
     /// <summary>Python's <c>RLock()</c>.</summary>
     public MpRLock RLock() => new(Sync.LockClient.Create(Runtime, reentrant: true));
     /// <summary>Python's <c>Semaphore(value)</c>.</summary>
-    public MpSemaphore Semaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: false)));
+    public MpSemaphore Semaphore(int value = 1)
+    {
+        var (address, segment) = MpSemaphore.Create(Runtime, value, bounded: false);
+        return new MpSemaphore(address, segment);
+    }
     /// <summary>Python's <c>BoundedSemaphore(value)</c>.</summary>
-    public MpBoundedSemaphore BoundedSemaphore(int value = 1) => new(Sync.SyncCalls.Host(Runtime, new Sync.SemaphoreState(value, bounded: true)));
+    public MpBoundedSemaphore BoundedSemaphore(int value = 1)
+    {
+        var (address, segment) = MpSemaphore.Create(Runtime, value, bounded: true);
+        return new MpBoundedSemaphore(address, segment);
+    }
     /// <summary>Python's <c>Event()</c>.</summary>
     public MpEvent Event() => MpEvent.Create(Runtime);
     /// <summary>Python's <c>Condition(lock)</c>: over <paramref name="lock"/> (an MpLock or MpRLock), or a new RLock.</summary>

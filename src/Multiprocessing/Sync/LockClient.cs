@@ -38,7 +38,7 @@ internal sealed class LockClient : IMpLock
     {
         home ??= SharedObjectHomes.Default(runtime);
         if (home == SharedObjectHome.Actor) return new LockClient(SyncCalls.Host(runtime, new LockState(reentrant)), reentrant);
-        var segment = SyncSegments.Create(0);
+        var segment = SyncSegments.Create([]);
         var address = SyncCalls.Host(runtime, new SegmentLockState(segment, reentrant));
         return new LockClient(address, reentrant, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
     }

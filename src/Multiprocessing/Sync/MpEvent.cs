@@ -33,7 +33,7 @@ public sealed class MpEvent
     {
         home ??= SharedObjectHomes.Default(runtime);
         if (home == SharedObjectHome.Actor) return new MpEvent(SyncCalls.Host(runtime, new EventState()));
-        var segment = SyncSegments.Create(SegmentEventFlag.Size);
+        var segment = SyncSegments.Create(new byte[SegmentEventFlag.Size]);
         var address = SyncCalls.Host(runtime, new SegmentEventState(new SegmentEventFlag(segment)));
         return new MpEvent(address, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
     }
@@ -57,8 +57,9 @@ public sealed class MpEvent
 
     public async Task<bool> IsSetAsync(CancellationToken cancellationToken = default)
     {
-        if (Flag is { } flag) return flag.IsSet;
-        return await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
+        if (Flag is not { } flag) return await _address.AskAsync(id => new EventIsSet(id), cancellationToken) is SyncFlag { Value: true };
+        cancellationToken.ThrowIfCancellationRequested();
+        return flag.IsSet;
     }
 
     /// <summary>Sets the flag and wakes every waiter.</summary>

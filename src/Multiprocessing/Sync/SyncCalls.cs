@@ -27,7 +27,7 @@ internal static class SyncCalls
 internal static class SyncThreads
 {
     /// <summary>Any thread of the calling process (managed thread ids start at 1).</summary>
-    public const int Any = 0;
+    public const int Any = Values.SharedSegment.AnyThread;
 }
 
 /// <summary>Releases once, when disposed: what <c>Hold()</c> returns (Python's <c>with</c>).</summary>

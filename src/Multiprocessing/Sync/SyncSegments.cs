@@ -6,12 +6,12 @@ namespace Multiprocessing.Sync;
 internal static class SyncSegments
 {
     /// <summary>
-    /// A new segment of <paramref name="size"/> zero bytes, whose file goes with the current process: handles that
+    /// A new segment holding <paramref name="data"/>, whose file goes with the current process: handles that
     /// mapped it keep it; ones that open it later on this host go through the object's actor.
     /// </summary>
-    public static SharedSegment Create(int size)
+    public static SharedSegment Create(ReadOnlySpan<byte> data)
     {
-        var segment = SharedSegment.Create(new byte[size]);
+        var segment = SharedSegment.Create(data);
         Mp.CurrentProcess().Life.OnExit(() =>
         {
             segment.Unlink();

@@ -6,9 +6,10 @@ public sealed record FailoverObjects(MpDict<int, int>[] Dicts, MpList<int>[] Lis
 /// <summary>
 /// How the failover test and its processes talk: queues of the coordinator, which is never killed.
 /// <paramref name="Progress"/> gets one item per <see cref="ManagerFailoverTargets.ReportEvery"/> steps of a writer;
-/// anything on <paramref name="Stop"/> ends the writers and the consumer.
+/// anything on <paramref name="Stop"/> ends the writers and the consumer; <paramref name="Failures"/> gets what made one of them fail.
 /// </summary>
-public sealed record FailoverSignals(MpQueue<int> Progress, MpQueue<int> Stop, MpQueue<WriterReport> Writers, MpQueue<ConsumerReport> Consumer);
+public sealed record FailoverSignals(MpQueue<int> Progress, MpQueue<int> Stop, MpQueue<WriterReport> Writers, MpQueue<ConsumerReport> Consumer,
+    MpQueue<string> Failures);
 
 /// <summary>A writer made steps 0..<paramref name="Steps"/>-1; those in <paramref name="Unknown"/> failed with <see cref="MpRemoteGoneException"/> (each may or may not have applied), the others were acknowledged.</summary>
 public sealed record WriterReport(int Writer, int Steps, int[] Unknown);
@@ -37,7 +38,10 @@ public static class ManagerFailoverTargets
     /// increments the Value under its lock, adds 1 to the Counter and puts Key(writer, i) on the queue (flushed: the
     /// put is acknowledged). Until told to stop; then reports its steps and those that failed with MpRemoteGoneException.
     /// </summary>
-    public static void WriteThroughFailovers(FailoverObjects objects, FailoverSignals signals, int writer)
+    public static void WriteThroughFailovers(FailoverObjects objects, FailoverSignals signals, int writer) =>
+        Reporting(signals, $"writer {writer}", () => Write(objects, signals, writer));
+
+    private static void Write(FailoverObjects objects, FailoverSignals signals, int writer)
     {
         var unknown = new List<int>();
         var valueLock = objects.Value.GetLock();
@@ -63,7 +67,25 @@ public static class ManagerFailoverTargets
     }
 
     /// <summary>Gets from the Manager queue until told to stop and a get finds it empty; reports every item it got.</summary>
-    public static void ConsumeUntilStopped(MpQueue<int> queue, FailoverSignals signals)
+    public static void ConsumeUntilStopped(MpQueue<int> queue, FailoverSignals signals) =>
+        Reporting(signals, "consumer", () => Consume(queue, signals));
+
+    // What made a writer or the consumer fail goes to the test, which shows it with the process's exit code.
+    private static void Reporting(FailoverSignals signals, string who, Action body)
+    {
+        try
+        {
+            body();
+        }
+        catch (Exception e)
+        {
+            signals.Failures.Put($"{who} at {DateTime.UtcNow:HH:mm:ss.fff}: {e}");
+            signals.Failures.JoinThread();
+            throw;
+        }
+    }
+
+    private static void Consume(MpQueue<int> queue, FailoverSignals signals)
     {
         var items = new List<int>();
         var failures = 0;

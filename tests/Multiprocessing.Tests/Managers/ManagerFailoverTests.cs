@@ -38,7 +38,7 @@ public sealed class ManagerFailoverTests(ITestOutputHelper output)
             manager.Register(() => new Counter());
             var objects = new FailoverObjects(NewDicts(manager), [.. Enumerable.Range(0, Writers).Select(_ => manager.List<int>())],
                 manager.Value(0), manager.Create<Counter>(), manager.Queue<int>());
-            var signals = new FailoverSignals(mp.Queue<int>(), mp.Queue<int>(), mp.Queue<WriterReport>(), mp.Queue<ConsumerReport>());
+            var signals = new FailoverSignals(mp.Queue<int>(), mp.Queue<int>(), mp.Queue<WriterReport>(), mp.Queue<ConsumerReport>(), mp.Queue<string>());
             var writers = Enumerable.Range(0, Writers).Select(w => mp.Process(ManagerFailoverTargets.WriteThroughFailovers, objects, signals, w)).ToList();
             var consumer = mp.Process(ManagerFailoverTargets.ConsumeUntilStopped, objects.Queue, signals);
             List<MpProcess> all = [.. writers, consumer];
@@ -66,13 +66,13 @@ public sealed class ManagerFailoverTests(ITestOutputHelper output)
             AwaitNewProgress(signals.Progress, MinSteps, all, $"after the last repair {because}");
 
             signals.Stop.Put(1);
+            foreach (var process in all) Assert.True(process.Join(Patience), $"{process.Name} did not end {because}");
+            var failures = new List<string>();
+            while (!signals.Failures.Empty()) failures.Add(signals.Failures.Get(block: true, Patience)!);
+            Assert.True(all.All(p => p.ExitCode == 0),
+                $"{string.Join(", ", all.Select(p => $"{p.Name} exited {p.ExitCode}"))} {because}: {string.Join(" | ", failures)}");
             var reports = writers.Select(_ => signals.Writers.Get(block: true, Patience)!).OrderBy(r => r.Writer).ToList();
             var consumed = signals.Consumer.Get(block: true, Patience)!;
-            foreach (var process in all)
-            {
-                Assert.True(process.Join(Patience), $"{process.Name} did not end {because}");
-                Assert.Equal(0, process.ExitCode);
-            }
             foreach (var report in reports)
                 output.WriteLine($"writer {report.Writer}: {report.Steps} steps, of unknown outcome: [{string.Join(", ", report.Unknown)}]");
             output.WriteLine($"consumer: {consumed.Items.Length} items, {consumed.Failures} gets failed with MpRemoteGoneException");

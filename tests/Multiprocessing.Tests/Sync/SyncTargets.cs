@@ -114,6 +114,18 @@ public static class SyncTargets
             }
     }
 
+    public static void IncrementUnderSemaphore(MpSemaphore sem, MpValue<int> counter, MpBarrier start, int times)
+    {
+        start.Wait();
+        for (var i = 0; i < times; i++)
+            using (sem.Hold())
+            {
+                var read = counter.Value;
+                Thread.Yield(); // as IncrementUnderLock
+                counter.Value = read + 1;
+            }
+    }
+
     public static void AcquireReleaseMany(MpLock lk, int times)
     {
         for (var i = 0; i < times; i++)

@@ -134,15 +134,19 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(MpStartMethod.Spawn)]
-    [InlineData(MpStartMethod.Actor)]
-    public void A_semaphore_lets_at_most_its_value_of_processes_in_at_once(MpStartMethod method)
+    [InlineData(MpStartMethod.Spawn, "segment")]
+    [InlineData(MpStartMethod.Actor, "segment")]
+    [InlineData(MpStartMethod.Spawn, "mixed")]
+    public void A_semaphore_lets_at_most_its_value_of_processes_in_at_once(MpStartMethod method, string path)
     {
+        // Mixed: half the processes go through the semaphore's actor (as from another host), half take units from the shared count.
         const int times = 8;
-        var sem = Mp.Semaphore(2);
+        var (address, segment) = MpSemaphore.Create(Mp.Runtime, 2, bounded: false);
+        MpSemaphore HandleOf(int worker) => new(address, segment! with { ViaActor = path == "mixed" && worker % 2 == 0 });
+        var sem = HandleOf(1);
         var log = Mp.Queue<string>(maxSize: 10_000);
         var context = Mp.GetContext(method);
-        var workers = Enumerable.Range(0, 4).Select(_ => context.Process(SyncTargets.EnterUnderSemaphore, sem, log, times)).ToArray();
+        var workers = Enumerable.Range(0, 4).Select(i => context.Process(SyncTargets.EnterUnderSemaphore, HandleOf(i), log, times)).ToArray();
         StartAll(workers);
         JoinAll(workers);
 
@@ -156,6 +160,26 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         Assert.Equal(0, inside);
         Assert.InRange(most, 1, 2);
         Assert.Equal(2, sem.GetValue());
+    }
+
+    [Theory]
+    [InlineData("segment")]
+    [InlineData("mixed")]
+    public void A_semaphore_of_one_keeps_the_read_then_write_of_several_processes_whole(string path)
+    {
+        // As the lock's test: only the semaphore keeps each read-then-write whole. Mixed: one process takes its units
+        // through the semaphore's actor (as from another host), the others from the shared count itself.
+        const int processes = 3, times = 100;
+        var (address, segment) = MpSemaphore.Create(Mp.Runtime, 1, bounded: true);
+        var counter = Mp.Value(0, @lock: false);
+        var start = Mp.Barrier(processes);
+        MpSemaphore HandleOf(int worker) => new MpBoundedSemaphore(address, segment! with { ViaActor = path == "mixed" && worker == 0 });
+        var workers = Enumerable.Range(0, processes).Select(i => Mp.Process(SyncTargets.IncrementUnderSemaphore, HandleOf(i), counter, start, times)).ToArray();
+        StartAll(workers);
+        JoinAll(workers);
+        Assert.Equal(processes * times, counter.Value);
+        Assert.Equal(1, HandleOf(0).GetValue());
+        Assert.Equal(1, HandleOf(1).GetValue());
     }
 
     [Fact]
