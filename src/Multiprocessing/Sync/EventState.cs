@@ -26,7 +26,7 @@ internal class EventState : WaitingState
         {
             case EventSet set:
                 Flag = true;
-                WakeWaiters(host);
+                WakeWaiters(host, true);
                 host.Reply(caller, new SyncDone(set.RequestId));
                 break;
 
@@ -48,9 +48,10 @@ internal class EventState : WaitingState
                 }
                 break;
 
-            case FlagRaised:
-                if (Flag) WakeWaiters(host);
-                else if (Waiters.Count > 0) WatchFlag(host); // cleared again before this arrived: keep watching
+            case FlagRaised raised:
+                // A set came (Python's waiters then return the flag: false if it was cleared again since); else keep watching.
+                if (raised.SetCame) WakeWaiters(host, Flag);
+                else if (Waiters.Count > 0) WatchFlag(host);
                 break;
 
             default:
@@ -63,12 +64,12 @@ internal class EventState : WaitingState
     {
     }
 
-    /// <summary>The flag was set by a process of the flag's host (sent by the thread watching it, never between nodes).</summary>
-    protected internal sealed record FlagRaised(long RequestId) : ICorrelated;
+    /// <summary>The thread watching the flag saw a set by a process of its host, or its round ended without one (sent by it, never between nodes).</summary>
+    protected internal sealed record FlagRaised(long RequestId, bool SetCame) : ICorrelated;
 
-    private void WakeWaiters(ISharedStateHost host)
+    private void WakeWaiters(ISharedStateHost host, bool flag)
     {
-        foreach (var waiter in Waiters) host.Reply(waiter.Caller, new SyncFlag(waiter.RequestId, true));
+        foreach (var waiter in Waiters) host.Reply(waiter.Caller, new SyncFlag(waiter.RequestId, flag));
         Waiters.Clear();
     }
 }

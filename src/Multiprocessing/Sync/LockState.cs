@@ -100,14 +100,21 @@ internal class LockState(bool reentrant) : WaitingState
     /// <summary>True once after the storage's lock was taken from a dead holder (reported to the next acquire).</summary>
     protected virtual bool ConsumeStorageAbandoned() => false;
 
-    /// <summary>Frees the storage's lock held by someone this actor does not serve; false if it is free.</summary>
+    /// <summary>Frees the storage's lock held by someone this actor does not serve; false if it is free, or held for this actor.</summary>
     protected virtual bool ReleaseStorageHeldElsewhere() => false;
+
+    /// <summary>True while the storage's lock taken for this actor is still its own (a Lock may be released by anyone).</summary>
+    protected virtual bool StorageStillHeld() => true;
 
     // Python's _is_mine: the same process and the same thread (any of its threads, where a Condition's async twins ask).
     private bool IsOwner(IActorRef token, int thread, bool anyThread = false) =>
         token.Equals(_owner) && (thread == _ownerThread || anyThread && thread == SyncThreads.Any);
 
-    private bool TakeStorage(ISharedStateHost host) => _storageHeld || (_storageHeld = TryTakeStorageLock(host));
+    private bool TakeStorage(ISharedStateHost host)
+    {
+        if (_storageHeld && !StorageStillHeld()) _storageHeld = false; // released by a process of the storage's host
+        return _storageHeld || (_storageHeld = TryTakeStorageLock(host));
+    }
 
     private void GrantNext(ISharedStateHost host)
     {

@@ -63,38 +63,35 @@ public sealed class MpEvent
     }
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
-    public void Set()
-    {
-        if (Flag is { } flag) flag.Set();
-        else Blocking.Wait(() => SetAsync());
-    }
+    public void Set() => Change(set: true);
 
     /// <summary><see cref="Set"/>; a cancellation before it is sent sets nothing (<see cref="OperationCanceledException"/>).</summary>
-    public Task SetAsync(CancellationToken cancellationToken = default)
+    public Task SetAsync(CancellationToken cancellationToken = default) => ChangeAsync(set: true, cancellationToken);
+
+    public void Clear() => Change(set: false);
+
+    public Task ClearAsync(CancellationToken cancellationToken = default) => ChangeAsync(set: false, cancellationToken);
+
+    private void Change(bool set)
     {
-        if (Flag is not { } flag) return _address.AskAsync(id => new EventSet(id), cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        flag.Set();
-        return Task.CompletedTask;
+        if (Flag is null) Blocking.Wait(() => ChangeAsync(set, CancellationToken.None));
+        else if (set) Flag.Set();
+        else Flag.Clear();
     }
 
-    public void Clear()
+    private Task ChangeAsync(bool set, CancellationToken cancellationToken)
     {
-        if (Flag is { } flag) flag.Clear();
-        else Blocking.Wait(() => ClearAsync());
-    }
-
-    public Task ClearAsync(CancellationToken cancellationToken = default)
-    {
-        if (Flag is not { } flag) return _address.AskAsync(id => new EventClear(id), cancellationToken);
+        if (Flag is null) return _address.AskAsync(id => set ? new EventSet(id) : new EventClear(id), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        flag.Clear();
+        Change(set);
         return Task.CompletedTask;
     }
 
     /// <summary>Waits until the flag is set: true, or false when <paramref name="timeout"/> passed first.</summary>
     public bool Wait(TimeSpan? timeout = null) =>
-        Flag is { } flag ? flag.Wait(SyncCalls.WaitFor(true, timeout), CancellationToken.None) : Blocking.Wait(() => WaitAsync(timeout));
+        Flag is { } flag
+            ? flag.Wait(SyncCalls.WaitFor(true, timeout), SegmentLockHolds.OfCurrentProcess().Ended) // a terminated Process stops waiting
+            : Blocking.Wait(() => WaitAsync(timeout));
 
     /// <summary>Waits until the flag is set (true), <paramref name="timeout"/> passes (false) or the cancellation (<see cref="OperationCanceledException"/>).</summary>
     public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -104,9 +101,10 @@ public sealed class MpEvent
         {
             if (flag.IsSet) return true;
             // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.
-            await using var wake = cancellationToken.Register(flag.WakeAll);
-            return await Task.Factory.StartNew(() => flag.Wait(SyncCalls.WaitFor(true, timeout), cancellationToken),
-                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            using var waits = SyncCalls.UntilEnded(cancellationToken, SegmentLockHolds.OfCurrentProcess());
+            await using var wake = waits.Token.Register(flag.WakeAll);
+            return await Task.Factory.StartNew(() => flag.Wait(SyncCalls.WaitFor(true, timeout), waits.Token),
+                waits.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         var token = ProcessToken.Of(_address.Runtime);
         var reply = await _address.RequestAsync(id => new EventWait(id, token), SyncCalls.WaitFor(true, timeout), cancellationToken);

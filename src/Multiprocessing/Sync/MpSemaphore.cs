@@ -52,7 +52,11 @@ public class MpSemaphore
     /// <summary>Takes a unit: true once taken; false when not blocking or when <paramref name="timeout"/> passed.</summary>
     public bool Acquire(bool block = true, TimeSpan? timeout = null)
     {
-        if (Counter is { } counter) return block ? counter.Take(SyncCalls.WaitFor(block, timeout), CancellationToken.None) : counter.TryTake();
+        if (Counter is { } counter)
+        {
+            var holds = SegmentLockHolds.OfCurrentProcess();
+            return Taken(block ? counter.Take(SyncCalls.WaitFor(block, timeout), holds.Ended) : counter.TryTake(), counter, holds);
+        }
         return Blocking.Wait(() => AcquireAsync(block, timeout, CancellationToken.None));
     }
 
@@ -105,17 +109,28 @@ public class MpSemaphore
         return new Releaser(() => ReleaseAsync());
     }
 
+    // A unit taken by a Process that ended meanwhile (terminated while it waited) goes back at once.
+    private static bool Taken(bool taken, SegmentSemaphoreCounter counter, SegmentLockHolds holds)
+    {
+        if (!taken || !holds.HasEnded) return taken;
+        counter.Release(1);
+        throw new InvalidOperationException($"{Mp.CurrentProcess().Name} has ended: it can no longer take semaphore units.");
+    }
+
     private async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested(); // cancelled, it takes nothing, even a free unit
         if (Counter is { } counter)
         {
-            if (counter.TryTake()) return true;
+            var holds = SegmentLockHolds.OfCurrentProcess();
+            if (counter.TryTake()) return Taken(true, counter, holds);
             if (!block) return false;
-            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.
-            await using var wake = cancellationToken.Register(counter.WakeAll);
-            return await Task.Factory.StartNew(() => counter.Take(SyncCalls.WaitFor(true, timeout), cancellationToken),
-                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation (or the end of its process).
+            using var waits = SyncCalls.UntilEnded(cancellationToken, holds);
+            await using var wake = waits.Token.Register(counter.WakeAll);
+            var taken = await Task.Factory.StartNew(() => counter.Take(SyncCalls.WaitFor(true, timeout), waits.Token),
+                waits.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return Taken(taken, counter, holds);
         }
         var token = ProcessToken.Of(_address.Runtime);
         ICorrelated Acquire(long id) => new SemaphoreAcquire(id, token, block);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
 
@@ -47,7 +48,15 @@ internal static class ProcessToken
     /// </summary>
     public static Task End(MpProcess process)
     {
-        process.Life.SegmentLocks.AbandonAll();
+        try
+        {
+            process.Life.SegmentLocks.AbandonAll();
+        }
+        catch (Exception e)
+        {
+            // The tokens below must stop whatever happened to the same-host locks: the objects that watch them free the rest.
+            process.Life.Context?.Runtime.System.Log.Error(e, "Releasing the same-host locks of {0} as abandoned failed", process.Name);
+        }
         var tokens = process.Life.Tokens;
         IActorRef[] stopping;
         lock (tokens)

@@ -28,9 +28,16 @@ internal sealed unsafe class SegmentEventFlag(SharedSegment segment)
 
     public void Clear() => Volatile.Write(ref *FlagWord, 0);
 
-    /// <summary>Waits until the flag is set (true) or <paramref name="timeout"/> (null: no limit) passed (false).</summary>
-    public bool Wait(TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Python's wait: once the flag is set, or a set happened while waiting (true, or false if cleared again since:
+    /// the flag then), or <paramref name="timeout"/> (null: no limit) passed (false).
+    /// </summary>
+    public bool Wait(TimeSpan? timeout, CancellationToken cancellationToken) => WaitForSet(timeout, cancellationToken) && IsSet;
+
+    /// <summary>True once the flag is set or a set happened since the call; false when <paramref name="timeout"/> passed first.</summary>
+    public bool WaitForSet(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        var start = Volatile.Read(ref *Generation);
         if (IsSet) return true;
         var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
         Interlocked.Increment(ref *Sleepers);
@@ -39,11 +46,13 @@ internal sealed unsafe class SegmentEventFlag(SharedSegment segment)
             while (true)
             {
                 var generation = Volatile.Read(ref *Generation);
-                if (IsSet) return true;
+                if (generation != start || IsSet) return true;
                 cancellationToken.ThrowIfCancellationRequested();
                 var left = deadline - Environment.TickCount64;
                 if (left <= 0) return false;
-                NativeWait.Wait(Generation, generation, TimeSpan.FromMilliseconds(Math.Min(left, int.MaxValue)));
+                // Short sleeps: a cancellation wakes the sleepers but cannot change the word, so one that lands just
+                // before a sleeper's syscall is seen at its next round.
+                NativeWait.Wait(Generation, generation, TimeSpan.FromMilliseconds(Math.Min(left, NativeWait.Round.TotalMilliseconds)));
             }
         }
         finally

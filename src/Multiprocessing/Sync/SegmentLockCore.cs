@@ -16,14 +16,15 @@ internal sealed class SegmentLockCore(SharedSegment segment, bool reentrant) : I
     public bool Acquire(bool block, TimeSpan? timeout, int thread)
     {
         var holds = SegmentLockHolds.OfCurrentProcess();
-        return Taken(segment.Acquire(thread, block, SyncCalls.WaitFor(block, timeout), CancellationToken.None, holds.OwnerId, reentrant), holds);
+        return Taken(segment.Acquire(thread, block, SyncCalls.WaitFor(block, timeout), holds.Ended, holds.OwnerId, reentrant), thread, holds);
     }
 
     public async Task<bool> AcquireAsync(bool block, TimeSpan? timeout, int thread, int count, CancellationToken cancellationToken, bool callerWaits = false)
     {
         var holds = SegmentLockHolds.OfCurrentProcess();
-        var acquired = await segment.AcquireAsync(thread, block, SyncCalls.WaitFor(block, timeout), cancellationToken, holds.OwnerId, reentrant, count);
-        return Taken(acquired, holds);
+        using var waits = SyncCalls.UntilEnded(cancellationToken, holds);
+        var acquired = await segment.AcquireAsync(thread, block, SyncCalls.WaitFor(block, timeout), waits.Token, holds.OwnerId, reentrant, count);
+        return Taken(acquired, thread, holds);
     }
 
     public void Release(int thread)
@@ -50,9 +51,15 @@ internal sealed class SegmentLockCore(SharedSegment segment, bool reentrant) : I
         return Task.FromResult(thread == SyncThreads.Any ? segment.IsHeldFor(owner) : segment.IsOwnedBy(thread, owner));
     }
 
-    private bool Taken(bool acquired, SegmentLockHolds holds)
+    private bool Taken(bool acquired, int thread, SegmentLockHolds holds)
     {
         if (!acquired) return false;
+        if (holds.HasEnded)
+        {
+            // Its process ended while this thread waited: what it took goes back untouched.
+            segment.ReleaseAll(SyncThreads.Any, holds.OwnerId);
+            throw new InvalidOperationException($"{Mp.CurrentProcess().Name} has ended: it can no longer take locks.");
+        }
         if (!ReferenceEquals(Volatile.Read(ref _recordedBy), holds))
         {
             holds.Add(segment);

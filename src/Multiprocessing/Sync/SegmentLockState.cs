@@ -31,8 +31,12 @@ internal sealed class SegmentLockState(SharedSegment segment, bool reentrant) : 
 
     protected override bool ConsumeStorageAbandoned() => _hold.ConsumeAbandoned();
 
+    protected override bool StorageStillHeld() => _hold.IsHeld;
+
     protected override bool ReleaseStorageHeldElsewhere()
     {
+        // Held for this actor with no remote holder yet (its waiting thread just took it): the Lock is free to its users.
+        if (_hold.IsHeld) return false;
         try
         {
             segment.ReleaseAny();

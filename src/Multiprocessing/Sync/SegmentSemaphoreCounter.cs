@@ -64,7 +64,9 @@ internal sealed unsafe class SegmentSemaphoreCounter(SharedSegment segment)
                 cancellationToken.ThrowIfCancellationRequested();
                 var left = deadline - Environment.TickCount64;
                 if (left <= 0) return false;
-                NativeWait.Wait(Count, count, TimeSpan.FromMilliseconds(Math.Min(left, int.MaxValue)));
+                // Short sleeps: a cancellation wakes the sleepers but cannot change the count, so one that lands just
+                // before a sleeper's syscall is seen at its next round.
+                NativeWait.Wait(Count, count, TimeSpan.FromMilliseconds(Math.Min(left, NativeWait.Round.TotalMilliseconds)));
             }
         }
         finally

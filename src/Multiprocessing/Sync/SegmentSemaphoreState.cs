@@ -7,14 +7,12 @@ namespace Multiprocessing.Sync;
 /// <summary>
 /// The actor side of a same-host Semaphore, for the processes that cannot map its segment (other hosts):
 /// <see cref="SemaphoreState"/>'s protocol over the segment's count. While waiters from other hosts are parked, a
-/// thread of its own waits for a unit (a futex wait must never block the actor's dispatcher), takes it and hands it
-/// to the actor for the first of them. Lives in the creating process, with its node.
+/// <see cref="SegmentWatch"/> waits for a unit, takes it and hands it to the actor for the first of them. Lives in
+/// the creating process, with its node.
 /// </summary>
 internal sealed class SegmentSemaphoreState(SegmentSemaphoreCounter counter) : SemaphoreState(0, bounded: false)
 {
-    // Read by the watching thread: it ends once no remote waiter is parked any more.
-    private volatile bool _wanted;
-    private bool _watching;
+    private readonly SegmentWatch _watch = new("mp-semaphore-remote-watch");
 
     protected override int Value => counter.Value;
 
@@ -35,46 +33,10 @@ internal sealed class SegmentSemaphoreState(SegmentSemaphoreCounter counter) : S
 
     public override void Handle(ICorrelated request, IActorRef caller, ISharedStateHost host)
     {
-        if (request is UnitTaken or StopWatching) _watching = false;
-        if (request is StopWatching)
-        {
-            if (Waiters.Count > 0) WatchUnits(host);
-        }
-        else base.Handle(request, caller, host);
-        _wanted = Waiters.Count > 0;
+        if (request is UnitTaken) _watch.Ended();
+        base.Handle(request, caller, host);
     }
 
-    public override void Cancel(long requestId, IActorRef caller, ISharedStateHost host)
-    {
-        base.Cancel(requestId, caller, host);
-        _wanted = Waiters.Count > 0;
-    }
-
-    public override void Gone(IActorRef actor, ISharedStateHost host)
-    {
-        base.Gone(actor, host);
-        _wanted = Waiters.Count > 0;
-    }
-
-    protected override void WatchUnits(ISharedStateHost host)
-    {
-        _wanted = true;
-        if (_watching) return;
-        _watching = true;
-        var self = host.Self;
-        new Thread(() =>
-        {
-            // Wakes every second to see whether anyone still waits: waiters that gave up leave no thread behind for long.
-            while (!counter.Take(TimeSpan.FromSeconds(1), CancellationToken.None))
-                if (!_wanted)
-                {
-                    self.Tell(new StopWatching(0));
-                    return;
-                }
-            self.Tell(new UnitTaken(0));
-        }) { IsBackground = true, Name = "mp-semaphore-remote-watch" }.Start();
-    }
-
-    // The watching thread gave up (no waiter left): the next parked waiter starts another.
-    private sealed record StopWatching(long RequestId) : ICorrelated;
+    protected override void WatchUnits(ISharedStateHost host) =>
+        _watch.Start(host.Self, round => counter.Take(round, CancellationToken.None), taken => new UnitTaken(0, taken));
 }

@@ -44,9 +44,12 @@ internal class SemaphoreState(int value, bool bounded) : WaitingState
                 host.Reply(caller, new SyncCount(get.RequestId, Value));
                 break;
 
-            case UnitTaken:
-                if (Waiters.Count > 0) Grant(TakeFirst(), host);
-                else GiveUnits(1); // the waiter left meanwhile
+            case UnitTaken taken:
+                if (taken.Taken)
+                {
+                    if (Waiters.Count > 0) Grant(TakeFirst(), host);
+                    else GiveUnits(1); // the waiter left meanwhile
+                }
                 GrantWhileFree(host);
                 break;
 
@@ -79,8 +82,8 @@ internal class SemaphoreState(int value, bool bounded) : WaitingState
     {
     }
 
-    /// <summary>A unit was taken for the parked waiters by the thread watching the count (never sent between nodes).</summary>
-    protected internal sealed record UnitTaken(long RequestId) : ICorrelated;
+    /// <summary>The thread watching the count took a unit for the parked waiters, or not within its round (sent by it, never between nodes).</summary>
+    protected internal sealed record UnitTaken(long RequestId, bool Taken) : ICorrelated;
 
     private void GrantWhileFree(ISharedStateHost host)
     {

@@ -21,6 +21,10 @@ internal static class SyncCalls
         new($"Unexpected answer {reply.GetType().Name} from a shared object.");
 
     public static int CurrentThread => Environment.CurrentManagedThreadId;
+
+    /// <summary>A token for a same-host wait: the caller's, and the end of the calling process (<see cref="SegmentLockHolds.Ended"/>).</summary>
+    public static CancellationTokenSource UntilEnded(CancellationToken cancellationToken, SegmentLockHolds holds) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, holds.Ended);
 }
 
 /// <summary>Thread ids as the lock states read them.</summary>

@@ -22,6 +22,12 @@ internal static unsafe partial class NativeWait
 
     public static bool HasFutex => FutexSyscall > 0;
 
+    /// <summary>
+    /// The longest a same-host waiter sleeps before it looks again (a dead holder, a cancellation that woke it just
+    /// before it slept): ten wake-ups a second per sleeper, nothing against a spin.
+    /// </summary>
+    public static readonly TimeSpan Round = TimeSpan.FromMilliseconds(100);
+
     [StructLayout(LayoutKind.Sequential)]
     private struct Timespec
     {

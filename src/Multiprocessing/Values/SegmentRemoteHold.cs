@@ -28,7 +28,12 @@ internal sealed class SegmentRemoteHold(SharedSegment segment)
         }
     }
 
-    public bool TryTake() => segment.Acquire(RemoteOwner, block: false, null, CancellationToken.None);
+    // Never reentrant: the word is held once for whichever remote holder the actor serves, and a take while its
+    // waiting thread already took it (its message still on the way) must fail, not count a second level.
+    public bool TryTake() => segment.Acquire(RemoteOwner, block: false, null, CancellationToken.None, reentrant: false);
+
+    /// <summary>True while the word is held for the actor (a Lock may have been released by a process of this host meanwhile).</summary>
+    public bool IsHeld => segment.IsOwnedBy(RemoteOwner);
 
     /// <summary>Waits for the word on a thread of its own, then tells <paramref name="actor"/>; one wait at a time.</summary>
     public void WaitFor(IActorRef actor)
@@ -40,7 +45,7 @@ internal sealed class SegmentRemoteHold(SharedSegment segment)
         {
             try
             {
-                segment.Acquire(RemoteOwner, block: true, null, stop);
+                segment.Acquire(RemoteOwner, block: true, null, stop, reentrant: false);
             }
             catch (OperationCanceledException)
             {
@@ -57,11 +62,15 @@ internal sealed class SegmentRemoteHold(SharedSegment segment)
     /// <summary>The actor received <see cref="StorageLockTaken"/>: the word is held for it (unless closed since).</summary>
     public void Taken() => _waiting = false;
 
-    /// <summary>Frees the word; with <paramref name="abandoned"/>, its next holder learns that the remote holder died holding it.</summary>
+    /// <summary>
+    /// Frees the word if it is still held for the actor (else a process of this host released the Lock meanwhile, as
+    /// anyone may); with <paramref name="abandoned"/>, its next holder learns that the remote holder died holding it.
+    /// </summary>
     public void Release(bool abandoned = false)
     {
+        if (!IsHeld) return;
         if (abandoned) segment.MarkAbandoned();
-        segment.Release(RemoteOwner);
+        segment.ReleaseFully(RemoteOwner);
     }
 
     /// <summary>True once after the word was taken from a dead holder.</summary>

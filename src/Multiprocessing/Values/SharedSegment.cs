@@ -26,7 +26,7 @@ internal sealed unsafe class SharedSegment
     private const int PidMask = WaitersBit - 1;
     // A holder usually releases within microseconds: a few dozen spins (then yields) catch that before a futex sleep.
     private const int SpinTries = 64;
-    private static readonly TimeSpan LivenessCheck = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LivenessCheck = NativeWait.Round;
     // Process-wide as the mappings and files they track: a segment is mapped once per OS process, whichever node uses it.
     private static readonly ConcurrentDictionary<string, SharedSegment> Mapped = new();
     private static readonly int Pid = Environment.ProcessId;
@@ -170,12 +170,18 @@ internal sealed unsafe class SharedSegment
         if (TryTake(owner)) return true;
         for (var spin = new SpinWait(); spin.Count < SpinTries; spin.SpinOnce(sleep1Threshold: -1))
             if (Volatile.Read(ref *Word) == 0 && TryTake(owner)) return true;
-        if (!block) return false;
+        if (!block) return TryTakeOverDead(owner);
 
         var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
         var checkHolderAt = Environment.TickCount64 + (long)LivenessCheck.TotalMilliseconds;
         while (true)
         {
+            // Cancelled (or its Process ended) first: a waiter woken by the release that follows takes nothing.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                PassOnWake();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var word = Volatile.Read(ref *Word);
             if (word == 0)
             {
@@ -183,14 +189,10 @@ internal sealed unsafe class SharedSegment
                 continue;
             }
             if ((word & WaitersBit) == 0 && Interlocked.CompareExchange(ref *Word, word | WaitersBit, word) != word) continue;
-            if (cancellationToken.IsCancellationRequested)
-            {
-                PassOnWake();
-                cancellationToken.ThrowIfCancellationRequested();
-            }
             var left = deadline - Environment.TickCount64;
             if (left <= 0)
             {
+                if (TryTakeOverDead(owner)) return true;
                 PassOnWake();
                 return false;
             }
@@ -216,6 +218,7 @@ internal sealed unsafe class SharedSegment
         if (!IsOwnedBy(thread, process)) throw new SynchronizationLockException("cannot release un-acquired lock");
         if (--Count > 0) return;
         OwnerThread = 0;
+        OwnerProcess = 0; // no stale owner for a reader between the free and the next holder's own
         WakeOneIfWaited(Interlocked.Exchange(ref *Word, 0));
     }
 
@@ -227,7 +230,10 @@ internal sealed unsafe class SharedSegment
         {
             var word = Volatile.Read(ref *Word);
             if (word == 0) throw new SynchronizationLockException("release of an unlocked lock");
-            // The owner fields are left as they are: the next holder writes its own before anyone reads them as its.
+            // No stale owner for a reader between the free and the next holder's own (written only by a holder, or a
+            // release that frees it: two releases of one acquire race here as Python's do).
+            OwnerThread = 0;
+            OwnerProcess = 0;
             if (Interlocked.CompareExchange(ref *Word, 0, word) != word) continue;
             WakeOneIfWaited(word);
             return;
@@ -247,13 +253,24 @@ internal sealed unsafe class SharedSegment
         return held;
     }
 
-    /// <summary>The process ended holding the lock: it is freed, and the next holder learns it was abandoned.</summary>
+    /// <summary>
+    /// The process ended holding the lock: it is freed, and the next holder learns it was abandoned. Its threads may
+    /// still run (a terminated Process's): the word is freed only if it is still the one read with the process as owner.
+    /// </summary>
     public void AbandonIfHeldBy(long process)
     {
-        if (!IsHeldFor(process)) return;
+        var word = Volatile.Read(ref *Word);
+        if ((word & PidMask) != Pid || Volatile.Read(ref OwnerProcess) != process || Volatile.Read(ref *Word) != word) return;
         MarkAbandoned();
-        Count = 1;
-        Release(OwnerThread, process);
+        OwnerThread = 0;
+        OwnerProcess = 0;
+        while (Interlocked.CompareExchange(ref *Word, 0, word) != word)
+        {
+            var now = Volatile.Read(ref *Word);
+            if ((now & PidMask) != (word & PidMask)) return; // released meanwhile (by its own thread, still running)
+            word = now; // only the waiters bit changed
+        }
+        WakeOneIfWaited(word);
     }
 
     /// <summary>Any thread of the owning process (managed thread ids start at 1).</summary>
@@ -297,6 +314,23 @@ internal sealed unsafe class SharedSegment
     }
 
     private readonly record struct Owner(int Thread, long Process, int Count);
+
+    // When this process may next ask the OS whether a holder still runs for a call about to give up.
+    private long _nextTakeoverCheck;
+
+    // A call about to give up (it does not block, or its time is up) first asks whether the holder still runs: a dead
+    // holder's lock is taken, as abandoned. At most once a round per process and segment (it costs syscalls).
+    private bool TryTakeOverDead(Owner owner)
+    {
+        var now = Environment.TickCount64;
+        if (now < Volatile.Read(ref _nextTakeoverCheck)) return false;
+        Volatile.Write(ref _nextTakeoverCheck, now + (long)LivenessCheck.TotalMilliseconds);
+        var holder = Volatile.Read(ref *Word);
+        if (holder == 0 || (holder & PidMask) == Pid || NativeWait.IsAlive(holder & PidMask, StartTimeOf(holder & PidMask))) return false;
+        if (Interlocked.CompareExchange(ref *Word, Pid | (holder & WaitersBit), holder) != holder) return false;
+        MarkAbandoned();
+        return Took(owner);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a fresh spawn process: no unoptimized first tier
     private bool TryTake(Owner owner) => Interlocked.CompareExchange(ref *Word, Pid, 0) == 0 && Took(owner);

@@ -29,6 +29,12 @@ public static class SyncTargets
     /// <summary>Takes the lock and ends without releasing it.</summary>
     public static void AcquireAndEnd(MpLock lk) => lk.Acquire();
 
+    public static void SayThenAcquire(MpEvent saying, MpLock lk)
+    {
+        saying.Set();
+        lk.Acquire();
+    }
+
     public static void TryTheRLockOfAnother(MpRLock rlock, MpQueue<string> results)
     {
         try

@@ -100,11 +100,13 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         lk.Release();
     }
 
-    [Fact]
-    public void A_lock_held_by_a_process_that_ended_is_abandoned_to_the_next_acquirer()
+    [Theory]
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)] // its worker node runs on: only the end of the Process can release the lock
+    public void A_lock_held_by_a_process_that_ended_is_abandoned_to_the_next_acquirer(MpStartMethod method)
     {
         var lk = Mp.Lock();
-        var holder = Mp.Process(SyncTargets.AcquireAndEnd, lk);
+        var holder = Mp.GetContext(method).Process(SyncTargets.AcquireAndEnd, lk);
         holder.Start();
         JoinAll(holder);
         Assert.Throws<MpAbandonedLockException>(() => lk.Acquire(block: true, Patience));
@@ -112,9 +114,70 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
-    public void Only_the_owner_releases_an_RLock_which_its_owner_may_take_again()
+    public void A_process_terminated_while_it_waits_for_a_lock_never_takes_it()
     {
-        var rlock = Mp.RLock();
+        // An actor-mode Process's thread runs on in its worker node after Terminate: its wait on the word must end
+        // with the Process, or it would take the lock afterwards, for good (its pid, the node's, stays alive).
+        var lk = Mp.Lock();
+        var saying = Mp.Event();
+        Assert.True(lk.Acquire(block: false));
+        var waiter = Mp.GetContext(MpStartMethod.Actor).Process(SyncTargets.SayThenAcquire, saying, lk);
+        waiter.Start();
+        Assert.True(saying.Wait(Patience));
+        waiter.Terminate();
+        Assert.True(waiter.Join(Patience));
+        lk.Release();
+        Assert.True(lk.Acquire(block: true, Patience), "the terminated process's thread took the lock after its end");
+        lk.Release();
+    }
+
+    [Fact]
+    public async Task A_lock_released_on_one_path_is_free_on_the_other()
+    {
+        // Python's Lock may be released by anyone: a release on the same-host word must not leave the lock's actor
+        // (which serves other hosts) believing it still holds the word, nor the other way round.
+        var local = Lock();
+        var remote = Via(local, "remote");
+        Assert.True(remote.Acquire(block: false));
+        Assert.False(local.Acquire(block: false));
+        local.Release(); // a same-host release of the remote holder's lock
+        Assert.True(local.Acquire(block: false));
+        Assert.False(remote.Acquire(block: false));
+        local.Release();
+        remote.Release(); // its hold was released already: nothing more to free
+        Assert.True(remote.Acquire(block: false));
+        Assert.False(local.Acquire(block: false));
+        remote.Release();
+
+        Assert.True(local.Acquire(block: false));
+        remote.Release(); // a remote release of the same-host holder's lock
+        Assert.True(remote.Acquire(block: true, Patience));
+        remote.Release();
+        Assert.True(local.Acquire(block: false));
+        local.Release();
+        Assert.Throws<SynchronizationLockException>(() => remote.Release());
+        Assert.Throws<SynchronizationLockException>(() => local.Release());
+
+        // A remote waiter is granted only with the word: not while a same-host holder has it.
+        Assert.True(remote.Acquire(block: false));
+        var waiter = Task.Run(() => remote.Acquire(block: true, Patience)); // parked at the actor
+        local.Release();
+        Assert.True(local.Acquire(block: false));
+        remote.Release(); // the actor's holder is done: its next waiter must wait for the word
+        var first = await Task.WhenAny(waiter, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.False(first == waiter, "a remote waiter was granted the lock while a same-host process held it");
+        local.Release();
+        Assert.True(await waiter.WaitAsync(Patience));
+        Assert.False(local.Acquire(block: false));
+        remote.Release();
+    }
+
+    [Theory]
+    [InlineData("segment")]
+    [InlineData("remote")]
+    public void Only_the_owner_releases_an_RLock_which_its_owner_may_take_again(string path)
+    {
+        var rlock = new MpRLock(LockClient.Create(Mp.Runtime, reentrant: true, path == "remote" ? SharedObjectHome.SegmentViaActor : SharedObjectHome.Segment));
         var results = Mp.Queue<string>();
         Assert.True(rlock.Acquire());
         Assert.True(rlock.Acquire(block: false));
@@ -222,12 +285,14 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Theory]
-    [InlineData(MpStartMethod.Spawn)]
-    [InlineData(MpStartMethod.Actor)]
-    public void A_condition_hands_items_from_a_producer_to_a_consumer_process(MpStartMethod method)
+    [InlineData(MpStartMethod.Spawn, "segment")]
+    [InlineData(MpStartMethod.Actor, "segment")]
+    [InlineData(MpStartMethod.Spawn, "remote")] // the condition's RLock reached through its actor, as from another host
+    public void A_condition_hands_items_from_a_producer_to_a_consumer_process(MpStartMethod method, string path)
     {
         const int count = 5;
-        var cond = Mp.Condition();
+        var cond = Mp.Condition(new MpRLock(LockClient.Create(Mp.Runtime, reentrant: true,
+            path == "remote" ? SharedObjectHome.SegmentViaActor : SharedObjectHome.Segment)));
         var items = Mp.Queue<int>(maxSize: 100);
         var results = Mp.Queue<int>();
         var consumer = Mp.GetContext(method).Process(SyncTargets.Consume, cond, items, results, count);
