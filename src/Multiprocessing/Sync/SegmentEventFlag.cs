@@ -38,27 +38,7 @@ internal sealed unsafe class SegmentEventFlag(SharedSegment segment)
     public bool WaitForSet(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var start = Volatile.Read(ref *Generation);
-        if (IsSet) return true;
-        var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
-        Interlocked.Increment(ref *Sleepers);
-        try
-        {
-            while (true)
-            {
-                var generation = Volatile.Read(ref *Generation);
-                if (generation != start || IsSet) return true;
-                cancellationToken.ThrowIfCancellationRequested();
-                var left = deadline - Environment.TickCount64;
-                if (left <= 0) return false;
-                // Short sleeps: a cancellation wakes the sleepers but cannot change the word, so one that lands just
-                // before a sleeper's syscall is seen at its next round.
-                NativeWait.Wait(Generation, generation, TimeSpan.FromMilliseconds(Math.Min(left, NativeWait.Round.TotalMilliseconds)));
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref *Sleepers);
-        }
+        return IsSet || NativeWait.SleepUntil(Generation, Sleepers, timeout, cancellationToken, generation => generation != start || IsSet);
     }
 
     /// <summary>Wakes every sleeper so that each checks its cancellation.</summary>

@@ -49,30 +49,8 @@ internal sealed unsafe class SegmentSemaphoreCounter(SharedSegment segment)
         if (TryTake()) return true;
         for (var spin = new SpinWait(); spin.Count < SpinTries; spin.SpinOnce(sleep1Threshold: -1))
             if (Volatile.Read(ref *Count) > 0 && TryTake()) return true;
-        var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
-        Interlocked.Increment(ref *Sleepers);
-        try
-        {
-            while (true)
-            {
-                var count = Volatile.Read(ref *Count);
-                if (count > 0)
-                {
-                    if (Interlocked.CompareExchange(ref *Count, count - 1, count) == count) return true;
-                    continue;
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-                var left = deadline - Environment.TickCount64;
-                if (left <= 0) return false;
-                // Short sleeps: a cancellation wakes the sleepers but cannot change the count, so one that lands just
-                // before a sleeper's syscall is seen at its next round.
-                NativeWait.Wait(Count, count, TimeSpan.FromMilliseconds(Math.Min(left, NativeWait.Round.TotalMilliseconds)));
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref *Sleepers);
-        }
+        return NativeWait.SleepUntil(Count, Sleepers, timeout, cancellationToken,
+            count => count > 0 && Interlocked.CompareExchange(ref *Count, count - 1, count) == count);
     }
 
     /// <summary>Gives back <paramref name="n"/> units; a bounded semaphore refuses to go above its initial value.</summary>

@@ -54,6 +54,34 @@ internal static unsafe partial class NativeWait
         Syscall(FutexSyscall, word, FutexWaitOp, expected, &spec, null, 0);
     }
 
+    /// <summary>
+    /// Sleeps on <paramref name="word"/> until <paramref name="done"/> says yes for a value read from it (true), or
+    /// <paramref name="timeout"/> (null: no limit) passed (false), counted in <paramref name="sleepers"/> meanwhile so
+    /// that a waker may skip its syscall when nobody sleeps. Sleeps last at most a <see cref="Round"/>: a cancellation
+    /// wakes the sleepers but cannot change the word, so one that lands just before a sleeper's syscall is seen then.
+    /// </summary>
+    public static bool SleepUntil(int* word, int* sleepers, TimeSpan? timeout, CancellationToken cancellationToken, Func<int, bool> done)
+    {
+        var deadline = timeout is { } t ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
+        Interlocked.Increment(ref *sleepers);
+        try
+        {
+            while (true)
+            {
+                var seen = Volatile.Read(ref *word);
+                if (done(seen)) return true;
+                cancellationToken.ThrowIfCancellationRequested();
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0) return false;
+                Wait(word, seen, TimeSpan.FromMilliseconds(Math.Min(left, Round.TotalMilliseconds)));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref *sleepers);
+        }
+    }
+
     /// <summary>Wakes up to <paramref name="count"/> processes or threads waiting on <paramref name="word"/>.</summary>
     public static void Wake(int* word, int count)
     {
