@@ -10,12 +10,8 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
 {
     private readonly HostDeathWatch _deaths;
 
-    private readonly SharedState _state;
-    private bool _restarting;
-
     public SharedObjectActor(SharedState state)
     {
-        _state = state;
         _deaths = new HostDeathWatch(Context);
         Receive<CancelRequest>(cancel => state.Cancel(cancel.RequestId, Sender, this));
         Receive<ICorrelated>(request => state.Handle(request, Sender, this));
@@ -36,18 +32,7 @@ internal sealed class SharedObjectActor : ReceiveActor, ISharedStateHost
 
     public Queues.LedgerReaders Ledgers { get; } = new();
 
-    // A restart keeps the state (the new actor serves it on): only a real stop ends what runs for it outside the actor.
-    protected override void PreRestart(Exception reason, object message)
-    {
-        _restarting = true;
-        base.PreRestart(reason, message);
-    }
-
-    protected override void PostStop()
-    {
-        Ledgers.Dispose();
-        if (!_restarting) _state.Stopped();
-    }
+    protected override void PostStop() => Ledgers.Dispose();
 
     public void Watch(IActorRef actor) => _deaths.Watch(actor);
 

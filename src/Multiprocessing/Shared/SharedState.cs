@@ -64,11 +64,6 @@ internal abstract class SharedState
     {
     }
 
-    /// <summary>The actor hosting this context object stopped (its node goes down): stop what runs for it outside the actor.</summary>
-    public virtual void Stopped()
-    {
-    }
-
     /// <summary>The actors to watch again after this state moved to another host.</summary>
     public virtual IEnumerable<IActorRef> Watched => [];
 

@@ -1,3 +1,4 @@
+using Hyperion;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
@@ -17,12 +18,17 @@ namespace Multiprocessing;
 public class MpSemaphore
 {
     private readonly SharedObjectAddress _address;
-    private readonly SegmentView<SegmentSemaphoreCounter> _segment;
+    private readonly SegmentLocation? _segment;
+
+    // This process's view of the count, on its host (null elsewhere): Hyperion skips [Ignore] fields.
+    [Ignore] private SegmentSemaphoreCounter? _counter;
+    [Ignore] private bool _resolved;
+    [Ignore] private object? _resolveGate;
 
     internal MpSemaphore(SharedObjectAddress address, SegmentLocation? segment = null)
     {
         _address = address;
-        _segment = new(segment);
+        _segment = segment;
     }
 
     /// <summary>A new semaphore's actor and, unless <paramref name="home"/> (config by default) says actor only, its segment.</summary>
@@ -36,8 +42,12 @@ public class MpSemaphore
         return (address, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
     }
 
-    // This process's view of the count, on its host (null elsewhere).
-    private SegmentSemaphoreCounter? Counter => _segment.Get(static segment => new SegmentSemaphoreCounter(segment));
+    // The field is read first: no factory delegate is allocated on every call.
+    private SegmentSemaphoreCounter? Counter => Volatile.Read(ref _resolved)
+        ? _counter
+        : LazyInitializer.EnsureInitialized(ref _counter, ref _resolved, ref _resolveGate, Resolve);
+
+    private SegmentSemaphoreCounter? Resolve() => _segment?.OpenHere() is { } segment ? new SegmentSemaphoreCounter(segment) : null;
 
     /// <summary>Takes a unit: true once taken; false when not blocking or when <paramref name="timeout"/> passed.</summary>
     public bool Acquire(bool block = true, TimeSpan? timeout = null)
@@ -115,8 +125,11 @@ public class MpSemaphore
             var holds = SegmentLockHolds.OfCurrentProcess();
             if (counter.TryTake()) return Taken(true, counter, holds);
             if (!block) return false;
-            using var waits = SyncCalls.UntilEnded(cancellationToken, holds); // or the end of its process
-            var taken = await FutexWaits.OnOwnThreadAsync(() => counter.Take(SyncCalls.WaitFor(true, timeout), waits.Token), counter.WakeAll, waits.Token);
+            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation (or the end of its process).
+            using var waits = SyncCalls.UntilEnded(cancellationToken, holds);
+            await using var wake = waits.Token.Register(counter.WakeAll);
+            var taken = await Task.Factory.StartNew(() => counter.Take(SyncCalls.WaitFor(true, timeout), waits.Token),
+                waits.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return Taken(taken, counter, holds);
         }
         var token = ProcessToken.Of(_address.Runtime);

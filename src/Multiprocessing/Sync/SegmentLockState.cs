@@ -19,9 +19,6 @@ internal sealed class SegmentLockState(SharedSegment segment, bool reentrant) : 
         base.Handle(request, caller, host);
     }
 
-    // Its waiting thread (a wait with no deadline of its own) gives up, and the word is not left held for nobody.
-    public override void Stopped() => _hold.Close();
-
     protected override bool TryTakeStorageLock(ISharedStateHost host) => _hold.TryTake();
 
     protected override void WaitForStorageLock(ISharedStateHost host) => _hold.WaitFor(host.Self);

@@ -38,9 +38,6 @@ internal sealed class SegmentValueState(SharedSegment segment, bool withLock) : 
         base.Handle(request, caller, host);
     }
 
-    // As at its creator's end: its waiting thread gives up, and the word is not left held for nobody.
-    public override void Stopped() => _hold.Close();
-
     protected override int Size => segment.DataSize;
 
     protected override byte[] ReadBytes(int offset, int count)

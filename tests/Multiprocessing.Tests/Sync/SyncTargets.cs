@@ -29,18 +29,6 @@ public static class SyncTargets
     /// <summary>Takes the lock and ends without releasing it.</summary>
     public static void AcquireAndEnd(MpLock lk) => lk.Acquire();
 
-    /// <summary>Takes the lock, works a little holding it, releases, again and again until killed; says when it first held it.</summary>
-    public static void HoldInALoop(MpLock lk, MpEvent holding)
-    {
-        for (var holds = 0; ; holds++)
-        {
-            lk.Acquire();
-            if (holds == 0) holding.Set();
-            Thread.SpinWait(20_000); // work inside the lock: most moments of this process are inside it
-            lk.Release();
-        }
-    }
-
     public static void SayThenAcquire(MpEvent saying, MpLock lk)
     {
         saying.Set();

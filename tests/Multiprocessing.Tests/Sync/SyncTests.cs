@@ -113,39 +113,6 @@ public sealed class SyncTests(ClusterFixture cluster) : ClusterTest(cluster)
         lk.Release();
     }
 
-    [Theory]
-    [InlineData(MpStartMethod.Spawn)]
-    [InlineData(MpStartMethod.Actor)]
-    public async Task A_lock_whose_holders_are_killed_at_random_moments_is_never_lost(MpStartMethod method)
-    {
-        // Five holders in turn, each killed (SIGKILL for spawn) at a random moment of its loop, mostly while it holds the
-        // lock: after each kill the lock is taken within Patience, as abandoned when the holder died holding it.
-        const int rounds = 5;
-        var lk = Mp.Lock();
-        var random = new Random();
-        var abandoned = 0;
-        for (var round = 0; round < rounds; round++)
-        {
-            var holding = Mp.Event();
-            var holder = Mp.GetContext(method).Process(SyncTargets.HoldInALoop, lk, holding);
-            holder.Start();
-            Assert.True(holding.Wait(Patience), $"round {round}: the holder never took the lock");
-            await Task.Delay(random.Next(1, 50)); // the random moment of the kill: nothing waits on it
-            holder.Kill();
-            Assert.True(holder.Join(Patience), $"round {round}: the holder did not end");
-            try
-            {
-                Assert.True(lk.Acquire(block: true, Patience), $"round {round}: the lock was lost with its killed holder");
-            }
-            catch (MpAbandonedLockException)
-            {
-                abandoned++; // it came with the lock
-            }
-            lk.Release();
-        }
-        Assert.True(abandoned > 0, $"none of {rounds} kills of a process that spends most of its time holding the lock found it held");
-    }
-
     [Fact]
     public void A_process_terminated_while_it_waits_for_a_lock_never_takes_it()
     {
