@@ -87,7 +87,7 @@ internal sealed class ObjectChannel
     public T Value<T>(byte[] bytes) => Runtime.Payloads.DeserializeItem<T>(bytes, "a Manager object's value")!;
 
     // The feeder's send: one batch of calls, one request; a batch that fails fails its calls, and the next goes on.
-    private async Task<bool> SendBatchAsync(List<Pending> batch)
+    private async Task SendBatchAsync(List<Pending> batch)
     {
         try
         {
@@ -111,7 +111,6 @@ internal sealed class ObjectChannel
         {
             foreach (var call in batch) call.Reply.TrySetException(e);
         }
-        return true;
     }
 
     // Straight to the entity once located: over a direct link to its node when there is one (a

@@ -39,7 +39,8 @@ internal sealed class QueueEnd
 
     // Put side.
     private readonly BatchFeeder<byte[]> _feeder;
-    private volatile Exception? _feedFailure;
+    private Exception? _feedFailure; // a batch that failed, not yet reported; Interlocked
+
 
     // Get side: the lease in hand, guarded by itself.
     private readonly Queue<(long Seq, byte[] Bytes)> _lent = new();
@@ -79,7 +80,7 @@ internal sealed class QueueEnd
         cancellationToken.ThrowIfCancellationRequested(); // an unbounded put waits for nothing: cancelled, it puts nothing
         CheckOpen();
         SettleAtExit();
-        if (_feedFailure is { } failure) throw Failed(failure);
+        ThrowFeedFailure();
         if (_maxSize <= 0)
         {
             _feeder.Add(item);
@@ -161,7 +162,7 @@ internal sealed class QueueEnd
     public async Task FlushAsync()
     {
         await _feeder.FlushAsync();
-        if (_feedFailure is { } failure) throw Failed(failure);
+        ThrowFeedFailure();
     }
 
     /// <summary>No more puts or gets through this handle (Python's close): what it holds goes back, confirmed by the queue.</summary>
@@ -282,19 +283,24 @@ internal sealed class QueueEnd
     private static TimeSpan? Remaining(long? deadline) =>
         deadline is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - Environment.TickCount64)) : null;
 
-    // The feeder's send: a put that fails stops it, and fails every later put and flush of this handle.
-    private async Task<bool> FeedAsync(List<byte[]> batch)
+    // The feeder's send. A batch that fails (its queue's node died while it was on its way: it may or may not have
+    // landed) fails the next put or flush of this handle, once; the feeder goes on with what was put after it, since
+    // the queue may be back (a Manager queue fails over to its copy) and a queue that is gone fails each batch at once.
+    private async Task FeedAsync(List<byte[]> batch)
     {
         try
         {
             await RequestAsync(id => new QueuePut(id, batch, WaitForRoom: true), _runtime.Settings.AskTimeout, CancellationToken.None);
-            return true;
         }
         catch (Exception e)
         {
-            _feedFailure = e;
-            return false;
+            Interlocked.CompareExchange(ref _feedFailure, e, null);
         }
+    }
+
+    private void ThrowFeedFailure()
+    {
+        if (Interlocked.Exchange(ref _feedFailure, null) is { } failure) throw Failed(failure);
     }
 
     private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>

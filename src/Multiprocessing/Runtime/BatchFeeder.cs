@@ -9,8 +9,8 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 /// <param name="maxBytes">About how many bytes one batch carries (what fits a message).</param>
 /// <param name="size">An item's size as it counts against <paramref name="maxBytes"/>.</param>
-/// <param name="send">Sends one batch; false stops the feeder (what is left stays unsent until the next add).</param>
-internal sealed class BatchFeeder<T>(long maxBytes, Func<T, long> size, Func<List<T>, Task<bool>> send)
+/// <param name="send">Sends one batch and settles its failure itself (a batch that fails must not stop the ones after it): it never throws.</param>
+internal sealed class BatchFeeder<T>(long maxBytes, Func<T, long> size, Func<List<T>, Task> send)
 {
     // Items per batch, whatever their size: bounds what one message makes its receiver do before it handles another.
     private const int MaxItems = 4096;
@@ -32,7 +32,7 @@ internal sealed class BatchFeeder<T>(long maxBytes, Func<T, long> size, Func<Lis
         }
     }
 
-    /// <summary>Completes once the feeder is idle: everything added before was sent, or the feeder stopped.</summary>
+    /// <summary>Completes once the feeder is idle: everything added before was sent.</summary>
     public async Task FlushAsync()
     {
         while (true)
@@ -67,9 +67,7 @@ internal sealed class BatchFeeder<T>(long maxBytes, Func<T, long> size, Func<Lis
                     return;
                 }
             }
-            if (await send(batch)) continue;
-            lock (_gate) _feeding = false;
-            return;
+            await send(batch);
         }
     }
 }

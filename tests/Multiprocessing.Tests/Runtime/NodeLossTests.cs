@@ -59,6 +59,13 @@ public sealed class NodeLossTests
             }
             Assert.Contains(cluster.State.Unreachable, IsLostNode);
             Assert.Contains(cluster.State.Members, IsLostNode);
+
+            // A put goes out from the handle's feeder: its failure comes at the next flush, once.
+            foreach (var q in objects.LostQueues)
+            {
+                q.Put(5);
+                Assert.IsType<MpRemoteGoneException>(Assert.Throws<InvalidOperationException>(q.JoinThread).InnerException);
+            }
         }
         finally
         {
@@ -73,7 +80,7 @@ public sealed class NodeLossTests
         }
         foreach (var q in objects.LostQueues)
         {
-            q.Put(7);
+            q.Put(7); // the handle whose put failed puts again
             Assert.Equal(7, q.Get(true, Patience)); // the get that failed was settled there, not left to take it
         }
     }
