@@ -1,6 +1,6 @@
 namespace Multiprocessing.Shared;
 
-/// <summary>How a Value, Array, Lock or RLock made by a context is held; the default is <see cref="Segment"/>.</summary>
+/// <summary>How a Value, Array, Lock, RLock, Semaphore or Event made by a context is held; the default is <see cref="Segment"/>.</summary>
 internal enum SharedObjectHome
 {
     /// <summary>A shared-memory segment, mapped on its host; other hosts go through the creator's actor.</summary>

@@ -1,4 +1,3 @@
-using Hyperion;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
 using Multiprocessing.Sync;
@@ -16,16 +15,12 @@ namespace Multiprocessing;
 public sealed class MpEvent
 {
     private readonly SharedObjectAddress _address;
-    private readonly SegmentLocation? _segment;
-
-    // This process's view of the flag, on its host (null elsewhere): Hyperion skips [Ignore] fields.
-    [Ignore] private SegmentEventFlag? _flag;
-    [Ignore] private bool _resolved;
+    private readonly SegmentView<SegmentEventFlag> _segment;
 
     internal MpEvent(SharedObjectAddress address, SegmentLocation? segment = null)
     {
         _address = address;
-        _segment = segment;
+        _segment = new(segment);
     }
 
     /// <summary>A new Event of <paramref name="runtime"/>'s current process, held as <paramref name="home"/> says (config by default).</summary>
@@ -39,19 +34,10 @@ public sealed class MpEvent
     }
 
     /// <summary>The same event reached as <paramref name="viaActor"/> says (tests mix both paths on one event).</summary>
-    internal MpEvent WithPath(bool viaActor) => new(_address, _segment! with { ViaActor = viaActor });
+    internal MpEvent WithPath(bool viaActor) => new(_address, _segment.Location! with { ViaActor = viaActor });
 
-    // Resolved once per handle; a race resolves twice to equal views.
-    private SegmentEventFlag? Flag
-    {
-        get
-        {
-            if (Volatile.Read(ref _resolved)) return _flag;
-            _flag = _segment?.OpenHere() is { } segment ? new SegmentEventFlag(segment) : null;
-            Volatile.Write(ref _resolved, true);
-            return _flag;
-        }
-    }
+    // This process's view of the flag, on its host (null elsewhere).
+    private SegmentEventFlag? Flag => _segment.Get(static segment => new SegmentEventFlag(segment));
 
     public bool IsSet() => Flag is { } flag ? flag.IsSet : Blocking.Wait(() => IsSetAsync());
 
@@ -100,11 +86,8 @@ public sealed class MpEvent
         if (Flag is { } flag)
         {
             if (flag.IsSet) return true;
-            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation.
             using var waits = SyncCalls.UntilEnded(cancellationToken, SegmentLockHolds.OfCurrentProcess());
-            await using var wake = waits.Token.Register(flag.WakeAll);
-            return await Task.Factory.StartNew(() => flag.Wait(SyncCalls.WaitFor(true, timeout), waits.Token),
-                waits.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return await FutexWaits.OnOwnThreadAsync(() => flag.Wait(SyncCalls.WaitFor(true, timeout), waits.Token), flag.WakeAll, waits.Token);
         }
         var token = ProcessToken.Of(_address.Runtime);
         var reply = await _address.RequestAsync(id => new EventWait(id, token), SyncCalls.WaitFor(true, timeout), cancellationToken);

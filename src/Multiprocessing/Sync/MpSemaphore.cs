@@ -1,4 +1,3 @@
-using Hyperion;
 using Multiprocessing.Messages;
 using Multiprocessing.Messages.Sync;
 using Multiprocessing.Shared;
@@ -18,17 +17,12 @@ namespace Multiprocessing;
 public class MpSemaphore
 {
     private readonly SharedObjectAddress _address;
-    private readonly SegmentLocation? _segment;
-
-    // This process's view of the count, on its host (null elsewhere): Hyperion skips [Ignore] fields.
-    [Ignore] private SegmentSemaphoreCounter? _counter;
-    [Ignore] private bool _resolved;
-    [Ignore] private object? _resolveGate;
+    private readonly SegmentView<SegmentSemaphoreCounter> _segment;
 
     internal MpSemaphore(SharedObjectAddress address, SegmentLocation? segment = null)
     {
         _address = address;
-        _segment = segment;
+        _segment = new(segment);
     }
 
     /// <summary>A new semaphore's actor and, unless <paramref name="home"/> (config by default) says actor only, its segment.</summary>
@@ -42,12 +36,8 @@ public class MpSemaphore
         return (address, SegmentLocation.Here(segment, viaActor: home == SharedObjectHome.SegmentViaActor));
     }
 
-    // The field is read first: no factory delegate is allocated on every call.
-    private SegmentSemaphoreCounter? Counter => Volatile.Read(ref _resolved)
-        ? _counter
-        : LazyInitializer.EnsureInitialized(ref _counter, ref _resolved, ref _resolveGate, Resolve);
-
-    private SegmentSemaphoreCounter? Resolve() => _segment?.OpenHere() is { } segment ? new SegmentSemaphoreCounter(segment) : null;
+    // This process's view of the count, on its host (null elsewhere).
+    private SegmentSemaphoreCounter? Counter => _segment.Get(static segment => new SegmentSemaphoreCounter(segment));
 
     /// <summary>Takes a unit: true once taken; false when not blocking or when <paramref name="timeout"/> passed.</summary>
     public bool Acquire(bool block = true, TimeSpan? timeout = null)
@@ -125,11 +115,8 @@ public class MpSemaphore
             var holds = SegmentLockHolds.OfCurrentProcess();
             if (counter.TryTake()) return Taken(true, counter, holds);
             if (!block) return false;
-            // The futex wait blocks a thread: a dedicated one, woken to see a cancellation (or the end of its process).
-            using var waits = SyncCalls.UntilEnded(cancellationToken, holds);
-            await using var wake = waits.Token.Register(counter.WakeAll);
-            var taken = await Task.Factory.StartNew(() => counter.Take(SyncCalls.WaitFor(true, timeout), waits.Token),
-                waits.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            using var waits = SyncCalls.UntilEnded(cancellationToken, holds); // or the end of its process
+            var taken = await FutexWaits.OnOwnThreadAsync(() => counter.Take(SyncCalls.WaitFor(true, timeout), waits.Token), counter.WakeAll, waits.Token);
             return Taken(taken, counter, holds);
         }
         var token = ProcessToken.Of(_address.Runtime);

@@ -13,8 +13,7 @@ internal static class SharedSegmentAsync
         cancellationToken.ThrowIfCancellationRequested();
         if (segment.Acquire(thread, block: false, null, CancellationToken.None, process, reentrant, count)) return true;
         if (!block) return false;
-        await using var wake = cancellationToken.Register(segment.WakeAll);
-        return await Task.Factory.StartNew(() => segment.Acquire(thread, true, timeout, cancellationToken, process, reentrant, count),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return await FutexWaits.OnOwnThreadAsync(() => segment.Acquire(thread, true, timeout, cancellationToken, process, reentrant, count),
+            segment.WakeAll, cancellationToken);
     }
 }
