@@ -18,6 +18,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
 {
     private readonly NodeRuntime _runtime;
     private readonly IActorRef _registry;
+    private readonly LocalHostLauncher _launcher;
     private int _disposed;
 
     // The registry fails a readiness wait itself at its timeout, naming the missing nodes and their output: the ask must not time out first.
@@ -26,10 +27,11 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     // The registry waits shutdown-timeout, kills the hosts, then waits up to 5 s for them to exit: the ask outlasts both.
     private static readonly TimeSpan ShutdownAskSlack = TimeSpan.FromSeconds(10);
 
-    private CoordinatorHost(NodeRuntime runtime, IActorRef registry, string address)
+    private CoordinatorHost(NodeRuntime runtime, IActorRef registry, LocalHostLauncher launcher, string address)
     {
         _runtime = runtime;
         _registry = registry;
+        _launcher = launcher;
         Address = address;
     }
 
@@ -76,7 +78,7 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), ActorNames.HostRegistry);
             var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
             system.ActorOf(StatusActor.Props(runtime, registry), ActorNames.Status);
-            var host = new CoordinatorHost(runtime, registry, seed);
+            var host = new CoordinatorHost(runtime, registry, launcher, seed);
             try
             {
                 registry.Tell(new HostRegistryActor.LaunchNodes(settings.Workers));
@@ -107,6 +109,14 @@ internal sealed class CoordinatorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_runtime.System.WhenTerminated.IsCompleted)
+        {
+            // This node's actor system ended under the program (Correlator says why to every call): no child can be
+            // joined, no host asked to leave, nothing handed over. The hosts it launched are stopped, not left behind.
+            _runtime.Retire();
+            await _launcher.StopAllAsync(TimeSpan.Zero);
+            return;
+        }
         var settings = _runtime.Settings;
         try
         {

@@ -48,6 +48,7 @@ internal sealed class Correlator
     private readonly IActorRef _watcher;
     private readonly Transfers.PayloadTransfers _transfers;
     private long _nextId;
+    private volatile MpRemoteGoneException? _shutDown; // set once this node's actor system has terminated
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
     /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
@@ -69,6 +70,7 @@ internal sealed class Correlator
         Inbox = inbox;
         _watcher = system.ActorOf(Props.Create(() => new WatcherActor(this)), ActorNames.Replies);
         nodes.Lost += FailRequestsOn;
+        system.RegisterOnTermination(() => FailAll(system));
     }
 
     /// <summary>Where replies are sent.</summary>
@@ -178,7 +180,20 @@ internal sealed class Correlator
 
     private void ThrowIfLost(IActorRef target)
     {
+        if (_shutDown is { } shutDown) throw shutDown;
         if (_nodes.Gone(target.Path.Address, What) is { } gone) throw gone;
+    }
+
+    // This node's actor system ended while the program goes on (Akka.Remote ends it when a TLS handshake it started
+    // fails; a coordinator downed by the cluster ends it too): no reply can come any more, so what waits fails now,
+    // and what is asked later fails at once, rather than each waiting for ever or for its timeout.
+    private void FailAll(ActorSystem system)
+    {
+        var why = CoordinatedShutdown.Get(system).ShutdownReason is { } reason ? $" ({reason})" : "";
+        _shutDown = new MpRemoteGoneException($"This process's node of the cluster has shut down{why}: nothing it asked for can be answered any more.");
+        foreach (var (id, pending) in _pending)
+            if (_pending.TryRemove(id, out _))
+                pending.Reply.TrySetException(_shutDown);
     }
 
     /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
@@ -196,6 +211,7 @@ internal sealed class Correlator
         // A node lost since it was checked may have been announced before this request was pending: look again.
         Interlocked.MemoryBarrier();
         if (_nodes.Losses != losses) FailIfLost(id, pending);
+        if (_shutDown is { } shutDown && _pending.TryRemove(id, out _)) pending.Reply.TrySetException(shutDown); // it ended meanwhile
         return (id, pending.Reply.Task, sent);
     }
 
