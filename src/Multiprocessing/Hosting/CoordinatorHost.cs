@@ -112,9 +112,19 @@ internal sealed class CoordinatorHost : IAsyncDisposable
         if (_runtime.System.WhenTerminated.IsCompleted)
         {
             // This node's actor system ended under the program (Correlator says why to every call): no child can be
-            // joined, no host asked to leave, nothing handed over. The hosts it launched are stopped, not left behind.
+            // joined, no host asked to leave, nothing handed over. The hosts it launched are stopped, not left behind;
+            // the exit hooks still do their local part (segment files unlinked), and what they ask of the cluster fails
+            // at once: nothing can be delivered any more, so those failures are expected and dropped.
             _runtime.Retire();
             await _launcher.StopAllAsync(TimeSpan.Zero);
+            try
+            {
+                await DefaultRuntime.MainProcess.Life.RunExitHooksAsync();
+            }
+            catch (Exception)
+            {
+            }
+            SharedMemory.SharedMemoryTracker.ProgramEnded(); // every host has exited
             return;
         }
         var settings = _runtime.Settings;

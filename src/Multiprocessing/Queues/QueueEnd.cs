@@ -39,7 +39,9 @@ internal sealed class QueueEnd
 
     // Put side.
     private readonly BatchFeeder<byte[]> _feeder;
-    private Exception? _feedFailure; // a batch that failed, not yet reported; Interlocked
+    private Exception? _feedFailure; // the last batch that failed
+    private long _failedBatches; // how many failed, and how many of those a Put or JoinThread has reported: Interlocked
+    private long _reportedBatches;
 
 
     // Get side: the lease in hand, guarded by itself.
@@ -135,7 +137,7 @@ internal sealed class QueueEnd
     /// <summary>Items in the queue, including those lent and not yet received anywhere (this handle's count exactly), after this handle's own puts have landed.</summary>
     public async Task<QueueStatusReply> StatusAsync(CancellationToken cancellationToken)
     {
-        await FlushAsync();
+        await _feeder.FlushAsync(); // its answer counts this handle's puts; a failed one is the next Put's or JoinThread's to report
         var borrower = _borrowed ? Borrower() : null;
         var status = (QueueStatusReply)await _queue.AskAsync(id => new QueueStatus(id, borrower), cancellationToken);
         if (borrower is not null) Told(borrower.Consumed);
@@ -144,7 +146,7 @@ internal sealed class QueueEnd
 
     public async Task TaskDoneAsync(CancellationToken cancellationToken)
     {
-        await FlushAsync();
+        await _feeder.FlushAsync(); // its answer counts this handle's puts; a failed one is the next Put's or JoinThread's to report
         var borrower = Borrower();
         var reply = await _queue.AskAsync(id => new QueueTaskDone(id, 1, borrower), cancellationToken);
         Told(borrower.Consumed);
@@ -154,7 +156,7 @@ internal sealed class QueueEnd
     /// <summary>Waits until every item put has been marked done; false if <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> JoinAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        await FlushAsync();
+        await _feeder.FlushAsync(); // its answer counts this handle's puts; a failed one is the next Put's or JoinThread's to report
         return await RequestAsync(id => new QueueJoin(id), timeout, cancellationToken) is QueueDone;
     }
 
@@ -294,13 +296,20 @@ internal sealed class QueueEnd
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _feedFailure, e, null);
+            Volatile.Write(ref _feedFailure, e);
+            Interlocked.Increment(ref _failedBatches);
         }
     }
 
+    // Reports batches that failed since the last report, once, to the caller that finds them (a Put, a JoinThread, the
+    // flush at the process's end). The hot put path reads two counters and writes nothing when nothing failed.
     private void ThrowFeedFailure()
     {
-        if (Interlocked.Exchange(ref _feedFailure, null) is { } failure) throw Failed(failure);
+        var failed = Interlocked.Read(ref _failedBatches);
+        var reported = Interlocked.Read(ref _reportedBatches);
+        if (failed == reported) return;
+        if (Interlocked.CompareExchange(ref _reportedBatches, failed, reported) != reported) return; // another caller reports them
+        throw Failed(Volatile.Read(ref _feedFailure)!);
     }
 
     private Task<ICorrelated> RequestAsync(Func<long, ICorrelated> request, TimeSpan? wait, CancellationToken cancellationToken) =>

@@ -48,7 +48,7 @@ internal sealed class Correlator
     private readonly IActorRef _watcher;
     private readonly Transfers.PayloadTransfers _transfers;
     private long _nextId;
-    private volatile MpRemoteGoneException? _shutDown; // set once this node's actor system has terminated
+    private Exception? _shutDown; // set once this node's actor system has terminated (Interlocked: Send reads it after a fence)
 
     /// <param name="settleTimeout">How long a request that was given up may take to be settled (multiprocessing.ask-timeout).</param>
     /// <param name="spin">How long a blocking caller spins before it sleeps (multiprocessing.spin-before-blocking-micros).</param>
@@ -180,7 +180,7 @@ internal sealed class Correlator
 
     private void ThrowIfLost(IActorRef target)
     {
-        if (_shutDown is { } shutDown) throw shutDown;
+        if (Volatile.Read(ref _shutDown) is { } shutDown) throw shutDown;
         if (_nodes.Gone(target.Path.Address, What) is { } gone) throw gone;
     }
 
@@ -189,11 +189,14 @@ internal sealed class Correlator
     // and what is asked later fails at once, rather than each waiting for ever or for its timeout.
     private void FailAll(ActorSystem system)
     {
-        var why = CoordinatedShutdown.Get(system).ShutdownReason is { } reason ? $" ({reason})" : "";
-        _shutDown = new MpRemoteGoneException($"This process's node of the cluster has shut down{why}: nothing it asked for can be answered any more.");
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        Exception shutDown = reason is CoordinatedShutdown.ClusterLeavingReason
+            ? new ObjectDisposedException(nameof(MpContext), "This process's node of the cluster was shut down (its context disposed, or its host told to leave).")
+            : new MpRemoteGoneException($"This process's node of the cluster has shut down ({reason?.ToString() ?? "no reason given"}): nothing it asked for can be answered any more.");
+        Interlocked.Exchange(ref _shutDown, shutDown); // a full fence: a request pending from now on is seen below, or sees this in Send
         foreach (var (id, pending) in _pending)
             if (_pending.TryRemove(id, out _))
-                pending.Reply.TrySetException(_shutDown);
+                pending.Reply.TrySetException(shutDown);
     }
 
     /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
@@ -211,7 +214,7 @@ internal sealed class Correlator
         // A node lost since it was checked may have been announced before this request was pending: look again.
         Interlocked.MemoryBarrier();
         if (_nodes.Losses != losses) FailIfLost(id, pending);
-        if (_shutDown is { } shutDown && _pending.TryRemove(id, out _)) pending.Reply.TrySetException(shutDown); // it ended meanwhile
+        if (Volatile.Read(ref _shutDown) is { } shutDown && _pending.TryRemove(id, out _)) pending.Reply.TrySetException(shutDown); // it ended meanwhile
         return (id, pending.Reply.Task, sent);
     }
 

@@ -15,8 +15,10 @@ internal sealed class SegmentView<T>(SegmentLocation? location) where T : class
     [Ignore] private bool _resolved;
     [Ignore] private object? _gate;
 
-    /// <summary>The view, made once by <paramref name="open"/> (pass a static lambda: the field is read first, nothing is allocated after).</summary>
-    public T? Get(Func<SharedSegment, T> open) => Volatile.Read(ref _resolved)
-        ? _view
-        : LazyInitializer.EnsureInitialized(ref _view, ref _resolved, ref _gate, () => Location?.OpenHere() is { } segment ? open(segment) : null);
+    /// <summary>The view, made once by <paramref name="open"/> (pass a static lambda: once made, a call allocates nothing).</summary>
+    public T? Get(Func<SharedSegment, T> open) => Volatile.Read(ref _resolved) ? _view : Resolve(open);
+
+    // Apart from Get: a lambda that captures is allocated on entry to the method that holds it, even on a path that does not use it.
+    private T? Resolve(Func<SharedSegment, T> open) =>
+        LazyInitializer.EnsureInitialized(ref _view, ref _resolved, ref _gate, () => Location?.OpenHere() is { } segment ? open(segment) : null);
 }
