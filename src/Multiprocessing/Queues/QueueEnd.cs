@@ -43,7 +43,6 @@ internal sealed class QueueEnd
     private long _failedBatches; // how many failed, and how many of those a Put or JoinThread has reported: Interlocked
     private long _reportedBatches;
 
-
     // Get side: the lease in hand, guarded by itself.
     private readonly Queue<(long Seq, byte[] Bytes)> _lent = new();
     private readonly SemaphoreSlim _fetching = new(1, 1);

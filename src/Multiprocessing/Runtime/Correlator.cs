@@ -194,9 +194,7 @@ internal sealed class Correlator
             ? new ObjectDisposedException(nameof(MpContext), "This process's node of the cluster was shut down (its context disposed, or its host told to leave).")
             : new MpRemoteGoneException($"This process's node of the cluster has shut down ({reason?.ToString() ?? "no reason given"}): nothing it asked for can be answered any more.");
         Interlocked.Exchange(ref _shutDown, shutDown); // a full fence: a request pending from now on is seen below, or sees this in Send
-        foreach (var (id, pending) in _pending)
-            if (_pending.TryRemove(id, out _))
-                pending.Reply.TrySetException(shutDown);
+        foreach (var id in _pending.Keys) FailPending(id, shutDown);
     }
 
     /// <param name="losses">What <see cref="NodeReachability.Losses"/> was before the node was checked.</param>
@@ -210,11 +208,11 @@ internal sealed class Correlator
         // Only a message that carries user data may need chunks: the rest go as they are, with no detour.
         var sent = pending.Sent = message is IPayloadCarrier ? _transfers.Tell(target, message, Inbox) : Told(target, message);
         // A large request that could not reach its target fails the call, with why.
-        if (!sent.IsCompleted || sent.IsFaulted) _ = sent.ContinueWith(t => FailUnsent(id, t.Exception!.InnerException!), TaskContinuationOptions.OnlyOnFaulted);
+        if (!sent.IsCompleted || sent.IsFaulted) _ = sent.ContinueWith(t => FailPending(id, t.Exception!.InnerException!), TaskContinuationOptions.OnlyOnFaulted);
         // A node lost since it was checked may have been announced before this request was pending: look again.
         Interlocked.MemoryBarrier();
         if (_nodes.Losses != losses) FailIfLost(id, pending);
-        if (Volatile.Read(ref _shutDown) is { } shutDown && _pending.TryRemove(id, out _)) pending.Reply.TrySetException(shutDown); // it ended meanwhile
+        if (Volatile.Read(ref _shutDown) is { } shutDown) FailPending(id, shutDown); // it ended meanwhile
         return (id, pending.Reply.Task, sent);
     }
 
@@ -264,7 +262,7 @@ internal sealed class Correlator
         return Task.CompletedTask;
     }
 
-    private void FailUnsent(long id, Exception failure)
+    private void FailPending(long id, Exception failure)
     {
         if (_pending.TryRemove(id, out var pending)) pending.Reply.TrySetException(failure);
     }
