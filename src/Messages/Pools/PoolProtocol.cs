@@ -5,8 +5,10 @@ namespace Multiprocessing.Messages.Pools;
 // A pool is a dispatcher actor on the node that created it and pool-worker actors (routees)
 // deployed on the worker nodes by a cluster round-robin router. Work goes out in chunks, each one
 // payload (an array of items); the target of a job travels once per worker, with its first chunk.
-// A worker holds at most a few chunks at a time (credit), and answers each with one result or one
-// error, so the dispatcher always knows which worker holds which chunk.
+// A worker holds a few chunks at a time (credit: more of them when they run fast), and answers each
+// with one result or one error, so the dispatcher always knows which worker holds which chunk.
+// Small chunks given to one worker at once travel together, and so do the answers of chunks a
+// worker ran back to back: one remoting message carries many fast tasks.
 
 /// <summary>A pool worker is up and can take chunks (sent to the dispatcher from its node).</summary>
 public sealed record PoolWorkerReady(IActorRef Worker) : IMpMessage;
@@ -22,8 +24,14 @@ public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Item
         Target is null ? this with { Items = payload[0] } : this with { Target = payload[0], Items = payload[1] };
 }
 
-/// <summary>The results of a chunk, one payload (an array, in the order of the chunk's items).</summary>
-public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IPayloadCarrier
+/// <summary>Several small chunks for one worker, in the order it runs them.</summary>
+public sealed record RunChunks(IReadOnlyList<RunChunk> Chunks) : IMpMessage;
+
+/// <summary>
+/// The results of a chunk, one payload (an array, in the order of the chunk's items); <paramref name="RunMicroseconds"/>
+/// is how long the target took on it (how much work the dispatcher queues on a worker follows it).
+/// </summary>
+public sealed record ChunkDone(long JobId, int Chunk, byte[] Results, long RunMicroseconds) : IPayloadCarrier
 {
     public long PayloadBytes => Results.LongLength;
 
@@ -34,6 +42,21 @@ public sealed record ChunkDone(long JobId, int Chunk, byte[] Results) : IPayload
 
 /// <summary>A chunk failed: the exception raised by the target (type, message and the worker's stack trace).</summary>
 public sealed record ChunkFailed(long JobId, int Chunk, string ExceptionType, string Message, string StackTrace, string Worker) : IMpMessage;
+
+/// <summary>The answers (<see cref="ChunkDone"/>, <see cref="ChunkFailed"/>) of chunks a worker ran back to back, in order.</summary>
+public sealed record ChunksAnswered(IReadOnlyList<IMpMessage> Answers) : IMpMessage;
+
+/// <summary>Give back the chunks not started yet (the worker seems stuck on a long one while another idles); answered <see cref="ChunksReturned"/>.</summary>
+public sealed record ReturnChunks : IMpMessage
+{
+    public static readonly ReturnChunks Instance = new();
+}
+
+/// <summary>One chunk a worker gave back: it never runs there.</summary>
+public sealed record ReturnedChunk(long JobId, int Chunk);
+
+/// <summary>The chunks a worker gave back (none, if it had started them all); the one that carried a job's target stays.</summary>
+public sealed record ChunksReturned(IReadOnlyList<ReturnedChunk> Chunks) : IMpMessage;
 
 /// <summary>The job is settled: the worker may drop its target.</summary>
 public sealed record ForgetJob(long JobId) : IMpMessage;

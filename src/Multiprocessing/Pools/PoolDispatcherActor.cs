@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pools;
 using Multiprocessing.Runtime;
 
@@ -8,7 +10,12 @@ namespace Multiprocessing.Pools;
 /// <summary>
 /// The pool's side on the node that created it. The cluster router deploys the workers (and new
 /// ones on nodes that join later); each worker announces itself here, and this actor hands out
-/// chunks round-robin to the workers that have credit (at most chunks-in-flight-per-worker each).
+/// chunks round-robin to the workers that have credit: chunks-in-flight-per-worker, or as many as
+/// run in work-ahead-per-worker when a job's chunks are fast (so that tiny tasks do not each wait a
+/// round trip), the chunks given to one worker at once in one message. A worker that has answered
+/// nothing for a while (stuck on a long chunk) when another idles with nothing left to give is asked
+/// for the chunks it has not started, which go to the idle one: fast chunks never wait behind a slow
+/// one while a worker could run them, as in Python, whose workers take from one shared queue.
 /// It knows which worker holds which chunk, so the chunks of a worker that dies go to the others,
 /// and so do those of a worker whose node becomes unreachable (they may then run twice: the first
 /// answer counts), which gets nothing new until its node is reachable again.
@@ -32,6 +39,12 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
 
     private sealed record NoWorkerTimedOut;
 
+    /// <summary>A worker idles with nothing left to give: those that still answer nothing by now are asked for what they have not started.</summary>
+    private sealed record ReclaimOverdue
+    {
+        public static readonly ReclaimOverdue Instance = new();
+    }
+
     private sealed class HeldChunk(PoolJob job, int chunk, byte[] items)
     {
         public PoolJob Job { get; } = job;
@@ -47,12 +60,30 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         public IActorRef Actor { get; } = actor;
         public LinkedList<HeldChunk> Held { get; } = new();
 
+        /// <summary>The bytes of the chunks it holds.</summary>
+        public long HeldBytes { get; set; }
+
+        /// <summary>When it last answered, or was given work while idle (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+        public long LastProgress { get; set; }
+
+        /// <summary>Asked for the chunks it has not started; it gets nothing new until its next answer.</summary>
+        public bool Reclaimed { get; set; }
+
         /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
         public bool Isolating { get; set; }
 
         /// <summary>Its node is unreachable: it gets no chunk until it is reachable again.</summary>
         public bool Unreachable { get; set; }
     }
+
+    /// <summary>Chunks a worker holds at most however fast they run: one message's worth of answers (<see cref="PoolAnswers"/>).</summary>
+    private const int MaxChunksInFlight = 64;
+
+    /// <summary>Held bytes past which a worker gets no more than the configured credit.</summary>
+    private const long HeldBytesPastCredit = 1 << 20;
+
+    /// <summary>A worker is taken for stuck after answering nothing for work-ahead-per-worker, and never sooner than this (it may be 0).</summary>
+    private static readonly TimeSpan MinimumReclaimAfter = TimeSpan.FromMilliseconds(5);
 
     private readonly PoolSettings _settings;
     private readonly List<Worker> _workers = [];
@@ -96,9 +127,41 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             Dispatch();
         });
 
-        Receive<ChunkDone>(done => Answered(done.JobId, done.Chunk, job => job.Sink.ChunkDone(done.Chunk, done.Results)));
+        Receive<ChunkDone>(done =>
+        {
+            Answered(done);
+            Dispatch();
+        });
 
-        Receive<ChunkFailed>(failed => Answered(failed.JobId, failed.Chunk, job => job.Sink.ChunkFailed(failed)));
+        Receive<ChunkFailed>(failed =>
+        {
+            Answered(failed);
+            Dispatch();
+        });
+
+        Receive<ChunksAnswered>(answers =>
+        {
+            foreach (var answer in answers.Answers) Answered(answer);
+            Dispatch();
+        });
+
+        Receive<ReclaimOverdue>(_ => Reclaim());
+
+        // What a stuck worker had not started runs elsewhere: fresh work, never run there.
+        Receive<ChunksReturned>(returned =>
+        {
+            if (_workers.Find(w => w.Actor.Equals(Sender)) is not { } worker) return;
+            foreach (var chunk in returned.Chunks)
+            {
+                var node = worker.Held.First;
+                while (node is not null && !(node.Value.Job.Id == chunk.JobId && node.Value.Chunk == chunk.Chunk)) node = node.Next;
+                if (node is null) continue;
+                Release(worker, node);
+                if (_jobs.Contains(node.Value.Job) && !node.Value.Job.Answered.Contains(chunk.Chunk))
+                    node.Value.Job.Reassigned.Enqueue((chunk.Chunk, node.Value.Items));
+            }
+            Dispatch();
+        });
 
         Receive<Cancel>(cancel =>
         {
@@ -203,23 +266,37 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         if (NodeAddresses.IsClusterMember(Context.System)) Cluster.Get(Context.System).Unsubscribe(Self);
     }
 
-    private void Answered(long jobId, int chunk, Action<PoolJob> report)
+    private void Answered(IMpMessage answer)
     {
+        var (jobId, chunk) = answer switch
+        {
+            ChunkDone done => (done.JobId, done.Chunk),
+            ChunkFailed failed => (failed.JobId, failed.Chunk),
+            _ => throw new ArgumentException($"Not a chunk's answer: {answer.GetType().Name}", nameof(answer)),
+        };
         var worker = _workers.Find(w => w.Actor.Equals(Sender));
         if (worker is not null)
         {
+            worker.LastProgress = Stopwatch.GetTimestamp();
+            worker.Reclaimed = false;
             var node = worker.Held.First;
             while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
-            if (node is not null) worker.Held.Remove(node);
+            if (node is not null) Release(worker, node);
             if (worker.Held.Count == 0) worker.Isolating = false;
         }
+        if (Find(jobId) is not { } job) return;
+        if (answer is ChunkDone ran) job.RunTime.Add(ran.RunMicroseconds);
         // A chunk retried because its worker's death was seen before its answer is answered twice: the first answer counts.
-        if (Find(jobId) is { } job && job.Answered.Add(chunk))
-        {
-            report(job);
-            Settle(job);
-        }
-        Dispatch();
+        if (!job.Answered.Add(chunk)) return;
+        if (answer is ChunkDone result) job.Sink.ChunkDone(chunk, result.Results);
+        else job.Sink.ChunkFailed((ChunkFailed)answer);
+        Settle(job);
+    }
+
+    private static void Release(Worker worker, LinkedListNode<HeldChunk> held)
+    {
+        worker.Held.Remove(held);
+        worker.HeldBytes -= held.Value.Items.LongLength;
     }
 
     private void Input(PoolJob job, IReadOnlyList<(int Chunk, byte[] Items)> chunks, int? totalChunks)
@@ -247,7 +324,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             while (node is not null)
             {
                 var next = node.Next;
-                if (node.Value.Job == job) worker.Held.Remove(node); // its answer will find no job
+                if (node.Value.Job == job) Release(worker, node); // its answer will find no job
                 node = next;
             }
         }
@@ -268,31 +345,101 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer(nameof(NoWorkerTimedOut), new NoWorkerTimedOut(), _settings.NoWorkerTimeout);
     }
 
-    /// <summary>Round-robin over the workers: one chunk to each worker with credit per pass, until no credit or no chunk is left.</summary>
+    /// <summary>
+    /// Round-robin over the workers: one chunk to each worker with credit per pass, until no credit or no chunk is left;
+    /// then the chunks each worker was given go to it, small ones together.
+    /// </summary>
     private void Dispatch()
     {
         WatchForNoWorkers();
+        var given = new Dictionary<Worker, List<RunChunk>>();
         var progress = true;
         while (progress && _workers.Count > 0)
         {
             progress = false;
             var reachable = _workers.Count(w => !w.Unreachable);
+            var credit = Credit();
             for (var i = 0; i < _workers.Count; i++)
             {
                 var worker = _workers[_next++ % _workers.Count];
-                if (worker.Unreachable || worker.Isolating || worker.Held.Count >= _settings.ChunksInFlightPerWorker) continue;
+                if (worker.Unreachable || worker.Isolating || worker.Reclaimed || worker.Held.Count >= credit) continue;
+                // Past the configured credit, only while what it holds is small: fast tasks on large items do not pile up memory.
+                if (worker.Held.Count >= _settings.ChunksInFlightPerWorker && worker.HeldBytes >= HeldBytesPastCredit) continue;
                 // A busy worker is topped up only while there is plenty left: at the tail, a chunk queued
                 // behind a long one would wait while another worker idles. A retry waits for an idle worker.
                 if (worker.Held.Count > 0 && (_jobs.Any(j => j.Retries.Count > 0) || _jobs.Sum(j => j.Ready.Count + j.Reassigned.Count) <= reachable)) continue;
                 if (NextChunk(idle: worker.Held.Count == 0) is not { } next) continue;
                 var (job, chunk, items, retry) = next;
                 worker.Isolating = retry;
+                if (worker.Held.Count == 0) worker.LastProgress = Stopwatch.GetTimestamp();
                 var target = job.WorkersWithTarget.Add(worker.Actor) ? job.Target : null;
                 worker.Held.AddLast(new HeldChunk(job, chunk, items));
-                Transfers.PayloadTransfers.Get(Context.System).Tell(worker.Actor, new RunChunk(job.Id, chunk, target, items), Self);
+                worker.HeldBytes += items.LongLength;
+                (given.TryGetValue(worker, out var runs) ? runs : given[worker] = []).Add(new RunChunk(job.Id, chunk, target, items));
                 progress = true;
             }
         }
+        var transfers = Transfers.PayloadTransfers.Get(Context.System);
+        foreach (var (worker, runs) in given) Send(transfers, worker.Actor, runs);
+        WatchForStuckWorkers();
+    }
+
+    // Nothing left to give and a worker idles while another holds chunks it has not started: if that one still answers
+    // nothing by the time the work ahead should have taken, it is stuck on a long chunk, and gives the others back.
+    private void WatchForStuckWorkers()
+    {
+        if (Timers.IsTimerActive(nameof(ReclaimOverdue)) || _jobs.Any(j => j.Ready.Count + j.Reassigned.Count + j.Retries.Count > 0)) return;
+        if (!_workers.Any(w => w.Held.Count == 0 && !w.Unreachable) || !_workers.Any(Reclaimable)) return;
+        Timers.StartSingleTimer(nameof(ReclaimOverdue), ReclaimOverdue.Instance, ReclaimAfter);
+    }
+
+    private void Reclaim()
+    {
+        var overdue = Stopwatch.GetTimestamp() - (long)(ReclaimAfter.TotalSeconds * Stopwatch.Frequency);
+        foreach (var worker in _workers.Where(w => Reclaimable(w) && w.LastProgress <= overdue))
+        {
+            worker.Reclaimed = true;
+            worker.Actor.Tell(ReturnChunks.Instance, Self);
+        }
+        WatchForStuckWorkers();
+    }
+
+    private static bool Reclaimable(Worker worker) => worker.Held.Count > 1 && !worker.Unreachable && !worker.Reclaimed;
+
+    // As long as the work a worker holds ahead should take (a worker that holds the configured credit of slow chunks is
+    // stuck only once it is past that much too).
+    private TimeSpan ReclaimAfter => _settings.WorkAheadPerWorker > MinimumReclaimAfter ? _settings.WorkAheadPerWorker : MinimumReclaimAfter;
+
+    // One message per run of small chunks (under half what a message carries whole); a large chunk goes alone, in pieces.
+    private void Send(Transfers.PayloadTransfers transfers, IActorRef worker, List<RunChunk> runs)
+    {
+        var limit = transfers.Settings.InlineBytes / 2;
+        var batch = new List<RunChunk>();
+        long bytes = 0;
+        void SendBatch()
+        {
+            if (batch.Count == 1) transfers.Tell(worker, batch[0], Self);
+            else if (batch.Count > 1) worker.Tell(new RunChunks(batch), Self);
+            batch = [];
+            bytes = 0;
+        }
+        foreach (var run in runs)
+        {
+            if (bytes + run.PayloadBytes > limit) SendBatch();
+            batch.Add(run);
+            bytes += run.PayloadBytes;
+        }
+        SendBatch();
+    }
+
+    // How many chunks a worker may hold: the configured credit, or, once the job next in line has shown its chunks to be
+    // fast, as many as run in work-ahead-per-worker (each waiting chunk hides part of the round trip to the worker).
+    private int Credit()
+    {
+        var job = _jobs.Find(j => j.Ready.Count + j.Reassigned.Count > 0);
+        if (job?.RunTime.Mean is not { } micros) return _settings.ChunksInFlightPerWorker;
+        var fit = _settings.WorkAheadPerWorker.TotalMicroseconds / Math.Max(1, micros);
+        return (int)Math.Clamp(Math.Ceiling(fit), _settings.ChunksInFlightPerWorker, Math.Max(_settings.ChunksInFlightPerWorker, MaxChunksInFlight));
     }
 
     // Retries first, and only to an idle worker; then, in call order, the chunks of unreachable workers and fresh ones.

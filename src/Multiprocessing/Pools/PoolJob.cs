@@ -41,11 +41,17 @@ internal sealed class PoolJob(long id, byte[] target, IPoolJobSink sink)
 
     internal Queue<(int Chunk, byte[] Items)> Retries { get; } = new();
 
-    /// <summary>Chunks held by workers whose node became unreachable, to run elsewhere too (not suspects: not run alone).</summary>
+    /// <summary>
+    /// Chunks taken from a worker, to run elsewhere (not suspects: not run alone): held by a worker whose node became
+    /// unreachable (they may run there too), or given back unstarted by a worker stuck on a long one.
+    /// </summary>
     internal Queue<(int Chunk, byte[] Items)> Reassigned { get; } = new();
     internal Dictionary<int, int> Deaths { get; } = [];
     internal HashSet<IActorRef> WorkersWithTarget { get; } = [];
     internal AnsweredChunks Answered { get; } = new();
+
+    /// <summary>How long its chunks take to run (the credit of its workers follows it).</summary>
+    internal ChunkRunTime RunTime { get; } = new();
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ namespace Multiprocessing.Pools;
 internal sealed record PoolSettings(
     int RouteesPerNode,
     int ChunksInFlightPerWorker,
+    TimeSpan WorkAheadPerWorker,
     int LazyChunksAhead,
     int MaxChunkAttempts,
     TimeSpan NoWorkerTimeout,
@@ -17,6 +18,7 @@ internal sealed record PoolSettings(
         return new PoolSettings(
             RouteesPerNode: pool.GetInt("routees-per-node"),
             ChunksInFlightPerWorker: pool.GetInt("chunks-in-flight-per-worker"),
+            WorkAheadPerWorker: pool.GetTimeSpan("work-ahead-per-worker"),
             LazyChunksAhead: pool.GetInt("lazy-chunks-ahead"),
             MaxChunkAttempts: pool.GetInt("max-chunk-attempts"),
             NoWorkerTimeout: pool.GetTimeSpan("no-worker-timeout"),

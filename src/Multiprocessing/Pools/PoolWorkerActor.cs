@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pools;
 using Multiprocessing.Processes;
 using Multiprocessing.Runtime;
@@ -8,7 +9,8 @@ namespace Multiprocessing.Pools;
 
 /// <summary>
 /// One pool worker (a routee of the pool's cluster router), deployed on a worker node. Chunks are
-/// queued to a <see cref="UserCodeThread"/> that runs the user's code. The thread
+/// queued to a <see cref="UserCodeThread"/> that runs the user's code; their answers go back through
+/// <see cref="PoolAnswers"/>, together when several ran back to back. The thread
 /// keeps the job targets it was sent; after <c>maxtasksperchild</c> chunks it hands over to a fresh
 /// thread, a new PoolWorker-N process scope, that runs the initializer again. Python replaces the
 /// worker's OS process; here that process is the worker node, which also hosts other pools, actor-mode
@@ -19,7 +21,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private readonly IActorRef _dispatcher;
     private readonly byte[] _initializer;
     private readonly int _maxTasksPerChild;
-    private readonly BlockingCollection<object> _work = new();
+    private readonly PoolWorkQueue _work = new();
     // The node's runtime where its pool workers are processes of their own (a node's); null on a bare actor system (a spec's).
     private NodeRuntime? _runtime;
     private IActorRef _self = ActorRefs.Nobody;
@@ -27,6 +29,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private Transfers.PayloadTransfers _transfers = null!;
     private string _name = "";
     private ActorSystem _system = null!;
+    private PoolAnswers _answers = null!;
 
     /// <param name="initializer">The serialized <see cref="PoolInitializer"/>, or empty for none.</param>
     /// <param name="maxTasksPerChild">Chunks a thread runs before it is replaced; 0 for no limit.</param>
@@ -36,7 +39,20 @@ internal sealed class PoolWorkerActor : ReceiveActor
         _initializer = initializer;
         _maxTasksPerChild = maxTasksPerChild;
         Receive<RunChunk>(run => _work.Add(run));
+        Receive<RunChunks>(runs =>
+        {
+            foreach (var run in runs.Chunks) _work.Add(run);
+        });
         Receive<ForgetJob>(forget => _work.Add(forget));
+        Receive<FlushAnswers>(_ => _answers.Flush());
+        // The chunk that carries a job's target stays: the dispatcher counts this worker as having it.
+        Receive<ReturnChunks>(_ => Sender.Tell(new ChunksReturned([.. _work.TakeBack(run => run.Target is null)
+            .Select(run => new ReturnedChunk(run.JobId, run.Chunk))]), Self));
+    }
+
+    private sealed record FlushAnswers
+    {
+        public static readonly FlushAnswers Instance = new();
     }
 
     protected override void PreStart()
@@ -48,11 +64,18 @@ internal sealed class PoolWorkerActor : ReceiveActor
         _transfers = Transfers.PayloadTransfers.Get(Context.System);
         _runtime = NodeRuntime.Of(Context.System);
         _name = $"{_runtime?.HostName ?? Context.System.Name}/{Self.Path.Name}";
+        // Half what one message carries whole: the answers' envelopes fit beside their results.
+        _answers = new PoolAnswers(answer => _transfers.Tell(_dispatcher, answer, _self), () => _self.Tell(FlushAnswers.Instance),
+            _transfers.Settings.InlineBytes / 2);
         StartThread([], []);
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
 
-    protected override void PostStop() => _work.CompleteAdding();
+    protected override void PostStop()
+    {
+        _work.CompleteAdding();
+        _answers.Flush(); // what ran is answered, even as the worker stops
+    }
 
     // waiting: chunks of a job whose function has not come yet (the chunk that carries it was large, went in pieces,
     // and the next one, small, overtook it); they run right after it.
@@ -84,7 +107,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         }
 
         var tasks = 0;
-        foreach (var work in _work.GetConsumingEnumerable())
+        while (_work.Take() is { } work)
         {
             if (work is ForgetJob forget)
             {
@@ -92,7 +115,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
                 Forgotten(forget.JobId);
                 // Chunks still waiting for the function of a job that ended fail clearly.
                 if (waiting.Remove(forget.JobId, out var orphans))
-                    foreach (var orphan in orphans) _transfers.Tell(_dispatcher, Execute(orphan, targets, initializerFailure), _self);
+                    foreach (var orphan in orphans) _answers.Add(Execute(orphan, targets, initializerFailure), _work.Count > 0);
                 continue;
             }
             var run = (RunChunk)work;
@@ -103,11 +126,11 @@ internal sealed class PoolWorkerActor : ReceiveActor
             }
             List<RunChunk> runs = [run];
             if (run.Target is not null && waiting.Remove(run.JobId, out var overtaken)) runs.AddRange(overtaken);
-            foreach (var next in runs)
+            for (var i = 0; i < runs.Count; i++)
             {
-                var answer = Execute(next, targets, initializerFailure);
+                var answer = Execute(runs[i], targets, initializerFailure);
                 scope?.Flush();
-                _transfers.Tell(_dispatcher, answer, _self);
+                _answers.Add(answer, moreQueued: i < runs.Count - 1 || _work.Count > 0);
                 tasks++;
             }
             if (_maxTasksPerChild > 0 && tasks >= _maxTasksPerChild)
@@ -131,7 +154,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         if (_forgottenOrder.Count > ForgottenKept) _forgotten.Remove(_forgottenOrder.Dequeue());
     }
 
-    private object Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)
+    private IMpMessage Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)
     {
         try
         {
@@ -139,7 +162,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
             if (run.Target is not null) targets[run.JobId] = (PoolTarget)_payloads.Deserialize(run.Target, "the pool's function");
             if (!targets.TryGetValue(run.JobId, out var target))
                 throw new InvalidOperationException($"Pool worker {_name} was sent a chunk of job {run.JobId} without its function.");
-            return new ChunkDone(run.JobId, run.Chunk, target.Run(run.Items, _payloads, run.Chunk));
+            var started = Stopwatch.GetTimestamp();
+            var results = target.Run(run.Items, _payloads, run.Chunk);
+            return new ChunkDone(run.JobId, run.Chunk, results, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
         catch (Exception e)
         {

@@ -47,6 +47,7 @@ internal static class MpConfigRules
         ("multiprocessing.manager.replicas", Whole("0 (objects are lost with their node) or 1 (a copy on the coordinator)", 0, 1)),
         ("multiprocessing.pool.routees-per-node", AtLeastOne),
         ("multiprocessing.pool.chunks-in-flight-per-worker", AtLeastOne),
+        ("multiprocessing.pool.work-ahead-per-worker", new Rule("a duration, such as 5ms (0: chunks-in-flight-per-worker only)", value => Duration(value) >= TimeSpan.Zero)),
         ("multiprocessing.pool.lazy-chunks-ahead", AtLeastOne),
         ("multiprocessing.pool.max-chunk-attempts", AtLeastOne),
         ("multiprocessing.pool.no-worker-timeout", Timeout),

@@ -41,6 +41,25 @@ public sealed class PoolAsyncTests(ClusterFixture cluster) : ClusterTest(cluster
     }
 
     [Fact]
+    public async Task ImapUnorderedAsync_never_keeps_fast_results_behind_a_slow_task_while_another_worker_could_run_them()
+    {
+        await using var pool = Mp.Pool();
+        var gate = Mp.Queue<int>();
+        using var deadline = new CancellationTokenSource(Patience);
+        var results = new List<int>();
+        await using (var stream = pool.ImapUnorderedAsync(PoolTargets.HoldZero(gate), Enumerable.Range(0, 200), cancellationToken: deadline.Token).GetAsyncEnumerator())
+        {
+            // Item 0 waits for the gate on one worker: the fast chunks queued behind it there are taken back and run on the
+            // other, as Python's workers take from one queue. Without that, the stream would stall here until the deadline.
+            while (results.Count < 199 && await stream.MoveNextAsync()) results.Add(stream.Current);
+            Assert.Equal(Enumerable.Range(1, 199), results.Order());
+            gate.Put(1);
+            while (await stream.MoveNextAsync()) results.Add(stream.Current);
+        }
+        Assert.Equal(Enumerable.Range(0, 200), results.Order());
+    }
+
+    [Fact]
     public async Task Cancelling_an_ImapAsync_stops_the_wait_and_the_input_with_OperationCanceledException()
     {
         await using var pool = Mp.Pool();

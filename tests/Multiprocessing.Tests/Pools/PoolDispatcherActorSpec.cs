@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pools;
 using Multiprocessing.Pools;
 
@@ -8,7 +9,7 @@ namespace Multiprocessing.Tests.Pools;
 /// <summary>The pool's dispatcher, with probes standing in for the pool workers on the worker nodes.</summary>
 public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, LazyChunksAhead: 4,
+    private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, WorkAheadPerWorker: TimeSpan.Zero, LazyChunksAhead: 4,
         MaxChunkAttempts: 2, NoWorkerTimeout: TimeSpan.FromSeconds(1), WorkerRole: "worker");
 
     private static readonly byte[] Target = [42];
@@ -38,8 +39,31 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         return worker;
     }
 
+    // The chunks each probe was given and the test has not taken yet: several given at once come in one RunChunks.
+    private readonly Dictionary<IActorRef, Queue<RunChunk>> _given = [];
+
+    /// <summary>The next chunk <paramref name="worker"/> was given, alone or with others.</summary>
+    private RunChunk Run(TestProbe worker)
+    {
+        var given = _given.TryGetValue(worker.Ref, out var queue) ? queue : _given[worker.Ref] = new();
+        if (given.Count == 0)
+            switch (worker.ExpectMsg<IMpMessage>(m => m is RunChunk or RunChunks))
+            {
+                case RunChunk run: given.Enqueue(run); break;
+                case RunChunks runs: foreach (var run in runs.Chunks) given.Enqueue(run); break;
+            }
+        return given.Dequeue();
+    }
+
+    /// <summary><paramref name="worker"/> was given nothing more.</summary>
+    private void NoRun(TestProbe worker, int milliseconds)
+    {
+        Assert.Empty(_given.GetValueOrDefault(worker.Ref) ?? new());
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(milliseconds));
+    }
+
     private static void Answer(TestProbe worker, IActorRef dispatcher, RunChunk run) =>
-        worker.Send(dispatcher, new ChunkDone(run.JobId, run.Chunk, run.Items));
+        worker.Send(dispatcher, new ChunkDone(run.JobId, run.Chunk, run.Items, RunMicroseconds: 0));
 
     [Fact]
     public void Chunks_go_round_robin_within_each_workers_credit_and_the_target_travels_once_per_worker()
@@ -50,27 +74,27 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var sink = new Sink();
         dispatcher.Tell(Job(1, 6, sink));
 
-        var a1 = first.ExpectMsg<RunChunk>();
-        var a2 = first.ExpectMsg<RunChunk>();
-        var b1 = second.ExpectMsg<RunChunk>();
-        var b2 = second.ExpectMsg<RunChunk>();
+        var a1 = Run(first);
+        var a2 = Run(first);
+        var b1 = Run(second);
+        var b2 = Run(second);
         Assert.Equal([0, 1, 2, 3], new[] { a1.Chunk, a2.Chunk, b1.Chunk, b2.Chunk }.Order());
         Assert.Equal(1, Math.Abs(a1.Chunk - b1.Chunk)); // one each per pass
         Assert.Equal(Target, a1.Target);
         Assert.Null(a2.Target);
         Assert.Equal(Target, b1.Target);
-        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no credit left
+        NoRun(first, 100); // no credit left
 
         // Two chunks left for two workers: a busy worker is not topped up any more, an idle one is.
         Answer(first, dispatcher, a1);
-        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        NoRun(first, 100);
         Answer(first, dispatcher, a2);
-        var a3 = first.ExpectMsg<RunChunk>();
+        var a3 = Run(first);
         Assert.Equal(4, a3.Chunk);
         Assert.Null(a3.Target);
         Answer(second, dispatcher, b1);
         Answer(second, dispatcher, b2);
-        var b3 = second.ExpectMsg<RunChunk>();
+        var b3 = Run(second);
         Assert.Equal(5, b3.Chunk);
         Answer(first, dispatcher, a3);
         Answer(second, dispatcher, b3);
@@ -88,22 +112,22 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var doomed = Worker(dispatcher);
         var sink = new Sink();
         dispatcher.Tell(Job(1, 3, sink));
-        Assert.Equal(0, doomed.ExpectMsg<RunChunk>().Chunk);
-        Assert.Equal(1, doomed.ExpectMsg<RunChunk>().Chunk);
+        Assert.Equal(0, Run(doomed).Chunk);
+        Assert.Equal(1, Run(doomed).Chunk);
 
         var survivor = Worker(dispatcher);
-        var fresh = survivor.ExpectMsg<RunChunk>();
+        var fresh = Run(survivor);
         Assert.Equal(2, fresh.Chunk);
         Assert.Equal(Target, fresh.Target); // a new worker gets the target with its first chunk
         Sys.Stop(doomed.Ref);
-        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // a retry waits for an idle worker
+        NoRun(survivor, 200); // a retry waits for an idle worker
 
         Answer(survivor, dispatcher, fresh);
-        var retry = survivor.ExpectMsg<RunChunk>();
+        var retry = Run(survivor);
         Assert.Equal(0, retry.Chunk);
-        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // alone: nothing else while it runs
+        NoRun(survivor, 200); // alone: nothing else while it runs
         Answer(survivor, dispatcher, retry);
-        var next = survivor.ExpectMsg<RunChunk>();
+        var next = Run(survivor);
         Assert.Equal(1, next.Chunk);
         Answer(survivor, dispatcher, next);
 
@@ -120,13 +144,13 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         dispatcher.Tell(new PoolWorkerReady(stalled.Ref), stalled.Ref);
         var sink = new Sink();
         dispatcher.Tell(Job(1, 4, sink));
-        var stalledRuns = new[] { stalled.ExpectMsg<RunChunk>(), stalled.ExpectMsg<RunChunk>() };
+        var stalledRuns = new[] { Run(stalled), Run(stalled) };
         var other = Worker(dispatcher);
-        var first = other.ExpectMsg<RunChunk>();
+        var first = Run(other);
 
         dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(stalled.Ref.Path.Address));
         var ranByOther = new List<int>();
-        for (var run = first; ; run = other.ExpectMsg<RunChunk>())
+        for (var run = first; ; run = Run(other))
         {
             ranByOther.Add(run.Chunk);
             Answer(other, dispatcher, run);
@@ -135,20 +159,20 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Null(Settled(sink));
         Assert.Equal([0, 1, 2, 3], ranByOther.Order()); // the stalled worker's chunks too
         other.FishForMessage(m => m is ForgetJob);
-        foreach (var run in stalledRuns) dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items), stalled.Ref); // late: dropped
+        foreach (var run in stalledRuns) dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items, RunMicroseconds: 0), stalled.Ref); // late: dropped
         Assert.Equal([0, 1, 2, 3], sink.Done.Order());
 
         var next = new Sink();
         dispatcher.Tell(Job(2, 2, next));
-        Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
-        Answer(other, dispatcher, other.ExpectMsg<RunChunk>());
+        Answer(other, dispatcher, Run(other));
+        Answer(other, dispatcher, Run(other));
         Assert.Null(Settled(next));
         stalled.FishForMessage(m => m is ForgetJob); // job 1's end; nothing of job 2
-        stalled.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        NoRun(stalled, 200);
 
         dispatcher.Tell(new PoolDispatcherActor.NodeReachable(stalled.Ref.Path.Address));
         dispatcher.Tell(Job(3, 4, new Sink()));
-        Assert.Equal(3, stalled.ExpectMsg<RunChunk>().JobId);
+        Assert.Equal(3, Run(stalled).JobId);
     }
 
     [Fact]
@@ -161,15 +185,15 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var a = new TestProbe(first, new Akka.TestKit.Xunit2.XunitAssertions());
         dispatcher.Tell(new PoolWorkerReady(a.Ref), a.Ref);
         dispatcher.Tell(Job(1, 1, sink));
-        a.ExpectMsg<RunChunk>();
+        Run(a);
         var b = new TestProbe(second, new Akka.TestKit.Xunit2.XunitAssertions());
         dispatcher.Tell(new PoolWorkerReady(b.Ref), b.Ref);
 
         dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(a.Ref.Path.Address));
-        b.ExpectMsg<RunChunk>(); // one unreachable holder: it may be alive, the chunk goes on
+        Run(b); // one unreachable holder: it may be alive, the chunk goes on
         var c = Worker(dispatcher);
         dispatcher.Tell(new PoolDispatcherActor.NodeUnreachable(b.Ref.Path.Address));
-        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // two: as many as may die of it, it waits for the verdict
+        NoRun(c, 200); // two: as many as may die of it, it waits for the verdict
 
         first.Stop(a.Ref);
         second.Stop(b.Ref);
@@ -183,14 +207,14 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var doomed = Worker(dispatcher);
         var sink = new Sink();
         dispatcher.Tell(Job(1, 2, sink));
-        var run = doomed.ExpectMsg<RunChunk>();
+        var run = Run(doomed);
         Sys.Stop(doomed.Ref);
         Watch(doomed.Ref);
         ExpectTerminated(doomed.Ref);
 
-        dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items), doomed.Ref); // the late answer
+        dispatcher.Tell(new ChunkDone(run.JobId, run.Chunk, run.Items, RunMicroseconds: 0), doomed.Ref); // the late answer
         var survivor = Worker(dispatcher);
-        var next = survivor.ExpectMsg<RunChunk>();
+        var next = Run(survivor);
         Assert.NotEqual(run.Chunk, next.Chunk);
         Answer(survivor, dispatcher, next);
         Assert.Null(Settled(sink));
@@ -205,10 +229,10 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var sink = new Sink();
         var first = Worker(dispatcher);
         dispatcher.Tell(Job(1, 1, sink));
-        first.ExpectMsg<RunChunk>();
+        Run(first);
         var second = Worker(dispatcher);
         Sys.Stop(first.Ref);
-        second.ExpectMsg<RunChunk>();
+        Run(second);
         Sys.Stop(second.Ref);
 
         var error = Assert.IsType<MpPoolException>(Settled(sink));
@@ -227,7 +251,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         dispatcher.Tell(Job(2, 10, sink));
         dispatcher.Tell(new PoolDispatcherActor.Cancel(2));
         var worker = Worker(dispatcher);
-        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        NoRun(worker, 200);
     }
 
     [Fact]
@@ -243,5 +267,83 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var late = new Sink();
         dispatcher.Tell(Job(2, 1, late));
         Assert.IsType<MpPoolException>(Settled(late));
+    }
+
+    [Fact]
+    public void Once_a_jobs_chunks_prove_fast_a_worker_holds_what_runs_in_the_work_ahead_given_in_one_message()
+    {
+        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var worker = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(Job(1, 200, sink));
+        var first = Run(worker);
+        var second = Run(worker);
+        NoRun(worker, 100); // nothing known of its chunks yet: the configured credit
+
+        // 100 us a chunk: 50 fit in 5 ms; the worker holds one, so 49 more come, together.
+        worker.Send(dispatcher, new ChunkDone(first.JobId, first.Chunk, first.Items, RunMicroseconds: 100));
+        var more = worker.ExpectMsg<RunChunks>();
+        Assert.Equal(49, more.Chunks.Count);
+        Assert.Equal(Enumerable.Range(2, 49), more.Chunks.Select(c => c.Chunk));
+
+        // Their answers together: the dispatcher takes each, and tops the worker up again.
+        worker.Send(dispatcher, new ChunksAnswered([.. more.Chunks.Select(c => (IMpMessage)new ChunkDone(c.JobId, c.Chunk, c.Items, 100))]));
+        Assert.Equal(49, worker.ExpectMsg<RunChunks>().Chunks.Count);
+        Assert.Equal(50, sink.Done.Count);
+
+        // A job of slow chunks (5 ms each) after it: its own measure counts, so the configured credit again.
+        var slow = new Sink();
+        dispatcher.Tell(new PoolDispatcherActor.Cancel(1)); // what the worker held of job 1 is forgotten
+        dispatcher.Tell(Job(2, 10, slow));
+        worker.FishForMessage(m => m is ForgetJob);
+        var slowRuns = new[] { Run(worker), Run(worker) };
+        Assert.Equal([0, 1], slowRuns.Select(r => r.Chunk));
+        worker.Send(dispatcher, new ChunkDone(slowRuns[0].JobId, slowRuns[0].Chunk, slowRuns[0].Items, RunMicroseconds: 5_000));
+        Assert.Equal(2, Run(worker).Chunk);
+        NoRun(worker, 100); // two held: each fills the work ahead alone
+    }
+
+    [Fact]
+    public void A_worker_holds_no_more_than_the_configured_credit_once_it_holds_a_mebibyte_however_fast_its_chunks()
+    {
+        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var worker = Worker(dispatcher);
+        var sink = new Sink();
+        var large = new byte[400 * 1024];
+        dispatcher.Tell(new PoolDispatcherActor.Submit(new PoolJob(1, Target, sink), [.. Enumerable.Range(0, 20).Select(i => (i, large))], 20));
+        var first = Run(worker);
+        Run(worker);
+        worker.Send(dispatcher, new ChunkDone(first.JobId, first.Chunk, [], RunMicroseconds: 1));
+        // It holds 400 KiB: two more (1.2 MiB), then no more, however fast its chunks.
+        Run(worker);
+        Run(worker);
+        NoRun(worker, 100);
+    }
+
+    [Fact]
+    public void A_worker_that_answers_nothing_while_another_idles_gives_back_what_it_has_not_started_and_the_idle_one_runs_it()
+    {
+        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var stuck = Worker(dispatcher);
+        var idle = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(Job(1, 6, sink));
+        var stuckRuns = new[] { Run(stuck), Run(stuck) };
+        for (var answered = 0; answered < 4; answered++) Answer(idle, dispatcher, Run(idle)); // all the others
+
+        // Nothing left to give, one worker idle: the other, silent past the work ahead, is asked for what it has not started.
+        stuck.ExpectMsg<ReturnChunks>(TimeSpan.FromSeconds(3));
+        stuck.Reply(new ChunksReturned([new ReturnedChunk(1, stuckRuns[1].Chunk)]));
+        var moved = Run(idle);
+        Assert.Equal(stuckRuns[1].Chunk, moved.Chunk);
+        Answer(idle, dispatcher, moved);
+        NoRun(stuck, 100); // it gets nothing new before it answers
+
+        Answer(stuck, dispatcher, stuckRuns[0]);
+        Assert.Null(Settled(sink));
+        Assert.Equal(Enumerable.Range(0, 6), sink.Done.Order());
     }
 }

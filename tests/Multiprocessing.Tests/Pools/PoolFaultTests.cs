@@ -26,6 +26,35 @@ public sealed class PoolFaultTests
     }
 
     [Fact]
+    public async Task A_worker_node_killed_while_it_holds_many_fast_chunks_leaves_a_complete_correct_result()
+    {
+        const int Tasks = 20_000;
+        await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
+        using var pool = mp.Pool();
+        var victim = OsProcesses.WorkersWith(mp.Address + " --name worker-")[0];
+        // Tiny tasks: each worker holds dozens of chunks at once (work-ahead-per-worker), and answers them together.
+        var killer = new KillWhenCompleted(Random.Shared.Next(1_000, Tasks / 2), victim);
+        var map = Task.Run(() => pool.Map(PoolTargets.Double, Enumerable.Range(0, Tasks), chunksize: 1, progress: killer));
+
+        Assert.Equal(Enumerable.Range(0, Tasks).Select(x => x * 2), await map.WaitAsync(Patience));
+        Assert.True(killer.Killed);
+        Assert.False(OsProcesses.IsAlive(victim));
+    }
+
+    /// <summary>SIGKILLs <paramref name="pid"/> once <paramref name="completed"/> tasks are done (progress reports come in order, one at a time).</summary>
+    private sealed class KillWhenCompleted(int completed, int pid) : IProgress<MpPoolProgress>
+    {
+        public bool Killed { get; private set; }
+
+        public void Report(MpPoolProgress value)
+        {
+            if (Killed || value.Completed < completed) return;
+            Killed = true;
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+    }
+
+    [Fact]
     public async Task A_worker_node_made_unreachable_in_the_middle_of_a_map_leaves_its_chunks_to_the_others_before_it_is_downed()
     {
         // Never downed while the test runs: the map can only finish if unreachability alone moves the chunks.

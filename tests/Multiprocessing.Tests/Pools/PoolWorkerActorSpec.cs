@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Multiprocessing.Messages;
 using Multiprocessing.Messages.Pools;
 using Multiprocessing.Pools;
 using Multiprocessing.Runtime;
@@ -21,6 +22,30 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
 
     private static int[] Results(ChunkDone done) => ChunkCodec<int>.Decode(done.Results, null!, "results");
 
+    private byte[] Items(params int[] items) => ChunkCodec<int>.Encode(items, Payloads, "items");
+
+    /// <summary>The next <paramref name="count"/> chunks answered, whether alone or together; <paramref name="messages"/>: in how many messages.</summary>
+    private List<ChunkDone> Answers(int count, out int messages)
+    {
+        var answers = new List<ChunkDone>();
+        messages = 0;
+        while (answers.Count < count)
+        {
+            messages++;
+            switch (ExpectMsg<IMpMessage>(m => m is ChunkDone or ChunksAnswered))
+            {
+                case ChunkDone done: answers.Add(done); break;
+                case ChunksAnswered together: answers.AddRange(together.Answers.Cast<ChunkDone>()); break;
+            }
+        }
+        return answers;
+    }
+
+    // Shut until the test that runs a chunk which must not finish yet opens it (tests of a class run one at a time).
+    private static readonly SemaphoreSlim LongChunkGate = new(0);
+
+    public static int WaitForGate(int x) => LongChunkGate.Wait(TimeSpan.FromSeconds(30)) ? x : -1;
+
     [Fact]
     public void A_worker_announces_itself_runs_chunks_in_order_and_keeps_the_target_for_later_chunks()
     {
@@ -30,8 +55,32 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         worker.Tell(new RunChunk(1, 0, Target(PoolTargets.Double), ChunkCodec<int>.Encode([1, 2, 3], Payloads, "items")));
         worker.Tell(new RunChunk(1, 1, null, ChunkCodec<int>.Encode([10], Payloads, "items")));
 
-        Assert.Equal([2, 4, 6], Results(ExpectMsg<ChunkDone>(d => d.Chunk == 0)));
-        Assert.Equal([20], Results(ExpectMsg<ChunkDone>(d => d.Chunk == 1)));
+        var answers = Answers(2, out _);
+        Assert.Equal([0, 1], answers.Select(a => a.Chunk));
+        Assert.Equal([2, 4, 6], Results(answers[0]));
+        Assert.Equal([20], Results(answers[1]));
+    }
+
+    [Fact]
+    public void Answers_of_chunks_run_back_to_back_go_together_and_none_waits_for_a_long_chunk_behind_them()
+    {
+        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
+        ExpectMsg<PoolWorkerReady>();
+        var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
+        worker.Tell(new RunChunks([
+            .. Enumerable.Range(0, 20).Select(i => new RunChunk(1, i, i == 0 ? Target(PoolTargets.Double) : null, Items(i))),
+            new RunChunk(2, 0, slow, Items(7))]));
+
+        // Every fast chunk is answered while the long one behind them still runs (its gate is shut), in fewer messages than chunks.
+        var answers = Answers(20, out var messages);
+        Assert.Equal(Enumerable.Range(0, 20), answers.Select(a => a.Chunk));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => new[] { 2 * i }), answers.Select(Results));
+        Assert.True(messages < 20, $"20 answers came in {messages} messages");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        LongChunkGate.Release();
+        var last = ExpectMsg<ChunkDone>();
+        Assert.Equal(2, last.JobId);
+        Assert.Equal([7], Results(last));
     }
 
     [Fact]
@@ -59,5 +108,27 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         worker.Tell(new ForgetJob(1));
         worker.Tell(new RunChunk(1, 1, null, ChunkCodec<int>.Encode([1], Payloads, "items")));
         Assert.Contains("without its function", ExpectMsg<ChunkFailed>().Message);
+    }
+
+    [Fact]
+    public void A_worker_gives_back_the_chunks_it_has_not_started_but_never_the_running_one_nor_one_that_carries_a_target()
+    {
+        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
+        ExpectMsg<PoolWorkerReady>();
+        var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
+        worker.Tell(new RunChunks([
+            new RunChunk(1, 0, slow, Items(1)),
+            .. Enumerable.Range(1, 3).Select(i => new RunChunk(1, i, null, Items(i))),
+            new RunChunk(2, 0, Target(PoolTargets.Double), Items(5))]));
+
+        worker.Tell(ReturnChunks.Instance);
+        var returned = ExpectMsg<ChunksReturned>();
+        Assert.Equal([new ReturnedChunk(1, 1), new ReturnedChunk(1, 2), new ReturnedChunk(1, 3)], returned.Chunks);
+
+        LongChunkGate.Release();
+        var answers = Answers(2, out _);
+        Assert.Equal([(1L, 0), (2L, 0)], answers.Select(a => (a.JobId, a.Chunk)));
+        Assert.Equal([10], Results(answers[1]));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // what it gave back never runs there
     }
 }

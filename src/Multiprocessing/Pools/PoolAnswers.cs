@@ -1,0 +1,55 @@
+using Multiprocessing.Messages;
+using Multiprocessing.Messages.Pools;
+
+namespace Multiprocessing.Pools;
+
+/// <summary>
+/// A pool worker's answers on their way to its dispatcher. An answer goes at once when no other chunk waits on the
+/// worker (an Apply's, the last of a job's). While more wait, answers gather and go together in one
+/// <see cref="ChunksAnswered"/>: sent by the worker's actor as soon as it runs (so that no answer waits for the next
+/// chunk to finish, however long that one takes), or by the worker's thread once they fill a message. Sent under the
+/// lock, so they leave in the order the chunks ran.
+/// </summary>
+internal sealed class PoolAnswers(Action<IMpMessage> send, Action scheduleFlush, long maxBytes)
+{
+    /// <summary>Answers one message carries at most: a burst of tiny tasks still reaches the dispatcher in steps.</summary>
+    private const int MaxAnswers = 64;
+
+    private readonly object _gate = new();
+    private List<IMpMessage> _pending = [];
+    private long _bytes;
+
+    /// <summary>A chunk ran; <paramref name="moreQueued"/>: another waits on the worker, so its answer may go with the next ones.</summary>
+    public void Add(IMpMessage answer, bool moreQueued)
+    {
+        var bytes = answer is IPayloadCarrier carrier ? carrier.PayloadBytes : 0;
+        bool schedule;
+        lock (_gate)
+        {
+            if (_bytes + bytes > maxBytes) SendPending(); // it does not fit beside them (alone, a large one goes in pieces)
+            _pending.Add(answer);
+            _bytes += bytes;
+            if (!moreQueued || _pending.Count >= MaxAnswers || _bytes >= maxBytes)
+            {
+                SendPending();
+                return;
+            }
+            schedule = _pending.Count == 1;
+        }
+        if (schedule) scheduleFlush();
+    }
+
+    /// <summary>Sends whatever gathered (the worker's actor, once it runs; the worker, as it stops).</summary>
+    public void Flush()
+    {
+        lock (_gate) SendPending();
+    }
+
+    private void SendPending()
+    {
+        if (_pending.Count == 0) return;
+        send(_pending.Count == 1 ? _pending[0] : new ChunksAnswered(_pending));
+        _pending = [];
+        _bytes = 0;
+    }
+}
