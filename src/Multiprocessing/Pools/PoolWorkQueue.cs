@@ -11,6 +11,9 @@ namespace Multiprocessing.Pools;
 internal sealed class PoolWorkQueue
 {
     private readonly LinkedList<IMpMessage> _items = new();
+    // One count per item added (and one at the end): the thread waits on it, which spins a moment before it blocks, so a
+    // worker fed faster than it runs rarely sleeps. An item taken back leaves its count behind: Take then finds none and waits again.
+    private readonly SemaphoreSlim _added = new(0);
     private bool _completed;
 
     public int Count
@@ -27,33 +30,36 @@ internal sealed class PoolWorkQueue
         {
             if (_completed) return; // the worker stopped: its dispatcher sees it die and hands its chunks out again
             _items.AddLast(item);
-            Monitor.Pulse(_items);
         }
+        _added.Release();
     }
 
     /// <summary>The worker stops: <see cref="Take"/> returns null once nothing is left.</summary>
     public void CompleteAdding()
     {
-        lock (_items)
-        {
-            _completed = true;
-            Monitor.PulseAll(_items);
-        }
+        lock (_items) _completed = true;
+        _added.Release();
     }
 
     /// <summary>The next item, waiting for one (the worker's own thread); null once the worker stopped.</summary>
     public IMpMessage? Take()
     {
-        lock (_items)
+        while (true)
         {
-            while (_items.Count == 0)
+            lock (_items)
             {
-                if (_completed) return null;
-                Monitor.Wait(_items);
+                if (_items.First is { } first)
+                {
+                    _items.RemoveFirst();
+                    return first.Value;
+                }
+                if (_completed)
+                {
+                    _added.Release(); // for the next call, which ends too
+                    return null;
+                }
             }
-            var item = _items.First!.Value;
-            _items.RemoveFirst();
-            return item;
+            _added.Wait();
         }
     }
 
