@@ -24,6 +24,14 @@ public sealed record RunChunk(long JobId, int Chunk, byte[]? Target, byte[] Item
         Target is null ? this with { Items = payload[0] } : this with { Target = payload[0], Items = payload[1] };
 }
 
+/// <summary>A worker's answer to one chunk: its results or its error.</summary>
+public interface IChunkAnswer : IMpMessage
+{
+    long JobId { get; }
+
+    int Chunk { get; }
+}
+
 /// <summary>Several small chunks for one worker, in the order it runs them.</summary>
 public sealed record RunChunks(IReadOnlyList<RunChunk> Chunks) : IMpMessage;
 
@@ -31,7 +39,7 @@ public sealed record RunChunks(IReadOnlyList<RunChunk> Chunks) : IMpMessage;
 /// The results of a chunk, one payload (an array, in the order of the chunk's items); <paramref name="RunMicroseconds"/>
 /// is how long the target took on it (how much work the dispatcher queues on a worker follows it).
 /// </summary>
-public sealed record ChunkDone(long JobId, int Chunk, byte[] Results, long RunMicroseconds) : IPayloadCarrier
+public sealed record ChunkDone(long JobId, int Chunk, byte[] Results, long RunMicroseconds) : IPayloadCarrier, IChunkAnswer
 {
     public long PayloadBytes => Results.LongLength;
 
@@ -41,10 +49,10 @@ public sealed record ChunkDone(long JobId, int Chunk, byte[] Results, long RunMi
 }
 
 /// <summary>A chunk failed: the exception raised by the target (type, message and the worker's stack trace).</summary>
-public sealed record ChunkFailed(long JobId, int Chunk, string ExceptionType, string Message, string StackTrace, string Worker) : IMpMessage;
+public sealed record ChunkFailed(long JobId, int Chunk, string ExceptionType, string Message, string StackTrace, string Worker) : IChunkAnswer;
 
 /// <summary>The answers (<see cref="ChunkDone"/>, <see cref="ChunkFailed"/>) of chunks a worker ran back to back, in order.</summary>
-public sealed record ChunksAnswered(IReadOnlyList<IMpMessage> Answers) : IMpMessage;
+public sealed record ChunksAnswered(IReadOnlyList<IChunkAnswer> Answers) : IMpMessage;
 
 /// <summary>Give back the chunks not started yet (the worker seems stuck on a long one while another idles); answered <see cref="ChunksReturned"/>.</summary>
 public sealed record ReturnChunks : IMpMessage

@@ -12,17 +12,18 @@ namespace Multiprocessing.Pools;
 /// </summary>
 internal sealed class PoolAnswers(Action<IMpMessage> send, Action scheduleFlush, long maxBytes)
 {
-    /// <summary>Answers one message carries at most: a burst of tiny tasks still reaches the dispatcher in steps.</summary>
-    private const int MaxAnswers = 64;
+    /// <summary>Answers one message carries at most: as many chunks as a worker may hold.</summary>
+    private const int MaxAnswers = PoolDispatcherActor.MaxChunksInFlight;
 
     private readonly object _gate = new();
-    private List<IMpMessage> _pending = [];
+    private List<IChunkAnswer> _pending = [];
     private long _bytes;
 
     /// <summary>A chunk ran; <paramref name="moreQueued"/>: another waits on the worker, so its answer may go with the next ones.</summary>
-    public void Add(IMpMessage answer, bool moreQueued)
+    public void Add(IChunkAnswer answer, bool moreQueued)
     {
-        var bytes = answer is IPayloadCarrier carrier ? carrier.PayloadBytes : 0;
+        // An error goes alone: its text is bounded to fit a frame by itself (RemoteExceptions), not beside others.
+        var bytes = answer is IPayloadCarrier carrier ? carrier.PayloadBytes : maxBytes;
         bool schedule;
         lock (_gate)
         {

@@ -66,8 +66,16 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         /// <summary>When it last answered, or was given work while idle (<see cref="Stopwatch.GetTimestamp"/>).</summary>
         public long LastProgress { get; set; }
 
-        /// <summary>Asked for the chunks it has not started; it gets nothing new until its next answer.</summary>
+        /// <summary>Asked for the chunks it has not started; it gets nothing new until its next answer (or it holds none).</summary>
         public bool Reclaimed { get; set; }
+
+        /// <summary>Where it holds chunk <paramref name="chunk"/> of job <paramref name="jobId"/>; null if it does not.</summary>
+        public LinkedListNode<HeldChunk>? Holding(long jobId, int chunk)
+        {
+            var node = Held.First;
+            while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
+            return node;
+        }
 
         /// <summary>Runs a chunk whose previous worker died, alone: if it dies too, the chunk surely killed it.</summary>
         public bool Isolating { get; set; }
@@ -76,8 +84,8 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         public bool Unreachable { get; set; }
     }
 
-    /// <summary>Chunks a worker holds at most however fast they run: one message's worth of answers (<see cref="PoolAnswers"/>).</summary>
-    private const int MaxChunksInFlight = 64;
+    /// <summary>Chunks a worker holds at most however fast they run (and answers one message of <see cref="PoolAnswers"/> carries).</summary>
+    internal const int MaxChunksInFlight = 64;
 
     /// <summary>Held bytes past which a worker gets no more than the configured credit.</summary>
     private const long HeldBytesPastCredit = 1 << 20;
@@ -153,13 +161,15 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
             if (_workers.Find(w => w.Actor.Equals(Sender)) is not { } worker) return;
             foreach (var chunk in returned.Chunks)
             {
-                var node = worker.Held.First;
-                while (node is not null && !(node.Value.Job.Id == chunk.JobId && node.Value.Chunk == chunk.Chunk)) node = node.Next;
-                if (node is null) continue;
+                if (worker.Holding(chunk.JobId, chunk.Chunk) is not { } node) continue;
                 Release(worker, node);
-                if (_jobs.Contains(node.Value.Job) && !node.Value.Job.Answered.Contains(chunk.Chunk))
-                    node.Value.Job.Reassigned.Enqueue((chunk.Chunk, node.Value.Items));
+                var held = node.Value;
+                // One already given to others (its node was unreachable) is queued there once.
+                if (!held.Reassigned && _jobs.Contains(held.Job) && !held.Job.Answered.Contains(held.Chunk))
+                    held.Job.Reassigned.Enqueue((held.Chunk, held.Items));
             }
+            // Holding nothing now, it has nothing to answer: it is idle like any other.
+            if (worker.Held.Count == 0) worker.Reclaimed = false;
             Dispatch();
         });
 
@@ -266,29 +276,21 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         if (NodeAddresses.IsClusterMember(Context.System)) Cluster.Get(Context.System).Unsubscribe(Self);
     }
 
-    private void Answered(IMpMessage answer)
+    private void Answered(IChunkAnswer answer)
     {
-        var (jobId, chunk) = answer switch
-        {
-            ChunkDone done => (done.JobId, done.Chunk),
-            ChunkFailed failed => (failed.JobId, failed.Chunk),
-            _ => throw new ArgumentException($"Not a chunk's answer: {answer.GetType().Name}", nameof(answer)),
-        };
         var worker = _workers.Find(w => w.Actor.Equals(Sender));
         if (worker is not null)
         {
             worker.LastProgress = Stopwatch.GetTimestamp();
             worker.Reclaimed = false;
-            var node = worker.Held.First;
-            while (node is not null && !(node.Value.Job.Id == jobId && node.Value.Chunk == chunk)) node = node.Next;
-            if (node is not null) Release(worker, node);
+            if (worker.Holding(answer.JobId, answer.Chunk) is { } node) Release(worker, node);
             if (worker.Held.Count == 0) worker.Isolating = false;
         }
-        if (Find(jobId) is not { } job) return;
+        if (Find(answer.JobId) is not { } job) return;
         if (answer is ChunkDone ran) job.RunTime.Add(ran.RunMicroseconds);
         // A chunk retried because its worker's death was seen before its answer is answered twice: the first answer counts.
-        if (!job.Answered.Add(chunk)) return;
-        if (answer is ChunkDone result) job.Sink.ChunkDone(chunk, result.Results);
+        if (!job.Answered.Add(answer.Chunk)) return;
+        if (answer is ChunkDone result) job.Sink.ChunkDone(answer.Chunk, result.Results);
         else job.Sink.ChunkFailed((ChunkFailed)answer);
         Settle(job);
     }
@@ -389,7 +391,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     private void WatchForStuckWorkers()
     {
         if (Timers.IsTimerActive(nameof(ReclaimOverdue)) || _jobs.Any(j => j.Ready.Count + j.Reassigned.Count + j.Retries.Count > 0)) return;
-        if (!_workers.Any(w => w.Held.Count == 0 && !w.Unreachable) || !_workers.Any(Reclaimable)) return;
+        if (!_workers.Any(w => w.Held.Count == 0 && !w.Unreachable && !w.Reclaimed) || !_workers.Any(Reclaimable)) return;
         Timers.StartSingleTimer(nameof(ReclaimOverdue), ReclaimOverdue.Instance, ReclaimAfter);
     }
 

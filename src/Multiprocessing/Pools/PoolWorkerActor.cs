@@ -43,7 +43,11 @@ internal sealed class PoolWorkerActor : ReceiveActor
         {
             foreach (var run in runs.Chunks) _work.Add(run);
         });
-        Receive<ForgetJob>(forget => _work.Add(forget));
+        Receive<ForgetJob>(forget =>
+        {
+            _work.TakeBack(run => run.JobId == forget.JobId); // its chunks not started never run (a cancelled job's): nothing waits on them
+            _work.Add(forget);
+        });
         Receive<FlushAnswers>(_ => _answers.Flush());
         // The chunk that carries a job's target stays: the dispatcher counts this worker as having it.
         Receive<ReturnChunks>(_ => Sender.Tell(new ChunksReturned([.. _work.TakeBack(run => run.Target is null)
@@ -154,7 +158,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         if (_forgottenOrder.Count > ForgottenKept) _forgotten.Remove(_forgottenOrder.Dequeue());
     }
 
-    private IMpMessage Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)
+    private IChunkAnswer Execute(RunChunk run, Dictionary<long, PoolTarget> targets, Exception? initializerFailure)
     {
         try
         {

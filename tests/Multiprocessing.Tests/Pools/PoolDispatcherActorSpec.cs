@@ -288,7 +288,7 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Enumerable.Range(2, 49), more.Chunks.Select(c => c.Chunk));
 
         // Their answers together: the dispatcher takes each, and tops the worker up again.
-        worker.Send(dispatcher, new ChunksAnswered([.. more.Chunks.Select(c => (IMpMessage)new ChunkDone(c.JobId, c.Chunk, c.Items, 100))]));
+        worker.Send(dispatcher, new ChunksAnswered([.. more.Chunks.Select(c => (IChunkAnswer)new ChunkDone(c.JobId, c.Chunk, c.Items, 100))]));
         Assert.Equal(49, worker.ExpectMsg<RunChunks>().Chunks.Count);
         Assert.Equal(50, sink.Done.Count);
 
@@ -340,9 +340,38 @@ public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
         var moved = Run(idle);
         Assert.Equal(stuckRuns[1].Chunk, moved.Chunk);
         Answer(idle, dispatcher, moved);
-        NoRun(stuck, 100); // it gets nothing new before it answers
 
+        // More work: the stuck worker gets none of it before it answers, then it does.
+        var next = new Sink();
+        dispatcher.Tell(Job(2, 4, next));
+        Assert.Equal(2, Run(idle).JobId);
+        NoRun(stuck, 100);
         Answer(stuck, dispatcher, stuckRuns[0]);
+        Assert.Null(Settled(sink));
+        Assert.Equal(Enumerable.Range(0, 6), sink.Done.Order());
+        stuck.FishForMessage(m => m is ForgetJob { JobId: 1 });
+        Assert.Equal(2, Run(stuck).JobId);
+    }
+
+    [Fact]
+    public void A_worker_that_gives_back_every_chunk_it_held_is_idle_and_gets_work_again()
+    {
+        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var slow = Worker(dispatcher);
+        var idle = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(Job(1, 6, sink));
+        var slowRuns = new[] { Run(slow), Run(slow) };
+        for (var answered = 0; answered < 4; answered++) Answer(idle, dispatcher, Run(idle));
+
+        // It had started none of them (its thread was still busy elsewhere): it holds nothing, so it has nothing to answer.
+        slow.ExpectMsg<ReturnChunks>(TimeSpan.FromSeconds(3));
+        slow.Reply(new ChunksReturned([.. slowRuns.Select(r => new ReturnedChunk(r.JobId, r.Chunk))]));
+        var again = new[] { Run(slow), Run(idle) }; // one each, as to any idle workers
+        Assert.Equal(slowRuns.Select(r => r.Chunk).Order(), again.Select(r => r.Chunk).Order());
+        Answer(slow, dispatcher, again[0]);
+        Answer(idle, dispatcher, again[1]);
         Assert.Null(Settled(sink));
         Assert.Equal(Enumerable.Range(0, 6), sink.Done.Order());
     }

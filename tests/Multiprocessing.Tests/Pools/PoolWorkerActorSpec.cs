@@ -131,4 +131,23 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         Assert.Equal([10], Results(answers[1]));
         ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // what it gave back never runs there
     }
+
+    [Fact]
+    public void The_end_of_a_job_drops_its_chunks_not_started_so_that_the_next_jobs_do_not_wait_behind_them()
+    {
+        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
+        ExpectMsg<PoolWorkerReady>();
+        var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
+        worker.Tell(new RunChunks([
+            new RunChunk(1, 0, slow, Items(1)),
+            .. Enumerable.Range(0, 3).Select(i => new RunChunk(2, i, i == 0 ? Target(PoolTargets.Double) : null, Items(i)))]));
+        worker.Tell(new ForgetJob(2)); // cancelled while its chunks wait behind job 1's
+        worker.Tell(new RunChunk(3, 0, Target(PoolTargets.Double), Items(21)));
+
+        LongChunkGate.Release();
+        var answers = Answers(2, out _);
+        Assert.Equal([(1L, 0), (3L, 0)], answers.Select(a => (a.JobId, a.Chunk)));
+        Assert.Equal([42], Results(answers[1]));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // job 2's never ran
+    }
 }
