@@ -47,14 +47,14 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
     public long SentDirect => Interlocked.Read(ref _sentDirect);
 
     /// <summary>
-    /// Sends <paramref name="message"/>; the task ends once it is written or handed to Akka, or, for a large one
+    /// Sends <paramref name="message"/> (from <paramref name="sender"/>, if given); the task ends once it is written or handed to Akka, or, for a large one
     /// (a pipe's 200 MiB, which goes through the transfer actor: over its own link, else in chunks over Akka),
     /// once the recipient's node has it all. That may fail only if the peer is gone, which the sending end's
     /// death watch reports anyway.
     /// </summary>
-    public Task Send(IActorRef recipient, IDirectMessage message) =>
-        _transfers.IsLarge(message) || !TrySend((recipient.Path.Address, false), recipient, message, null)
-            ? _transfers.Tell(recipient, message)
+    public Task Send(IActorRef recipient, IDirectMessage message, IActorRef? sender = null) =>
+        _transfers.IsLarge(message) || !TrySend((recipient.Path.Address, false), recipient, message, sender)
+            ? _transfers.Tell(recipient, message, sender)
             : Task.CompletedTask;
 
     /// <summary>

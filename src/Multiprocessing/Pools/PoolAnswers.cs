@@ -1,4 +1,5 @@
 using Multiprocessing.Messages;
+using Multiprocessing.Messages.Direct;
 using Multiprocessing.Messages.Pools;
 
 namespace Multiprocessing.Pools;
@@ -10,7 +11,7 @@ namespace Multiprocessing.Pools;
 /// chunk to finish, however long that one takes), or by the worker's thread once they fill a message. Sent under the
 /// lock, so they leave in the order the chunks ran.
 /// </summary>
-internal sealed class PoolAnswers(Action<IMpMessage> send, Action scheduleFlush, long maxBytes)
+internal sealed class PoolAnswers(Action<IDirectMessage> send, Action scheduleFlush, long maxBytes)
 {
     /// <summary>Answers one message carries at most: as many chunks as a worker may hold.</summary>
     private const int MaxAnswers = PoolDispatcherActor.MaxChunksInFlight;

@@ -94,6 +94,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan MinimumReclaimAfter = TimeSpan.FromMilliseconds(5);
 
     private readonly PoolSettings _settings;
+    private readonly PoolRoute _route = PoolRoute.Of(Context.System);
     private readonly List<Worker> _workers = [];
     private readonly List<PoolJob> _jobs = []; // oldest first: earlier calls are served first
     private int _next;
@@ -319,7 +320,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     private void Forget(PoolJob job)
     {
         _jobs.Remove(job);
-        foreach (var worker in job.WorkersWithTarget) worker.Tell(new ForgetJob(job.Id), Self);
+        foreach (var worker in job.WorkersWithTarget) _route.Send(worker, new ForgetJob(job.Id), Self);
         foreach (var worker in _workers)
         {
             var node = worker.Held.First;
@@ -381,8 +382,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
                 progress = true;
             }
         }
-        var transfers = Transfers.PayloadTransfers.Get(Context.System);
-        foreach (var (worker, runs) in given) Send(transfers, worker.Actor, runs);
+        foreach (var (worker, runs) in given) Send(worker.Actor, runs);
         WatchForStuckWorkers();
     }
 
@@ -401,7 +401,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         foreach (var worker in _workers.Where(w => Reclaimable(w) && w.LastProgress <= overdue))
         {
             worker.Reclaimed = true;
-            worker.Actor.Tell(ReturnChunks.Instance, Self);
+            _route.Send(worker.Actor, ReturnChunks.Instance, Self);
         }
         WatchForStuckWorkers();
     }
@@ -413,15 +413,15 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
     private TimeSpan ReclaimAfter => _settings.WorkAheadPerWorker > MinimumReclaimAfter ? _settings.WorkAheadPerWorker : MinimumReclaimAfter;
 
     // One message per run of small chunks (under half what a message carries whole); a large chunk goes alone, in pieces.
-    private void Send(Transfers.PayloadTransfers transfers, IActorRef worker, List<RunChunk> runs)
+    private void Send(IActorRef worker, List<RunChunk> runs)
     {
-        var limit = transfers.Settings.InlineBytes / 2;
+        var limit = _route.InlineBytes / 2;
         var batch = new List<RunChunk>();
         long bytes = 0;
         void SendBatch()
         {
-            if (batch.Count == 1) transfers.Tell(worker, batch[0], Self);
-            else if (batch.Count > 1) worker.Tell(new RunChunks(batch), Self);
+            if (batch.Count == 1) _route.Send(worker, batch[0], Self);
+            else if (batch.Count > 1) _route.Send(worker, new RunChunks(batch), Self);
             batch = [];
             bytes = 0;
         }
@@ -460,5 +460,10 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         return null;
     }
 
-    public static Props Props(PoolSettings settings) => Akka.Actor.Props.Create(() => new PoolDispatcherActor(settings));
+    public static Props Props(PoolSettings settings) =>
+        // On the pool's dispatcher: an answer that came over a direct link is taken on the link's reader thread.
+        Akka.Actor.Props.Create(() => new PoolDispatcherActor(settings)).WithDispatcher(Dispatcher);
+
+    /// <summary>Where a pool's dispatcher and workers run (multiprocessing.pool.dispatcher).</summary>
+    public const string Dispatcher = "multiprocessing.pool.dispatcher";
 }

@@ -26,7 +26,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
     private NodeRuntime? _runtime;
     private IActorRef _self = ActorRefs.Nobody;
     private PayloadSerializer _payloads = null!;
-    private Transfers.PayloadTransfers _transfers = null!;
+    private PoolRoute _route = null!;
     private string _name = "";
     private ActorSystem _system = null!;
     private PoolAnswers _answers = null!;
@@ -50,7 +50,7 @@ internal sealed class PoolWorkerActor : ReceiveActor
         });
         Receive<FlushAnswers>(_ => _answers.Flush());
         // The chunk that carries a job's target stays: the dispatcher counts this worker as having it.
-        Receive<ReturnChunks>(_ => Sender.Tell(new ChunksReturned([.. _work.TakeBack(run => run.Target is null)
+        Receive<ReturnChunks>(_ => _route.Send(_dispatcher, new ChunksReturned([.. _work.TakeBack(run => run.Target is null)
             .Select(run => new ReturnedChunk(run.JobId, run.Chunk))]), Self));
     }
 
@@ -65,12 +65,12 @@ internal sealed class PoolWorkerActor : ReceiveActor
         _system = Context.System;
         // The node's own serializer and limits, so the worker needs nothing but its actor system.
         _payloads = PayloadSerializer.Of(Context.System);
-        _transfers = Transfers.PayloadTransfers.Get(Context.System);
+        _route = PoolRoute.Of(Context.System);
         _runtime = NodeRuntime.Of(Context.System);
         _name = $"{_runtime?.HostName ?? Context.System.Name}/{Self.Path.Name}";
         // Half what one message carries whole: the answers' envelopes fit beside their results.
-        _answers = new PoolAnswers(answer => _transfers.Tell(_dispatcher, answer, _self), () => _self.Tell(FlushAnswers.Instance),
-            _transfers.Settings.InlineBytes / 2);
+        _answers = new PoolAnswers(answer => _route.Send(_dispatcher, answer, _self), () => _self.Tell(FlushAnswers.Instance),
+            _route.InlineBytes / 2);
         StartThread([], []);
         _dispatcher.Tell(new PoolWorkerReady(Self), Self);
     }
@@ -177,5 +177,6 @@ internal sealed class PoolWorkerActor : ReceiveActor
     }
 
     public static Props Props(IActorRef dispatcher, byte[] initializer, int maxTasksPerChild) =>
-        Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild));
+        // On the pool's dispatcher: a chunk that came over a direct link is queued on the link's reader thread.
+        Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild)).WithDispatcher(PoolDispatcherActor.Dispatcher);
 }

@@ -7,7 +7,7 @@ using Multiprocessing.Pools;
 namespace Multiprocessing.Tests.Pools;
 
 /// <summary>The pool's dispatcher, with probes standing in for the pool workers on the worker nodes.</summary>
-public sealed class PoolDispatcherActorSpec : Akka.TestKit.Xunit2.TestKit
+public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(PoolSpecs.Dispatcher)
 {
     private static readonly PoolSettings Settings = new(RouteesPerNode: 1, ChunksInFlightPerWorker: 2, WorkAheadPerWorker: TimeSpan.Zero, LazyChunksAhead: 4,
         MaxChunkAttempts: 2, NoWorkerTimeout: TimeSpan.FromSeconds(1), WorkerRole: "worker");

@@ -17,6 +17,17 @@ public sealed class PoolTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void Chunks_and_answers_take_the_direct_links_between_the_caller_and_the_workers()
+    {
+        using var pool = Mp.Pool();
+        var direct = Mp.Runtime.Direct;
+        pool.Map(PoolTargets.Double, Enumerable.Range(0, 100), chunksize: 1); // the links come up (meanwhile, chunks go over Akka)
+        var before = direct.SentDirect;
+        Assert.Equal(Enumerable.Range(0, 100).Select(x => x * 2), pool.Map(PoolTargets.Double, Enumerable.Range(0, 100), chunksize: 1));
+        Assert.True(direct.SentDirect - before >= 2, $"the caller sent {direct.SentDirect - before} messages over direct links"); // both workers
+    }
+
+    [Fact]
     public void Work_runs_in_both_worker_processes_never_in_the_caller()
     {
         using var pool = Mp.Pool();

@@ -14,7 +14,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
         akka.actor.serialization-bindings { "System.Object" = hyperion }
         akka.actor.serialization-settings.hyperion.disallow-unsafe-type = true
-        """;
+        """ + PoolSpecs.Dispatcher;
 
     private PayloadSerializer Payloads => PayloadSerializer.Of(Sys);
 
