@@ -7,7 +7,8 @@ namespace Multiprocessing.Messages.Direct;
 /// <summary>
 /// A message that may take a direct link between two nodes instead of Akka.Remote. It holds no
 /// actor reference (the link carries plain bytes), and its receiver does not rely on its order
-/// relative to messages sent over Akka (it numbers them itself, as a pipe's deliveries are).
+/// relative to messages sent over Akka (it numbers them itself, as a pipe's deliveries are, or takes them in any
+/// order, as a pool's dispatcher and workers do).
 /// </summary>
 public interface IDirectMessage : IMpMessage;
 

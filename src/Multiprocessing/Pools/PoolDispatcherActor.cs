@@ -460,10 +460,7 @@ internal sealed class PoolDispatcherActor : ReceiveActor, IWithTimers
         return null;
     }
 
-    public static Props Props(PoolSettings settings) =>
-        // On the pool's dispatcher: an answer that came over a direct link is taken on the link's reader thread.
-        Akka.Actor.Props.Create(() => new PoolDispatcherActor(settings)).WithDispatcher(Dispatcher);
-
-    /// <summary>Where a pool's dispatcher and workers run (multiprocessing.pool.dispatcher).</summary>
-    public const string Dispatcher = "multiprocessing.pool.dispatcher";
+    // On Akka's dispatcher, not a link's reader thread: it writes chunks (up to half a frame) to other nodes' links, and a
+    // reader blocked in such a write reads nothing, which could hold up the node writing to it in turn.
+    public static Props Props(PoolSettings settings) => Akka.Actor.Props.Create(() => new PoolDispatcherActor(settings));
 }

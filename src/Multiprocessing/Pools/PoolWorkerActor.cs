@@ -81,8 +81,8 @@ internal sealed class PoolWorkerActor : ReceiveActor
         _answers.Flush(); // what ran is answered, even as the worker stops
     }
 
-    // waiting: chunks of a job whose function has not come yet (the chunk that carries it was large, went in pieces,
-    // and the next one, small, overtook it); they run right after it.
+    // waiting: chunks of a job whose function has not come yet (the chunk that carries it went another way, over Akka
+    // before the direct link was up or in pieces for being large, and the next one overtook it); they run right after it.
     private void StartThread(Dictionary<long, PoolTarget> targets, Dictionary<long, List<RunChunk>> waiting) =>
         // A worker whose thread failed stops: the dispatcher sees it die and its chunks run elsewhere, as after a death.
         UserCodeThread.Start(_system, "pool-worker " + _name, () => Serve(targets, waiting), onFault: () => _self.Tell(PoisonPill.Instance));
@@ -163,7 +163,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
         try
         {
             if (initializerFailure is not null) throw initializerFailure;
-            if (run.Target is not null) targets[run.JobId] = (PoolTarget)_payloads.Deserialize(run.Target, "the pool's function");
+            // A job's end can overtake its chunk that carries the function: that one is not kept, nor any chunk of it run.
+            if (run.Target is not null && !_forgotten.Contains(run.JobId))
+                targets[run.JobId] = (PoolTarget)_payloads.Deserialize(run.Target, "the pool's function");
             if (!targets.TryGetValue(run.JobId, out var target))
                 throw new InvalidOperationException($"Pool worker {_name} was sent a chunk of job {run.JobId} without its function.");
             var started = Stopwatch.GetTimestamp();
@@ -177,6 +179,9 @@ internal sealed class PoolWorkerActor : ReceiveActor
     }
 
     public static Props Props(IActorRef dispatcher, byte[] initializer, int maxTasksPerChild) =>
-        // On the pool's dispatcher: a chunk that came over a direct link is queued on the link's reader thread.
-        Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild)).WithDispatcher(PoolDispatcherActor.Dispatcher);
+        // A chunk that came over a direct link is queued on the link's reader thread (the actor writes nothing big there).
+        Akka.Actor.Props.Create(() => new PoolWorkerActor(dispatcher, initializer, maxTasksPerChild)).WithDispatcher(DispatcherId);
+
+    /// <summary>Where pool workers' actors run (multiprocessing.pool.dispatcher); their user code runs on a thread of its own.</summary>
+    public const string DispatcherId = "multiprocessing.pool.dispatcher";
 }

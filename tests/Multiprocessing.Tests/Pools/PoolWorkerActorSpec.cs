@@ -150,4 +150,16 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
         Assert.Equal([42], Results(answers[1]));
         ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // job 2's never ran
     }
+
+    [Fact]
+    public void A_chunk_that_carries_its_function_after_its_job_ended_does_not_run_nor_keep_the_function()
+    {
+        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
+        ExpectMsg<PoolWorkerReady>();
+        worker.Tell(new ForgetJob(5)); // the end overtook the chunk (it came another way)
+        worker.Tell(new RunChunk(5, 0, Target(PoolTargets.Double), Items(1)));
+        Assert.Contains("without its function", ExpectMsg<ChunkFailed>().Message);
+        worker.Tell(new RunChunk(5, 1, null, Items(2)));
+        Assert.Contains("without its function", ExpectMsg<ChunkFailed>().Message); // the function was not kept
+    }
 }
