@@ -36,8 +36,9 @@ public sealed class LargePayloadTests(ClusterFixture cluster, ITestOutputHelper 
         output.WriteLine($"{method}: receiving grew the child's memory by {receiving / (1 << 20)} MiB; its peak {peak / (1 << 20)} MiB");
         Assert.True(child.Join(Patience));
         Assert.Equal(0, child.ExitCode);
-        // Receiving took the bytes read off the link and the array handed to the child's code: twice the payload.
-        Assert.True(receiving < 2.5 * Size, $"receiving took {receiving:N0} bytes");
+        // Receiving took the bytes read off the link and the array handed to the child's code: twice the payload, and the
+        // runtime's own growth meanwhile (measured 420-530 MiB for 200 MiB in clean-clone CI runs). A third copy fails here.
+        Assert.True(receiving < 2.75 * Size, $"receiving took {receiving:N0} bytes");
         // Then it made a payload and sent it (the array and its serialized form), before the garbage of the first
         // was collected: ~0.93 GiB measured in all. A transfer that costs copies more fails here.
         Assert.True(peak < 6L * Size, $"peak {peak:N0} bytes");

@@ -62,6 +62,22 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(milliseconds));
     }
 
+    /// <summary>
+    /// Two workers with a 5 ms work ahead on a job of 6 chunks: the silent one holds two and answers nothing, the idle one
+    /// has run all the others. Nothing is left to give.
+    /// </summary>
+    private (IActorRef Dispatcher, TestProbe Silent, TestProbe Idle, Sink Sink, RunChunk[] Held) OneWorkerSilent()
+    {
+        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) }));
+        var silent = Worker(dispatcher);
+        var idle = Worker(dispatcher);
+        var sink = new Sink();
+        dispatcher.Tell(Job(1, 6, sink));
+        var held = new[] { Run(silent), Run(silent) };
+        for (var answered = 0; answered < 4; answered++) Answer(idle, dispatcher, Run(idle));
+        return (dispatcher, silent, idle, sink, held);
+    }
+
     private static void Answer(TestProbe worker, IActorRef dispatcher, RunChunk run) =>
         worker.Send(dispatcher, new ChunkDone(run.JobId, run.Chunk, run.Items, RunMicroseconds: 0));
 
@@ -325,14 +341,7 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
     [Fact]
     public void A_worker_that_answers_nothing_while_another_idles_gives_back_what_it_has_not_started_and_the_idle_one_runs_it()
     {
-        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
-        var stuck = Worker(dispatcher);
-        var idle = Worker(dispatcher);
-        var sink = new Sink();
-        dispatcher.Tell(Job(1, 6, sink));
-        var stuckRuns = new[] { Run(stuck), Run(stuck) };
-        for (var answered = 0; answered < 4; answered++) Answer(idle, dispatcher, Run(idle)); // all the others
+        var (dispatcher, stuck, idle, sink, stuckRuns) = OneWorkerSilent();
 
         // Nothing left to give, one worker idle: the other, silent past the work ahead, is asked for what it has not started.
         stuck.ExpectMsg<ReturnChunks>(TimeSpan.FromSeconds(3));
@@ -356,14 +365,7 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
     [Fact]
     public void A_worker_that_gives_back_every_chunk_it_held_is_idle_and_gets_work_again()
     {
-        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
-        var slow = Worker(dispatcher);
-        var idle = Worker(dispatcher);
-        var sink = new Sink();
-        dispatcher.Tell(Job(1, 6, sink));
-        var slowRuns = new[] { Run(slow), Run(slow) };
-        for (var answered = 0; answered < 4; answered++) Answer(idle, dispatcher, Run(idle));
+        var (dispatcher, slow, idle, sink, slowRuns) = OneWorkerSilent();
 
         // It had started none of them (its thread was still busy elsewhere): it holds nothing, so it has nothing to answer.
         slow.ExpectMsg<ReturnChunks>(TimeSpan.FromSeconds(3));

@@ -46,11 +46,21 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
 
     public static int WaitForGate(int x) => LongChunkGate.Wait(TimeSpan.FromSeconds(30)) ? x : -1;
 
-    [Fact]
-    public void A_worker_announces_itself_runs_chunks_in_order_and_keeps_the_target_for_later_chunks()
+    /// <summary>A worker that announced itself.</summary>
+    private IActorRef ReadyWorker()
     {
         var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
         Assert.Equal(worker, ExpectMsg<PoolWorkerReady>().Worker);
+        return worker;
+    }
+
+    /// <summary>Chunk 0 of job 1, with its function: it runs until the test opens <see cref="LongChunkGate"/>.</summary>
+    private RunChunk LongChunk() => new(1, 0, Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target"), Items(1));
+
+    [Fact]
+    public void A_worker_announces_itself_runs_chunks_in_order_and_keeps_the_target_for_later_chunks()
+    {
+        var worker = ReadyWorker();
 
         worker.Tell(new RunChunk(1, 0, Target(PoolTargets.Double), ChunkCodec<int>.Encode([1, 2, 3], Payloads, "items")));
         worker.Tell(new RunChunk(1, 1, null, ChunkCodec<int>.Encode([10], Payloads, "items")));
@@ -64,8 +74,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void Answers_of_chunks_run_back_to_back_go_together_and_none_waits_for_a_long_chunk_behind_them()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
+        var worker = ReadyWorker();
         var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
         worker.Tell(new RunChunks([
             .. Enumerable.Range(0, 20).Select(i => new RunChunk(1, i, i == 0 ? Target(PoolTargets.Double) : null, Items(i))),
@@ -86,8 +95,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void An_exception_answers_the_chunk_with_its_type_message_and_stack_trace_and_the_worker_goes_on()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
+        var worker = ReadyWorker();
         worker.Tell(new RunChunk(1, 0, Target(PoolTargets.ThrowAtFive), ChunkCodec<int>.Encode([4, 5], Payloads, "items")));
         var failed = ExpectMsg<ChunkFailed>();
         Assert.StartsWith(typeof(InvalidOperationException).FullName!, failed.ExceptionType);
@@ -101,8 +109,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void A_chunk_of_a_job_whose_target_was_forgotten_fails_clearly()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
+        var worker = ReadyWorker();
         worker.Tell(new RunChunk(1, 0, Target(PoolTargets.Double), ChunkCodec<int>.Encode([1], Payloads, "items")));
         ExpectMsg<ChunkDone>();
         worker.Tell(new ForgetJob(1));
@@ -113,11 +120,9 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void A_worker_gives_back_the_chunks_it_has_not_started_but_never_the_running_one_nor_one_that_carries_a_target()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
-        var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
+        var worker = ReadyWorker();
         worker.Tell(new RunChunks([
-            new RunChunk(1, 0, slow, Items(1)),
+            LongChunk(),
             .. Enumerable.Range(1, 3).Select(i => new RunChunk(1, i, null, Items(i))),
             new RunChunk(2, 0, Target(PoolTargets.Double), Items(5))]));
 
@@ -135,11 +140,9 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void The_end_of_a_job_drops_its_chunks_not_started_so_that_the_next_jobs_do_not_wait_behind_them()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
-        var slow = Payloads.Serialize(new MapTarget<int, int>(WaitForGate), "target");
+        var worker = ReadyWorker();
         worker.Tell(new RunChunks([
-            new RunChunk(1, 0, slow, Items(1)),
+            LongChunk(),
             .. Enumerable.Range(0, 3).Select(i => new RunChunk(2, i, i == 0 ? Target(PoolTargets.Double) : null, Items(i)))]));
         worker.Tell(new ForgetJob(2)); // cancelled while its chunks wait behind job 1's
         worker.Tell(new RunChunk(3, 0, Target(PoolTargets.Double), Items(21)));
@@ -154,8 +157,7 @@ public sealed class PoolWorkerActorSpec() : Akka.TestKit.Xunit2.TestKit(Hyperion
     [Fact]
     public void A_chunk_that_carries_its_function_after_its_job_ended_does_not_run_nor_keep_the_function()
     {
-        var worker = Sys.ActorOf(PoolWorkerActor.Props(TestActor, [], 0));
-        ExpectMsg<PoolWorkerReady>();
+        var worker = ReadyWorker();
         worker.Tell(new ForgetJob(5)); // the end overtook the chunk (it came another way)
         worker.Tell(new RunChunk(5, 0, Target(PoolTargets.Double), Items(1)));
         Assert.Contains("without its function", ExpectMsg<ChunkFailed>().Message);
