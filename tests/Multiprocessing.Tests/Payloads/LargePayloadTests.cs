@@ -36,9 +36,11 @@ public sealed class LargePayloadTests(ClusterFixture cluster, ITestOutputHelper 
         output.WriteLine($"{method}: receiving grew the child's memory by {receiving / (1 << 20)} MiB; its peak {peak / (1 << 20)} MiB");
         Assert.True(child.Join(Patience));
         Assert.Equal(0, child.ExitCode);
-        // Receiving took the bytes read off the link and the array handed to the child's code: twice the payload, and the
-        // runtime's own growth meanwhile (measured 420-530 MiB for 200 MiB in clean-clone CI runs). A third copy fails here.
-        Assert.True(receiving < 2.75 * Size, $"receiving took {receiving:N0} bytes");
+        // Receiving took the bytes read off the link and the array handed to the child's code: twice the payload, plus the
+        // runtime's own growth meanwhile, which swings with when its collections run on a busy machine: 420-530 MiB for
+        // 200 MiB in most runs, 638 MiB once in a clean-clone CI run (a 2.5x bound failed one CI run in two). Two more
+        // copies fail here; the peak bound below holds the rest.
+        Assert.True(receiving < 3.5 * Size, $"receiving took {receiving:N0} bytes");
         // Then it made a payload and sent it (the array and its serialized form), before the garbage of the first
         // was collected: ~0.93 GiB measured in all. A transfer that costs copies more fails here.
         Assert.True(peak < 6L * Size, $"peak {peak:N0} bytes");
