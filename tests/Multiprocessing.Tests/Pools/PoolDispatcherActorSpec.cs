@@ -62,13 +62,16 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(milliseconds));
     }
 
+    /// <summary>A dispatcher whose workers hold 5 ms of fast chunks (the others here keep the configured credit).</summary>
+    private IActorRef WorkingAhead() => Sys.ActorOf(PoolDispatcherActor.Props(Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) }));
+
     /// <summary>
     /// Two workers with a 5 ms work ahead on a job of 6 chunks: the silent one holds two and answers nothing, the idle one
     /// has run all the others. Nothing is left to give.
     /// </summary>
     private (IActorRef Dispatcher, TestProbe Silent, TestProbe Idle, Sink Sink, RunChunk[] Held) OneWorkerSilent()
     {
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) }));
+        var dispatcher = WorkingAhead();
         var silent = Worker(dispatcher);
         var idle = Worker(dispatcher);
         var sink = new Sink();
@@ -288,8 +291,7 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
     [Fact]
     public void Once_a_jobs_chunks_prove_fast_a_worker_holds_what_runs_in_the_work_ahead_given_in_one_message()
     {
-        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var dispatcher = WorkingAhead();
         var worker = Worker(dispatcher);
         var sink = new Sink();
         dispatcher.Tell(Job(1, 200, sink));
@@ -323,8 +325,7 @@ public sealed class PoolDispatcherActorSpec() : Akka.TestKit.Xunit2.TestKit(Pool
     [Fact]
     public void A_worker_holds_no_more_than_the_configured_credit_once_it_holds_a_mebibyte_however_fast_its_chunks()
     {
-        var settings = Settings with { WorkAheadPerWorker = TimeSpan.FromMilliseconds(5) };
-        var dispatcher = Sys.ActorOf(PoolDispatcherActor.Props(settings));
+        var dispatcher = WorkingAhead();
         var worker = Worker(dispatcher);
         var sink = new Sink();
         var large = new byte[400 * 1024];
