@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using Multiprocessing.Managers.Wire;
 using Multiprocessing.Messages;
 
 namespace Multiprocessing.Runtime;
@@ -7,16 +8,21 @@ namespace Multiprocessing.Runtime;
 /// <summary>
 /// Turns user objects into bytes at the call site, with the cluster's own Hyperion settings
 /// (unsafe types refused), so that a value that cannot travel fails where it was handed over,
-/// naming its type, and one over multiprocessing.payloads.maximum-size fails there too.
+/// naming its type, and one over multiprocessing.payloads.maximum-size fails there too. A Manager's
+/// call messages take their compact form (<see cref="ManagerWire"/>), as over Akka.Remote.
 /// </summary>
 /// <param name="maximumPayloadSize">The largest payload that may travel (multiprocessing.payloads.maximum-size).</param>
 /// <param name="batchBytes">The payload bytes one message carries whole (half a remoting frame): what a batch of items fills at most.</param>
 internal sealed class PayloadSerializer(Serializer serializer, long maximumPayloadSize, long batchBytes)
 {
     private readonly Serializer _serializer = serializer;
+    private readonly ManagerWire _managerWire = new(serializer);
 
     // Room in a direct-link frame beside its payload: paths, lengths and the message's own fields.
     private const long FrameEnvelopeBytes = 64 * 1024;
+
+    // Payloads up to this go inside the body (a copy of a few microseconds at most); larger ones travel beside it.
+    private const long DetachAbove = 16 * 1024;
 
     /// <summary>The serializer the actor system uses for every object (Hyperion), with the node's limits.</summary>
     public static PayloadSerializer Of(ActorSystem system)
@@ -45,7 +51,12 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
         byte[] bytes;
         try
         {
-            bytes = value is byte[] array ? RawBytes.Serialize(array) : _serializer.ToBinary(value);
+            bytes = value switch
+            {
+                byte[] array => RawBytes.Serialize(array),
+                _ when ManagerWire.Handles(value) => _managerWire.Write(value),
+                _ => _serializer.ToBinary(value),
+            };
         }
         catch (Exception e)
         {
@@ -68,7 +79,7 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     {
         try
         {
-            return RawBytes.TryDeserialize(bytes) ?? _serializer.FromBinary(bytes, typeof(object));
+            return RawBytes.TryDeserialize(bytes) ?? (ManagerWire.IsWire(bytes) ? _managerWire.Read(bytes) : _serializer.FromBinary(bytes, typeof(object)));
         }
         catch (Exception e)
         {
@@ -82,6 +93,8 @@ internal sealed class PayloadSerializer(Serializer serializer, long maximumPaylo
     /// </summary>
     public (byte[] Body, IReadOnlyList<byte[]> Detached) SerializeDetaching(object message, string what)
     {
+        // A small payload is copied into the body: taking the message apart and putting it together again costs more.
+        if (message is IPayloadCarrier { PayloadBytes: <= DetachAbove }) return (Serialize(message, what), []);
         var (skeleton, detached) = Detach(message);
         return (Serialize(skeleton, what), detached);
     }

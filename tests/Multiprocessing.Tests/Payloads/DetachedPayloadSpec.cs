@@ -40,13 +40,31 @@ public sealed class DetachedPayloadSpec() : Akka.TestKit.Xunit2.TestKit(Configur
         var message = Samples(TestActor)[carrier];
         var payloads = PayloadSerializer.Of(Sys);
 
-        var (body, detached) = payloads.SerializeDetaching(message, carrier);
+        var (skeleton, detached) = PayloadSerializer.Detach(message);
+        var body = payloads.Serialize(skeleton, carrier);
         Assert.Equal(message.Payload, detached);
         var rebuilt = (IPayloadCarrier)payloads.DeserializeAttaching(body, [.. detached.Select(a => a.ToArray())], carrier);
 
         Assert.Equal(message.GetType(), rebuilt.GetType());
         Assert.Equal(message.Payload, rebuilt.Payload);
         // The rest of it is intact too: with its arrays taken out again, both serialize the same.
-        Assert.Equal(body, payloads.SerializeDetaching(rebuilt, carrier).Body);
+        Assert.Equal(body, payloads.Serialize(PayloadSerializer.Detach(rebuilt).Skeleton, carrier));
+    }
+
+    [Theory]
+    [MemberData(nameof(Carriers))]
+    public void A_small_payload_travels_inside_its_message_and_a_large_one_beside_it(string carrier)
+    {
+        var payloads = PayloadSerializer.Of(Sys);
+        var small = Samples(TestActor)[carrier];
+        var (smallBody, none) = payloads.SerializeDetaching(small, carrier);
+        Assert.Empty(none);
+        Assert.Equal(small.Payload, ((IPayloadCarrier)payloads.DeserializeAttaching(smallBody, [], carrier)).Payload);
+
+        var large = small.WithPayload([.. small.Payload.Select((_, i) => Enumerable.Repeat((byte)i, 40_000).ToArray())]);
+        var (largeBody, detached) = payloads.SerializeDetaching(large, carrier);
+        Assert.Equal(large.Payload, detached);
+        Assert.True(largeBody.Length < 40_000, $"the body holds {largeBody.Length} bytes: the arrays went inside it");
+        Assert.Equal(large.Payload, ((IPayloadCarrier)payloads.DeserializeAttaching(largeBody, [.. detached], carrier)).Payload);
     }
 }
