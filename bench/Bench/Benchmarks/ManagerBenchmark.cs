@@ -13,7 +13,8 @@ public sealed class ManagerBenchmark : IBenchmark
     private const int N = 20_000; // as manager_dict.py
     private const int Window = 512;
     private const int Batch = 1000;
-    private const double PipelinedTarget = 5;
+    private const double PipelinedTarget = 5; // issue 15: pipelined >= 5x Python's one-at-a-time rate
+    private const double BatchedTarget = 10; // and batched >= 10x
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(120);
 
     public string Name => "manager";
@@ -63,7 +64,7 @@ public sealed class ManagerBenchmark : IBenchmark
         section.Rows.Add(ManagerRow("Manager dict, one at a time, total", single.Select(s => s.Total), pyTotal, 1));
         section.Rows.Add(ManagerRow("Manager dict, one at a time, writes, replicas: 0", unreplicated.Select(s => s.Write), Py("write_ops_per_s"), 1));
         section.Rows.Add(ManagerRow($"Manager dict, pipelined ({Window} in flight), total", pipelined.Select(s => s.Total), pyTotal, PipelinedTarget));
-        section.Rows.Add(ManagerRow($"Manager dict, batched ({Batch} a request), total", batched.Select(s => s.Total), pyTotal, PipelinedTarget));
+        section.Rows.Add(ManagerRow($"Manager dict, batched ({Batch} a request), total", batched.Select(s => s.Total), pyTotal, BatchedTarget));
         if (python is not null)
             section.Notes.Add($"Python medians over {python.Count} runs of `manager_dict.py` (fork): writes {MarkdownWriter.Num(Py("write_ops_per_s")!.Value)}, " +
                               $"reads {MarkdownWriter.Num(Py("read_ops_per_s")!.Value)}, total {MarkdownWriter.Num(pyTotal!.Value)} ops/s " +
@@ -73,8 +74,11 @@ public sealed class ManagerBenchmark : IBenchmark
         section.Notes.Add("Python's manager is one server process next to the child; here the dict is a sharded entity on a worker node. " +
                           "A one-at-a-time call goes over a direct TCP connection from the child to that node once the proxy has located " +
                           "the entity (the first calls go through the coordinator's shard-region proxy): the child's thread writes the call " +
-                          "and reads the reply itself, and the entity runs it on the connection's reader thread. Pipelined and batched calls go " +
-                          "straight to the entity over Akka.Remote.");
+                          "and reads the reply itself, and the entity runs it on the connection's reader thread. Pipelined calls go together, " +
+                          "one batch in flight per proxy, and batched calls alone, over the same links without holding a thread. " +
+                          "A replicated write is answered once the coordinator's copy has it: four one-way hops between three processes " +
+                          "(child, worker, coordinator) where Python's proxy makes two between two, each waking a sleeping thread when " +
+                          "the machine has no core to spare for a spinning one.");
         return section;
     }
 
