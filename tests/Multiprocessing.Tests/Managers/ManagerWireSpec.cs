@@ -29,6 +29,7 @@ public sealed class ManagerWireSpec() : Akka.TestKit.Xunit2.TestKit(Configuratio
         ["a batch in an envelope"] = new EntityEnvelope("m1/3", new ObjectCalls(4, [new ObjectCall(0, "append", [One])], 6)),
         ["a queue's request in an envelope"] = new EntityEnvelope("m1/4", new QueuePut(2, [One, Two], WaitForRoom: true)),
         ["an update of a copy"] = new ReplicateObject("m1/3", 2, 41, [], [new ObjectCall(0, "__setitem__", [One, Two], 8)]),
+        ["an update of a copy with a batch"] = new ReplicateObject("m1/3", 2, 43, [], [new ObjectCalls(0, [new ObjectCall(0, "append", [One]), new ObjectCall(1, "append", [Two])], 3), new ObjectCall(0, "clear", [], 4)]),
         ["a whole copy"] = new ReplicateObject("m1/3", 2, 42, [1, 2, 3], []),
         ["an acknowledged copy"] = new ObjectReplicated("m1/3", 2, 42),
     };
@@ -72,13 +73,28 @@ public sealed class ManagerWireSpec() : Akka.TestKit.Xunit2.TestKit(Configuratio
     public void Every_truncation_of_a_message_fails_as_a_serialization_error()
     {
         var payloads = PayloadSerializer.Of(Sys);
+        var checkedKinds = 0;
         foreach (var (kind, message) in Samples())
         {
             var bytes = payloads.Serialize(message, kind);
             if (!ManagerWire.IsWire(bytes)) continue; // a queue's message on a direct link: Hyperion's, as before
+            checkedKinds++;
             for (var length = 2; length < bytes.Length; length++)
                 Assert.Throws<MpSerializationException>(() => payloads.Deserialize(bytes[..length], kind));
         }
+        Assert.Equal(Samples().Count - 1, checkedKinds);
+    }
+
+    [Fact]
+    public void Results_nested_in_results_are_refused_at_the_second_level_not_read_down_to_the_bottom()
+    {
+        // [tag] then "results, id 1, one result" 100,000 times: a reader that recursed would overflow its stack.
+        var level = new byte[] { 5, 1, 0, 0, 0, 0, 0, 0, 0, 1 };
+        byte[] hostile = [ManagerWire.Tag, .. Enumerable.Repeat(level, 100_000).SelectMany(l => l), 2, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+
+        var error = Assert.Throws<MpSerializationException>(() => PayloadSerializer.Of(Sys).Deserialize(hostile, "nested results"));
+
+        Assert.Contains("among a batch's results", error.Message);
     }
 
     [Fact]

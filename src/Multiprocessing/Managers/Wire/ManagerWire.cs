@@ -85,10 +85,7 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
                 break;
             case ObjectCalls calls:
                 writer.Byte((byte)Kind.Calls);
-                writer.Long(calls.RequestId);
-                writer.Long(calls.CallId);
-                writer.Count(calls.Calls.Count);
-                foreach (var call in calls.Calls) WriteCall(writer, call);
+                WriteCalls(writer, calls);
                 break;
             case ObjectResults results when results.Results.All(r => r is ObjectReturn or ObjectFault):
                 writer.Byte((byte)Kind.Results);
@@ -101,14 +98,14 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
                 writer.String(envelope.EntityId);
                 WriteMessage(writer, envelope.Message is EntityEnvelope ? Other(envelope.Message) : envelope.Message);
                 break;
-            case ReplicateObject update when update.Calls.All(c => c is ObjectCall):
+            case ReplicateObject update when update.Calls.All(c => c is ObjectCall or ObjectCalls):
                 writer.Byte((byte)Kind.Replicate);
                 writer.String(update.EntityId);
                 writer.Long(update.Incarnation);
                 writer.Long(update.Seq);
                 writer.Bytes(update.State);
                 writer.Count(update.Calls.Count);
-                foreach (var call in update.Calls) WriteCall(writer, (ObjectCall)call);
+                foreach (var call in update.Calls) WriteMessage(writer, call); // a call or a batch: kind and body
                 break;
             case ObjectReplicated replicated:
                 writer.Byte((byte)Kind.Replicated);
@@ -128,6 +125,14 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
 
     private HyperionBytes Other(object message) => new(fallback.ToBinary(message));
 
+    private static void WriteCalls(WireWriter writer, ObjectCalls calls)
+    {
+        writer.Long(calls.RequestId);
+        writer.Long(calls.CallId);
+        writer.Count(calls.Calls.Count);
+        foreach (var call in calls.Calls) WriteCall(writer, call);
+    }
+
     private static void WriteCall(WireWriter writer, ObjectCall call)
     {
         writer.Long(call.RequestId);
@@ -136,31 +141,21 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
         writer.Arrays(call.Args);
     }
 
-    // Envelopes and batches hold no envelope: nesting is one level deep, whatever the bytes say.
+    // Nesting is bounded whatever the bytes say: an envelope holds no envelope, a batch's results are returns or faults,
+    // a copy's calls are calls or batches of calls. Nothing read recurses deeper than that.
     private object ReadMessage(ref WireReader reader, bool nested)
     {
         var kind = (Kind)reader.Byte();
         switch (kind)
         {
             case Kind.Call: return ReadCall(ref reader);
-            case Kind.Return: return new ObjectReturn(reader.Long(), reader.Arrays());
-            case Kind.Fault:
-                return new ObjectFault(reader.Long(), reader.String(), reader.String(), reader.Byte() == 0 ? null : reader.String());
-            case Kind.Calls:
-            {
-                var (requestId, callId) = (reader.Long(), reader.Long());
-                var calls = new ObjectCall[reader.Count(CallBytes)];
-                for (var i = 0; i < calls.Length; i++) calls[i] = ReadCall(ref reader);
-                return new ObjectCalls(requestId, calls, callId);
-            }
+            case Kind.Return or Kind.Fault: return ReadResult(ref reader, kind);
+            case Kind.Calls: return ReadCalls(ref reader);
             case Kind.Results:
             {
                 var requestId = reader.Long();
                 var results = new ICorrelated[reader.Count(ResultBytes)];
-                for (var i = 0; i < results.Length; i++)
-                    results[i] = ReadMessage(ref reader, nested: true) is ICorrelated and (ObjectReturn or ObjectFault) and var result
-                        ? result
-                        : throw WireReader.Malformed("a result that is neither a return nor a fault");
+                for (var i = 0; i < results.Length; i++) results[i] = ReadResult(ref reader, (Kind)reader.Byte());
                 return new ObjectResults(requestId, results);
             }
             case Kind.Envelope when !nested:
@@ -168,8 +163,14 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
             case Kind.Replicate:
             {
                 var (entityId, incarnation, seq, state) = (reader.String(), reader.Long(), reader.Long(), reader.Bytes());
-                var calls = new ICorrelated[reader.Count(CallBytes)];
-                for (var i = 0; i < calls.Length; i++) calls[i] = ReadCall(ref reader);
+                var calls = new ICorrelated[reader.Count(KindAndCallBytes)];
+                for (var i = 0; i < calls.Length; i++)
+                    calls[i] = (Kind)reader.Byte() switch
+                    {
+                        Kind.Call => ReadCall(ref reader),
+                        Kind.Calls => ReadCalls(ref reader),
+                        var other => throw WireReader.Malformed($"kind {(byte)other} among a copy's calls"),
+                    };
                 return new ReplicateObject(entityId, incarnation, seq, state, calls);
             }
             case Kind.Replicated: return new ObjectReplicated(reader.String(), reader.Long(), reader.Long());
@@ -178,8 +179,24 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
         }
     }
 
+    private static ICorrelated ReadResult(ref WireReader reader, Kind kind) => kind switch
+    {
+        Kind.Return => new ObjectReturn(reader.Long(), reader.Arrays()),
+        Kind.Fault => new ObjectFault(reader.Long(), reader.String(), reader.String(), reader.Byte() == 0 ? null : reader.String()),
+        _ => throw WireReader.Malformed($"kind {(byte)kind} among a batch's results"),
+    };
+
+    private static ObjectCalls ReadCalls(ref WireReader reader)
+    {
+        var (requestId, callId) = (reader.Long(), reader.Long());
+        var calls = new ObjectCall[reader.Count(CallBytes)];
+        for (var i = 0; i < calls.Length; i++) calls[i] = ReadCall(ref reader);
+        return new ObjectCalls(requestId, calls, callId);
+    }
+
     // The least bytes a call and a result take: a count of them can be checked before anything is allocated.
     private const int CallBytes = 8 + 8 + 1 + 1;
+    private const int KindAndCallBytes = 1 + CallBytes; // a copy's calls (or batches) each with its kind
     private const int ResultBytes = 1 + 8 + 1;
 
     private static ObjectCall ReadCall(ref WireReader reader) => new(reader.Long(), CallId: reader.Long(), Operation: reader.String(), Args: reader.Arrays());
