@@ -25,7 +25,7 @@ internal static class ManagerRegion
         var settings = Settings(system);
         var sharding = ClusterSharding.Get(system);
         return sharding.Start(ActorNames.ManagerObjects, entityId => ManagedObjectActor.Props(entityId, keeper, runtime.Direct, runtime.Settings.ManagerResendAfter), settings, Extractor(system),
-            sharding.DefaultShardAllocationStrategy(settings), HandOffObject.Instance);
+            new SettledClusterAllocation(sharding.DefaultShardAllocationStrategy(settings)), HandOffObject.Instance);
     }
 
     /// <summary>The region as seen from a node that hosts no objects (the coordinator).</summary>

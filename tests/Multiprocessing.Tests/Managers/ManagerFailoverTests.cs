@@ -20,7 +20,10 @@ public sealed class ManagerFailoverTests(ITestOutputHelper output)
     private const int Dicts = 12;
     private const int Writers = 2;
     private const int Rounds = 5;
-    private const int MinSteps = 150; // writer steps, both writers together, between two kills (and up to twice as many)
+    // Writer steps, both writers together, between two kills (and up to twice as many), and after the last repair: each
+    // step is an acknowledged dict write, so the writers make at least 10,000 across the five kills (issue 15's scale).
+    private const int MinSteps = 1700;
+    private const int LeastDictWrites = 10_000;
 
     [Fact]
     public async Task Acknowledged_writes_to_every_kind_of_Manager_object_survive_five_successive_worker_kills_with_repair()
@@ -80,6 +83,7 @@ public sealed class ManagerFailoverTests(ITestOutputHelper output)
             output.WriteLine($"{counts}");
 
             var dequeued = consumed.Items.Concat(KilledConsumers.TakeWhatCameBack(objects.Queue, _ => false, Patience)).ToList();
+            Assert.True(reports.Sum(r => r.Steps) >= LeastDictWrites, $"the writers made {reports.Sum(r => r.Steps)} steps {because}");
             await AssertEveryAcknowledgedStepIsThereOnceAsync(objects, reports, dequeued, because);
             // A kill fails at most the one call each writer has in flight.
             foreach (var report in reports)
