@@ -10,7 +10,9 @@ namespace Multiprocessing.Managers;
 /// Akka's own waits while a member is unreachable, but a worker whose process exited is downed at once, seconds before
 /// the failure detector finds it unreachable. A rebalance started in those seconds may hand a shard off from that
 /// node's region, and Akka.NET's hand-off then waits for it until handoff-timeout (20 s): the objects of every shard
-/// behind it wait that long (measured: calls resumed 24 s after a kill instead of 7 s).
+/// behind it wait that long (measured: calls resumed 24 s after a kill instead of 7 s). The check reads the cluster as
+/// the node running the shard coordinator sees it: a rebalance that starts before the down reaches it by gossip (a few
+/// hundred milliseconds) can still wait so.
 /// </summary>
 internal sealed class SettledClusterAllocation(IShardAllocationStrategy inner) : IActorSystemDependentAllocationStrategy
 {
