@@ -53,7 +53,6 @@ public sealed class ManagerFailoverBenchmark : IBenchmark
                          $"was found unreachable ({detectedAt:0.00} s){(heldShardCoordinator ? "; it ran the shard coordinator" : "")}");
         }
 
-        var target = detection.TotalSeconds + 1;
         var stats = Stats.Of([.. resumed]);
         var failover = Stats.Of([.. afterDetection]);
         var section = new Section("Manager failover");

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Managers;
 
@@ -24,14 +25,16 @@ public sealed class SettledClusterAllocationSpec : IAsyncLifetime
 
     private ActorSystem _first = null!, _second = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         _first = ActorSystem.Create("settled", ConfigurationFactory.ParseString(Config));
         _second = ActorSystem.Create("settled", ConfigurationFactory.ParseString(Config));
         var address = Cluster.Get(_first).SelfAddress;
         Cluster.Get(_first).Join(address);
         Cluster.Get(_second).Join(address);
-        await UntilAsync(() => Cluster.Get(_first).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, "both nodes are up");
+        Assert.True(OsProcesses.WaitUntil(() => Cluster.Get(_first).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, Patience),
+            "both nodes are not up");
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -50,20 +53,11 @@ public sealed class SettledClusterAllocationSpec : IAsyncLifetime
         Assert.Equal(["7"], await allocation.Rebalance(regions, ImmutableHashSet<string>.Empty));
 
         Cluster.Get(_first).Down(Cluster.Get(_second).SelfAddress);
-        await UntilAsync(() => Cluster.Get(_first).State.Members.Any(m => m.Status == MemberStatus.Down), "the second node is down");
+        Assert.True(OsProcesses.WaitUntil(() => Cluster.Get(_first).State.Members.Any(m => m.Status == MemberStatus.Down), Patience),
+            "the second node is not down");
         Assert.Empty(Cluster.Get(_first).State.Unreachable); // down, and still reachable: the moment Akka's own check lets through
 
         Assert.Empty(await allocation.Rebalance(regions, ImmutableHashSet<string>.Empty));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {Patience}: {what}");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>An inner strategy that always wants shard 7 moved.</summary>

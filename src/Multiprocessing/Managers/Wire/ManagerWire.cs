@@ -96,7 +96,8 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
             case EntityEnvelope envelope:
                 writer.Byte((byte)Kind.Envelope);
                 writer.String(envelope.EntityId);
-                WriteMessage(writer, envelope.Message is EntityEnvelope ? Other(envelope.Message) : envelope.Message);
+                if (envelope.Message is EntityEnvelope nested) WriteOther(writer, nested); // an envelope holds no envelope of this form
+                else WriteMessage(writer, envelope.Message);
                 break;
             case ReplicateObject update when update.Calls.All(c => c is ObjectCall or ObjectCalls):
                 writer.Byte((byte)Kind.Replicate);
@@ -113,17 +114,17 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
                 writer.Long(replicated.Incarnation);
                 writer.Long(replicated.Seq);
                 break;
-            case HyperionBytes other:
-                writer.Byte((byte)Kind.Other);
-                writer.Bytes(other.Bytes);
-                break;
             default:
-                WriteMessage(writer, Other(message));
+                WriteOther(writer, message);
                 break;
         }
     }
 
-    private HyperionBytes Other(object message) => new(fallback.ToBinary(message));
+    private void WriteOther(WireWriter writer, object message)
+    {
+        writer.Byte((byte)Kind.Other);
+        writer.Bytes(fallback.ToBinary(message));
+    }
 
     private static void WriteCalls(WireWriter writer, ObjectCalls calls)
     {
@@ -200,7 +201,4 @@ internal sealed class ManagerWire(Akka.Serialization.Serializer fallback)
     private const int ResultBytes = 1 + 8 + 1;
 
     private static ObjectCall ReadCall(ref WireReader reader) => new(reader.Long(), CallId: reader.Long(), Operation: reader.String(), Args: reader.Arrays());
-
-    /// <summary>A message without a compact form, as Hyperion wrote it.</summary>
-    private sealed record HyperionBytes(byte[] Bytes);
 }

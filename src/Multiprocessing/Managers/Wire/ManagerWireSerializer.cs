@@ -9,7 +9,7 @@ namespace Multiprocessing.Managers.Wire;
 /// </summary>
 internal sealed class ManagerWireSerializer : Serializer
 {
-    /// <summary>Also in reference.conf (akka.actor.serialization-identifiers): one number per serializer in a cluster.</summary>
+    /// <summary>One number per serializer in a cluster (Akka's own take 1-100).</summary>
     public const int Id = 7411;
 
     // Made at first use: Akka makes its serializers while it sets up the serialization this one falls back on.

@@ -60,14 +60,6 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         return value;
     }
 
-    /// <summary>The rest of the message, as is.</summary>
-    public byte[] Rest()
-    {
-        var value = _left.ToArray();
-        _left = [];
-        return value;
-    }
-
     public byte[][] Arrays()
     {
         var arrays = new byte[Count()][]; // each takes at least its length's byte
