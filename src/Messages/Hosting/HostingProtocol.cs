@@ -15,8 +15,11 @@ public enum HostKind
 /// <summary>A host announces itself to the coordinator's registry once it can take work.</summary>
 public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef Agent) : IMpMessage;
 
-/// <summary>Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node.</summary>
-public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IPayloadCarrier
+/// <summary>
+/// Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node,
+/// <paramref name="Node"/> if the caller chose one (the coordinator's own processes: their pid is known at once) and it is still up.
+/// </summary>
+public sealed record PlaceProcess(RunProcess Run, bool Spawn, string? Node = null) : IPayloadCarrier
 {
     public long PayloadBytes => Run.PayloadBytes;
 

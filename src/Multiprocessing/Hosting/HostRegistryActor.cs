@@ -40,7 +40,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly LocalHostLauncher _launcher;
     private readonly MpSettings _settings;
     private readonly Action<Address> _down;
-    private readonly WorkerNodes _nodes = new();
+    private readonly WorkerNodes _nodes;
     private readonly SpawnHostPool _spawnHosts;
     // What every host needs, node or spawn host: its address, for announcing its loss, and the supervisors of the
     // processes placed on it, to tell when it is lost.
@@ -49,9 +49,10 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, Action<Address> down)
+    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, Action<Address> down)
     {
         _launcher = launcher;
+        _nodes = new WorkerNodes(nodes);
         _settings = settings;
         _down = down;
         _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null);
@@ -81,11 +82,27 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             if (place.Spawn)
             {
-                if (_spawnHosts.Take(place.Run) is { } spare) DispatchToSpawnHost(spare, place.Run);
+                var choice = _spawnHosts.Take(place.Run);
+                if (choice.Ready is { } spare)
+                {
+                    Placed(place.Run, spare.Name, spare.Pid);
+                    DispatchToSpawnHost(spare, place.Run);
+                }
+                else
+                {
+                    // Placed before its host is ready, so that Start returns with the pid: the host's OS process exists.
+                    var name = choice.Launching!;
+                    if (choice.Launch) Launch(name, HostKind.SpawnHost);
+                    Placed(place.Run, name, _spawnHosts.PidOf(name));
+                }
                 TopUpSpawnHosts();
                 return;
             }
-            if (_nodes.Next() is { } node) Dispatch(node, place.Run);
+            if (_nodes.For(place.Node) is { } node)
+            {
+                Placed(place.Run, node.Name, node.Pid);
+                Dispatch(node, place.Run);
+            }
             else
                 place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
                     "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
@@ -171,14 +188,16 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var name = exited.Host.Name;
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
-            // A spawn host died before it could take work: fail one waiting process rather than loop.
-            if (_spawnHosts.Exited(name) is { } orphan)
+            // A spawn host died before it could take the process waiting for it. Killed (its pid was that process's):
+            // the process ends with the signal, below, as a running one would; else it failed to start, and says why.
+            var exitCode = Signals.ToExitCode(exited.OsExitCode);
+            if (_spawnHosts.Exited(name) is { } orphan && exitCode >= 0)
                 orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
                     $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
             var host = Forget(name);
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
-            Lost(name, Signals.ToExitCode(exited.OsExitCode));
+            Lost(name, exitCode);
             var proxy = Context.Child(name);
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
@@ -219,7 +238,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         var self = Self; // the exit callback runs on a pool thread, outside this actor's context
         var host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
         // A spawn host speaks through its pipes: its proxy registers it once it is ready.
-        if (kind == HostKind.SpawnHost) Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+        if (kind == HostKind.SpawnHost)
+        {
+            _spawnHosts.Launched(name, host.Pid);
+            Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+        }
         return host;
     }
 
@@ -229,14 +252,16 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Dispatch(host, run);
     }
 
-    private void Dispatch(RegisteredHost host, RunProcess run)
+    // The supervisor learns the host and its pid; it hears from here if that host is lost.
+    private void Placed(RunProcess run, string host, int pid)
     {
-        if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
-            _supervisorsByHost[host.Name] = supervisors = [];
+        if (!_supervisorsByHost.TryGetValue(host, out var supervisors))
+            _supervisorsByHost[host] = supervisors = [];
         supervisors.Add(run.Supervisor);
-        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host.Name));
-        Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
+        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host, pid));
     }
+
+    private void Dispatch(RegisteredHost host, RunProcess run) => Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
 
     private void TopUpSpawnHosts()
     {
@@ -274,6 +299,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }
 
-    public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>
-        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, down));
+    public static Props Props(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, Action<Address> down) =>
+        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, nodes, down));
 }

@@ -12,8 +12,8 @@ namespace Multiprocessing.Processes;
 /// </summary>
 internal sealed class ProcessSupervisorActor : ReceiveActor
 {
-    /// <summary>Local: place a started process.</summary>
-    public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn);
+    /// <summary>Local: place a started process, on worker node <paramref name="Node"/> if its Start chose one.</summary>
+    public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn, string? Node);
 
     /// <summary>Local: deliver a signal to a process once it runs.</summary>
     public sealed record Signal(Guid ProcessId, int Number);
@@ -23,18 +23,14 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
 
     public sealed record ProcessList(IReadOnlyList<MpProcessStatus> Processes);
 
-    private sealed class Tracked(MpProcess process, ProcessLife life, PlaceProcess placement)
+    private sealed class Tracked(MpProcess process, ProcessLife life)
     {
         public MpProcess Process { get; } = process;
         public ProcessLife Life { get; } = life;
-        public PlaceProcess Placement { get; } = placement;
-        public int Placements { get; set; } = 1;
         public IActorRef? Runner { get; set; }
         public string? Host { get; set; }
         public int? PendingSignal { get; set; }
     }
-
-    private const int MaxPlacements = 3;
 
     private readonly Dictionary<Guid, Tracked> _tracked = [];
 
@@ -43,17 +39,18 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         Receive<Launch>(launch =>
         {
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
-            var placement = new PlaceProcess(run, launch.Spawn);
-            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement);
-            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, Self);
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life);
+            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, new PlaceProcess(run, launch.Spawn, launch.Node), Self);
         });
 
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>
-            new MpProcessStatus(t.Process.Name, t.Host, t.Life.Started.IsCompletedSuccessfully ? t.Life.Started.Result : null))])));
+            new MpProcessStatus(t.Process.Name, t.Host, t.Life.Pid))])));
 
         Receive<ProcessPlaced>(placed =>
         {
-            if (_tracked.TryGetValue(placed.ProcessId, out var tracked)) tracked.Host = placed.Host;
+            if (!_tracked.TryGetValue(placed.ProcessId, out var tracked)) return;
+            tracked.Host = placed.Host;
+            tracked.Life.OnPlaced(placed.Pid);
         });
 
         Receive<ProcessStarted>(started =>
@@ -62,7 +59,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             tracked.Runner = Sender;
             tracked.Host = started.Host;
             Context.Watch(Sender);
-            tracked.Life.OnStarted(started.Pid);
+            tracked.Life.OnPlaced(started.Pid);
             if (tracked.PendingSignal is { } signal)
                 Sender.Tell(new SignalProcess(started.ProcessId, signal));
         });
@@ -94,21 +91,12 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             else tracked.Runner.Tell(new SignalProcess(signal.ProcessId, signal.Number));
         });
 
-        // The registry saw the host's OS process end: it knows the signal, so it speaks first. A
-        // process placed there that never reported its start (it was placed as the host died, before
-        // the registry knew) never ran: it is placed again, the registry having forgotten that host.
+        // The registry saw the host's OS process end: it knows the signal, so it speaks first. A process placed there
+        // ends with it even if it had not begun: its Pid named that host from Start on (killing that pid ends it).
         Receive<HostLost>(lost =>
         {
-            foreach (var (id, tracked) in _tracked.Where(t => t.Value.Host == lost.Host).ToList())
-            {
-                if (tracked.Runner is null && tracked.Placements < MaxPlacements)
-                {
-                    tracked.Host = null;
-                    tracked.Placements++;
-                    Transfers.PayloadTransfers.Get(Context.System).Tell(registry, tracked.Placement, Self);
-                }
-                else Finish(id, lost.ExitCode);
-            }
+            foreach (var id in _tracked.Where(t => t.Value.Host == lost.Host).Select(t => t.Key).ToList())
+                Finish(id, lost.ExitCode);
         });
 
         // A host we could not see die (another machine): its processes count as killed.

@@ -16,9 +16,11 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal sealed class NodeRuntime : IExtension
 {
-    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials)
+    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials,
+        Hosting.NodeRoundRobin? workerNodes)
     {
         System = system;
+        WorkerNodes = workerNodes;
         Credentials = credentials;
         Settings = settings;
         HostName = hostName;
@@ -50,6 +52,9 @@ internal sealed class NodeRuntime : IExtension
     public ClusterCredentials? Credentials { get; }
     public string HostName { get; }
     public IActorRef Supervisor { get; }
+
+    /// <summary>On the coordinator, the worker nodes that are up and the next for an actor-mode process; null elsewhere (the registry picks).</summary>
+    public Hosting.NodeRoundRobin? WorkerNodes { get; }
     public PayloadSerializer Payloads { get; }
 
     /// <summary>Which other cluster members are lost (unreachable or downed), as this node sees them.</summary>
@@ -91,12 +96,13 @@ internal sealed class NodeRuntime : IExtension
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>
     /// <param name="coordinatorSupervisor">Where a worker forwards the output of processes it started; null on the coordinator, which prints it.</param>
+    /// <param name="workerNodes">The coordinator's worker nodes (<see cref="WorkerNodes"/>).</param>
     public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor,
-        ClusterCredentials? credentials)
+        ClusterCredentials? credentials, Hosting.NodeRoundRobin? workerNodes = null)
     {
         if (coordinatorSupervisor is not null) DefaultRuntime.NameMainProcess(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), ActorNames.ProcessSupervisor);
-        var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
+        var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials, workerNodes);
         system.RegisterExtension(new Extension(runtime));
         DefaultRuntime.Add(runtime);
         return runtime;

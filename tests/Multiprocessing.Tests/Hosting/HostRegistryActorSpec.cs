@@ -18,7 +18,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         settings ??= Settings;
         var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null, Logging.LineLoggerFactory.StandardError());
-        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, down ?? (_ => { })));
+        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, new NodeRoundRobin(), down ?? (_ => { })));
     }
 
     private static RunProcess Run(IActorRef supervisor) => new(Guid.NewGuid(), "Process-1", [1, 2, 3], supervisor);
@@ -39,6 +39,63 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(runs[1], nodeB.ExpectMsg<RunProcess>());
         Assert.Equal(runs[2], nodeA.ExpectMsg<RunProcess>());
         Assert.Equal(runs[3], nodeB.ExpectMsg<RunProcess>());
+    }
+
+    [Fact]
+    public void Actor_mode_goes_to_the_node_its_start_chose_while_that_node_is_up()
+    {
+        var registry = Registry();
+        var nodeA = CreateTestProbe();
+        var nodeB = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, nodeA.Ref));
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-2", 102, nodeB.Ref));
+
+        var chosen = Run(TestActor);
+        registry.Tell(new PlaceProcess(chosen, Spawn: false, Node: "worker-2"));
+        Assert.Equal(new ProcessPlaced(chosen.ProcessId, "worker-2", 102), ExpectMsg<ProcessPlaced>());
+        Assert.Equal(chosen, nodeB.ExpectMsg<RunProcess>());
+
+        // A node that is gone by now: the next one up takes it, and the supervisor hears which (and its pid).
+        var orphan = Run(TestActor);
+        registry.Tell(new PlaceProcess(orphan, Spawn: false, Node: "worker-9"));
+        Assert.Equal(new ProcessPlaced(orphan.ProcessId, "worker-1", 101), ExpectMsg<ProcessPlaced>());
+        Assert.Equal(orphan, nodeA.ExpectMsg<RunProcess>());
+    }
+
+    [Fact]
+    public void A_spawn_process_without_a_spare_is_placed_at_once_on_a_host_still_starting_which_runs_it_once_ready()
+    {
+        var script = FakeWorker.Script("exec sleep 60\n");
+        var registry = Registry(Settings with { WorkerExecutable = script });
+        var pids = new List<int>();
+        try
+        {
+            var first = Run(TestActor);
+            var second = Run(TestActor);
+            registry.Tell(new PlaceProcess(first, Spawn: true));
+            registry.Tell(new PlaceProcess(second, Spawn: true));
+
+            // Placed before any host registered: each on an OS process of its own that exists (the pid Start returns with).
+            var placedFirst = ExpectMsg<ProcessPlaced>();
+            var placedSecond = ExpectMsg<ProcessPlaced>();
+            pids.AddRange([placedFirst.Pid, placedSecond.Pid]);
+            Assert.Equal(first.ProcessId, placedFirst.ProcessId);
+            Assert.NotEqual(placedFirst.Pid, placedSecond.Pid);
+            Assert.NotEqual(placedFirst.Host, placedSecond.Host);
+            Assert.All(pids, pid => Assert.Contains(pid, OsProcesses.ChildrenOf(Environment.ProcessId)));
+
+            // The second's host is ready first: it runs the second, not the first, which waits for its own.
+            var secondHost = CreateTestProbe();
+            registry.Tell(new RegisterHost(HostKind.SpawnHost, placedSecond.Host, placedSecond.Pid, secondHost.Ref));
+            Assert.Equal(second, secondHost.ExpectMsg<RunProcess>());
+            var firstHost = CreateTestProbe();
+            registry.Tell(new RegisterHost(HostKind.SpawnHost, placedFirst.Host, placedFirst.Pid, firstHost.Ref));
+            Assert.Equal(first, firstHost.ExpectMsg<RunProcess>());
+        }
+        finally
+        {
+            foreach (var pid in pids) OsProcesses.Kill(pid);
+        }
     }
 
     [Fact]
@@ -75,6 +132,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var run = Run(TestActor);
         registry.Tell(new PlaceProcess(run, Spawn: true));
 
+        Assert.Equal(run.ProcessId, ExpectMsg<ProcessPlaced>().ProcessId); // on the host launched for it
         var failed = ExpectMsg<PlacementFailed>(TimeSpan.FromSeconds(10));
         Assert.Equal(run.ProcessId, failed.ProcessId);
         Assert.Contains("exited with code 5", failed.Reason);
@@ -91,7 +149,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var run = Run(supervisor.Ref);
         registry.Tell(new PlaceProcess(run, Spawn: false));
         node.ExpectMsg<RunProcess>();
-        Assert.Equal(new ProcessPlaced(run.ProcessId, "worker-1"), supervisor.ExpectMsg<ProcessPlaced>());
+        Assert.Equal(new ProcessPlaced(run.ProcessId, "worker-1", 101), supervisor.ExpectMsg<ProcessPlaced>());
 
         Sys.Stop(node.Ref);
 
