@@ -28,8 +28,11 @@ public sealed record PlaceProcess(RunProcess Run, bool Spawn, string? Node = nul
     public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Run = (RunProcess)Run.WithPayload(payload) };
 }
 
-/// <summary>The coordinator could not place or run a process; the supervisor fails it with this reason.</summary>
-public sealed record PlacementFailed(Guid ProcessId, string Reason) : IMpMessage;
+/// <summary>
+/// The coordinator could not place or run a process; the supervisor fails it with this reason and <paramref name="ExitCode"/>
+/// (1, or the signal that killed the host it was waiting for).
+/// </summary>
+public sealed record PlacementFailed(Guid ProcessId, string Reason, int ExitCode = 1) : IMpMessage;
 
 /// <summary>The host that ran a process died; its processes end with <paramref name="ExitCode"/> (negative signal).</summary>
 public sealed record HostLost(string Host, int ExitCode) : IMpMessage;

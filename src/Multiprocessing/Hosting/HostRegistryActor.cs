@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
@@ -92,13 +93,18 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
                 {
                     // Placed before its host is ready, so that Start returns with the pid: the host's OS process exists.
                     var name = choice.Launching!;
-                    if (choice.Launch) Launch(name, HostKind.SpawnHost);
-                    Placed(place.Run, name, _spawnHosts.PidOf(name));
+                    if (!choice.Launch || TryLaunchSpawnHost(name)) Placed(place.Run, name, _spawnHosts.PidOf(name));
                 }
                 TopUpSpawnHosts();
                 return;
             }
-            if (_nodes.For(place.Node) is { } node)
+            // The node its Start chose (and whose pid it returned with) is gone: the process ends as with that node.
+            if (place.Node is { } chosen && !_nodes.Contains(chosen))
+            {
+                place.Run.Supervisor.Tell(new HostLost(chosen, -Signals.Kill));
+                return;
+            }
+            if ((place.Node is { } named ? _nodes.Named(named) : _nodes.Next()) is { } node)
             {
                 Placed(place.Run, node.Name, node.Pid);
                 Dispatch(node, place.Run);
@@ -188,12 +194,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var name = exited.Host.Name;
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
-            // A spawn host died before it could take the process waiting for it. Killed (its pid was that process's):
-            // the process ends with the signal, below, as a running one would; else it failed to start, and says why.
+            // A spawn host died before it could take the process waiting for it, which ends with it (killed: with the
+            // signal, as a running one would, since its pid was that process's) and says why.
             var exitCode = Signals.ToExitCode(exited.OsExitCode);
-            if (_spawnHosts.Exited(name) is { } orphan && exitCode >= 0)
+            if (_spawnHosts.Exited(name) is { } orphan)
                 orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
-                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
+                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}",
+                    exitCode < 0 ? exitCode : 1));
             var host = Forget(name);
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
@@ -265,7 +272,25 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private void TopUpSpawnHosts()
     {
-        foreach (var name in _spawnHosts.ToLaunch()) Launch(name, HostKind.SpawnHost);
+        foreach (var name in _spawnHosts.ToLaunch()) TryLaunchSpawnHost(name);
+    }
+
+    // A host that cannot even be launched (no worker executable, no more processes) fails the process bound to it, if
+    // any, with the reason; the registry goes on (a throw would restart it and lose every host it knows).
+    private bool TryLaunchSpawnHost(string name)
+    {
+        try
+        {
+            Launch(name, HostKind.SpawnHost);
+            return true;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            Context.GetLogger().Error(e, "could not launch spawn host {0}", name);
+            if (_spawnHosts.Exited(name) is { } orphan)
+                orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, $"could not launch its host OS process: {e.Message}"));
+            return false;
+        }
     }
 
     // A host is gone: it is no node and no spare any more, and its agent is not watched.

@@ -24,8 +24,10 @@ internal sealed class WorkerNodes(NodeRoundRobin up)
 
     public void Registered(RegisteredHost node) => up.Add(node);
 
-    /// <summary>Where a process goes: node <paramref name="chosen"/> if it is still up, else the next (round robin); null while no node is up.</summary>
-    public RegisteredHost? For(string? chosen) => (chosen is null ? null : up.Named(chosen)) ?? up.Next();
+    /// <summary>Where the next process goes (round robin); null while no node is up.</summary>
+    public RegisteredHost? Next() => up.Next();
+
+    public RegisteredHost? Named(string name) => up.Named(name);
 
     public bool Contains(string name) => up.Named(name) is not null;
 

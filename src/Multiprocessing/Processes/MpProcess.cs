@@ -161,8 +161,10 @@ public class MpProcess : IDisposable
             placedHere = node is not null;
             context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, spawn, node?.Name));
         }
-        if (!placedHere && !life.WaitPlaced(context.Runtime.Settings.AskTimeout))
-            throw new TimeoutException($"process '{_name}' was given no host within ask-timeout ({context.Runtime.Settings.AskTimeout.TotalSeconds:0.#} s): the coordinator did not answer");
+        if (placedHere || life.WaitPlaced(context.Runtime.Settings.AskTimeout)) return;
+        // Ended (exit code 1) rather than left started with no host: its Join returns, its parent's exit does not wait for it.
+        context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Abandon(life.Id));
+        throw new TimeoutException($"process '{_name}' was given no host within ask-timeout ({context.Runtime.Settings.AskTimeout.TotalSeconds:0.#} s): the coordinator did not answer");
     }
 
     /// <summary>Waits for the process to finish; false if <paramref name="timeout"/> passed first.</summary>

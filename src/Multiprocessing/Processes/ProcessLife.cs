@@ -37,7 +37,7 @@ internal sealed class ProcessLife
 
     public int NextChildNumber() => Interlocked.Increment(ref _childCounter);
 
-    /// <summary>The process has a host: OS process <paramref name="pid"/> (again if a lost host's process is placed anew).</summary>
+    /// <summary>The process has a host: OS process <paramref name="pid"/>.</summary>
     public void OnPlaced(int pid)
     {
         Volatile.Write(ref _pid, pid);

@@ -15,6 +15,9 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
     /// <summary>Local: place a started process, on worker node <paramref name="Node"/> if its Start chose one.</summary>
     public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn, string? Node);
 
+    /// <summary>Local: its Start gave up waiting for a host: the process ends (1) and is followed no more.</summary>
+    public sealed record Abandon(Guid ProcessId);
+
     /// <summary>Local: deliver a signal to a process once it runs.</summary>
     public sealed record Signal(Guid ProcessId, int Number);
 
@@ -39,8 +42,13 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         Receive<Launch>(launch =>
         {
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
-            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life);
-            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, new PlaceProcess(run, launch.Spawn, launch.Node), Self);
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life) { Host = launch.Node };
+            var self = Self;
+            var id = launch.Life.Id;
+            // A large process object that cannot reach the registry (it died, the transfer stalled) fails here, not never.
+            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, new PlaceProcess(run, launch.Spawn, launch.Node), Self)
+                .ContinueWith(t => self.Tell(new PlacementFailed(id, t.Exception!.GetBaseException().Message)),
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         });
 
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>
@@ -59,7 +67,6 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             tracked.Runner = Sender;
             tracked.Host = started.Host;
             Context.Watch(Sender);
-            tracked.Life.OnPlaced(started.Pid);
             if (tracked.PendingSignal is { } signal)
                 Sender.Tell(new SignalProcess(started.ProcessId, signal));
         });
@@ -81,8 +88,10 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         {
             if (!_tracked.TryGetValue(failed.ProcessId, out var tracked)) return;
             Console.Error.WriteLine($"{tracked.Process.Name}: could not start: {failed.Reason}");
-            Finish(failed.ProcessId, 1);
+            Finish(failed.ProcessId, failed.ExitCode);
         });
+
+        Receive<Abandon>(abandon => Finish(abandon.ProcessId, 1));
 
         Receive<Signal>(signal =>
         {

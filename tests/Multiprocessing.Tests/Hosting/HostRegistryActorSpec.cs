@@ -55,11 +55,12 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new ProcessPlaced(chosen.ProcessId, "worker-2", 102), ExpectMsg<ProcessPlaced>());
         Assert.Equal(chosen, nodeB.ExpectMsg<RunProcess>());
 
-        // A node that is gone by now: the next one up takes it, and the supervisor hears which (and its pid).
+        // A node gone by now: the process, whose Pid named it, ends as with that node rather than run under another pid.
         var orphan = Run(TestActor);
         registry.Tell(new PlaceProcess(orphan, Spawn: false, Node: "worker-9"));
-        Assert.Equal(new ProcessPlaced(orphan.ProcessId, "worker-1", 101), ExpectMsg<ProcessPlaced>());
-        Assert.Equal(orphan, nodeA.ExpectMsg<RunProcess>());
+        Assert.Equal(new HostLost("worker-9", -9), ExpectMsg<HostLost>());
+        nodeA.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        nodeB.ExpectNoMsg(TimeSpan.FromMilliseconds(1));
     }
 
     [Fact]

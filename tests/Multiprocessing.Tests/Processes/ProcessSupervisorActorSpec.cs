@@ -37,7 +37,7 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
         supervisor.Tell(new ProcessPlaced(life.Id, "spawn-1", 4242));
         Assert.True(life.WaitPlaced(TimeSpan.FromSeconds(5)));
         Assert.Equal(4242, life.Pid);
-        supervisor.Tell(new ProcessStarted(life.Id, 4242, "spawn-1"), runner.Ref);
+        supervisor.Tell(new ProcessStarted(life.Id, 4243, "spawn-1"), runner.Ref); // a wrapper's child, say: Pid stays what Start gave
         supervisor.Tell(new OutputLine("hello from the host", false), runner.Ref);
         supervisor.Tell(new ProcessExited(life.Id, 3), runner.Ref);
 
@@ -96,6 +96,22 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(-9, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(101, life.Pid);
         registry.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_start_that_gave_up_waiting_ends_its_process_and_a_failed_placement_ends_it_with_the_code_given()
+    {
+        var registry = CreateTestProbe();
+        var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
+        var (_, abandoned) = Launch(supervisor);
+        var (_, killedHost) = Launch(supervisor);
+        registry.ReceiveN(2);
+
+        supervisor.Tell(new ProcessSupervisorActor.Abandon(abandoned.Id));
+        supervisor.Tell(new PlacementFailed(killedHost.Id, "its host was killed before it was ready", -9));
+
+        Assert.Equal(1, await abandoned.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(-9, await killedHost.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
