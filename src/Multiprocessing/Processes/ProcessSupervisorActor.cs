@@ -67,6 +67,9 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             tracked.Runner = Sender;
             tracked.Host = started.Host;
             Context.Watch(Sender);
+            // The runner's word can overtake the registry's (a worker's child placed on another worker): the pid of
+            // the placement stays, but a process must not end without one.
+            if (tracked.Life.Pid is null) tracked.Life.OnPlaced(started.Pid);
             if (tracked.PendingSignal is { } signal)
                 Sender.Tell(new SignalProcess(started.ProcessId, signal));
         });

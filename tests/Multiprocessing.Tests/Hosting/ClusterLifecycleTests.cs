@@ -95,7 +95,8 @@ public sealed class ClusterLifecycleTests
         await using var mp = await Mp.StartAsync(new MpOptions
         {
             Workers = 0,
-            Config = $"multiprocessing.spawn.spares = 0\nmultiprocessing.worker.executable = \"{neverReady}\"",
+            // No spare either (max-spares 0): one would never be ready, and the shutdown would wait for it.
+            Config = $"multiprocessing.spawn.spares = 0\nmultiprocessing.spawn.max-spares = 0\nmultiprocessing.worker.executable = \"{neverReady}\"",
         });
         var process = mp.Process(Targets.SleepForever);
         process.Start();
