@@ -17,7 +17,8 @@ public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef
 
 /// <summary>
 /// Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node,
-/// <paramref name="Node"/> if the caller chose one (the coordinator's own processes: their pid is known at once) and it is still up.
+/// on <paramref name="Node"/> if the caller chose one (a node, or the spare it claimed: the coordinator's own processes,
+/// whose pid is known at once), or ends as with that host if it is gone.
 /// </summary>
 public sealed record PlaceProcess(RunProcess Run, bool Spawn, string? Node = null) : IPayloadCarrier
 {

@@ -76,8 +76,9 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             if (credentials is null) system.Log.Warning(SecuritySettings.OffWarning(seed));
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials, loggers);
             var nodes = new NodeRoundRobin();
-            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, nodes, cluster.Down), ActorNames.HostRegistry);
-            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials, nodes);
+            var spares = new Spawn.ReadySpares();
+            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, nodes, spares, cluster.Down), ActorNames.HostRegistry);
+            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials, nodes, spares);
             system.ActorOf(StatusActor.Props(runtime, registry), ActorNames.Status);
             var host = new CoordinatorHost(runtime, registry, launcher, seed);
             try

@@ -50,13 +50,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, Action<Address> down)
+    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down)
     {
         _launcher = launcher;
         _nodes = new WorkerNodes(nodes);
         _settings = settings;
         _down = down;
-        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null);
+        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null, spares);
         Running();
     }
 
@@ -83,7 +83,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             if (place.Spawn)
             {
-                var choice = _spawnHosts.Take(place.Run);
+                // A spare its Start claimed (and whose pid it returned with), else one taken here.
+                if ((place.Node is { } claimed ? _spawnHosts.Claimed(claimed) : _spawnHosts.Take(place.Run)) is not { } choice)
+                {
+                    place.Run.Supervisor.Tell(new HostLost(place.Node!, -Signals.Kill)); // that spare is gone since
+                    TopUpSpawnHosts();
+                    return;
+                }
                 if (choice.Ready is { } spare)
                 {
                     Placed(place.Run, spare.Name, spare.Pid);
@@ -324,6 +330,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }
 
-    public static Props Props(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, Action<Address> down) =>
-        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, nodes, down));
+    public static Props Props(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down) =>
+        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, nodes, spares, down));
 }

@@ -155,11 +155,12 @@ public class MpProcess : IDisposable
             ConnectionEnd.HandedTo(_args, this);
             parent.Life.AddChild(this);
             var spawn = (life.Method ?? context.StartMethod) == MpStartMethod.Spawn;
-            // On the coordinator an actor-mode process's node is picked here, pid and all; otherwise the registry picks.
-            var node = spawn ? null : context.Runtime.WorkerNodes?.Next();
-            if (node is not null) life.OnPlaced(node.Pid);
-            placedHere = node is not null;
-            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, spawn, node?.Name));
+            // On the coordinator the host is picked here, pid and all, when it can be: the next worker node, a spare standing
+            // ready. Otherwise the registry picks (binding a spawn process to a host still starting) and Start waits for it.
+            var host = spawn ? context.Runtime.SpawnSpares?.Claim() : context.Runtime.WorkerNodes?.Next();
+            if (host is not null) life.OnPlaced(host.Pid);
+            placedHere = host is not null;
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, spawn, host?.Name));
         }
         if (placedHere || life.WaitPlaced(context.Runtime.Settings.AskTimeout)) return;
         // Ended (exit code 1) rather than left started with no host: its Join returns, its parent's exit does not wait for it.

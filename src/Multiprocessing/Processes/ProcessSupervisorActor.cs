@@ -12,7 +12,7 @@ namespace Multiprocessing.Processes;
 /// </summary>
 internal sealed class ProcessSupervisorActor : ReceiveActor
 {
-    /// <summary>Local: place a started process, on worker node <paramref name="Node"/> if its Start chose one.</summary>
+    /// <summary>Local: place a started process, on host <paramref name="Node"/> if its Start chose one (a worker node, a spare).</summary>
     public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn, string? Node);
 
     /// <summary>Local: its Start gave up waiting for a host: the process ends (1) and is followed no more.</summary>
@@ -26,14 +26,18 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
 
     public sealed record ProcessList(IReadOnlyList<MpProcessStatus> Processes);
 
-    private sealed class Tracked(MpProcess process, ProcessLife life)
+    private sealed class Tracked(MpProcess process, ProcessLife life, PlaceProcess placement)
     {
         public MpProcess Process { get; } = process;
         public ProcessLife Life { get; } = life;
+        public PlaceProcess Placement { get; } = placement;
+        public int Placements { get; set; } = 1;
         public IActorRef? Runner { get; set; }
         public string? Host { get; set; }
         public int? PendingSignal { get; set; }
     }
+
+    private const int MaxPlacements = 3;
 
     private readonly Dictionary<Guid, Tracked> _tracked = [];
 
@@ -42,11 +46,12 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         Receive<Launch>(launch =>
         {
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
-            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life) { Host = launch.Node };
+            var placement = new PlaceProcess(run, launch.Spawn, launch.Node);
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement) { Host = launch.Node };
             var self = Self;
             var id = launch.Life.Id;
             // A large process object that cannot reach the registry (it died, the transfer stalled) fails here, not never.
-            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, new PlaceProcess(run, launch.Spawn, launch.Node), Self)
+            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, Self)
                 .ContinueWith(t => self.Tell(new PlacementFailed(id, t.Exception!.GetBaseException().Message)),
                     TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         });
@@ -58,7 +63,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         {
             if (!_tracked.TryGetValue(placed.ProcessId, out var tracked)) return;
             tracked.Host = placed.Host;
-            tracked.Life.OnPlaced(placed.Pid);
+            tracked.Life.OnPlaced(placed.Pid); // a new pid only when placed again after its host failed
         });
 
         Receive<ProcessStarted>(started =>
@@ -104,11 +109,20 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         });
 
         // The registry saw the host's OS process end: it knows the signal, so it speaks first. A process placed there
-        // ends with it even if it had not begun: its Pid named that host from Start on (killing that pid ends it).
+        // that had not begun is placed again (on another host, which its Pid then names) if that host failed on its own,
+        // a few times at most; killed (by a signal: the pid Start gave was killed), it ends with the signal.
         Receive<HostLost>(lost =>
         {
-            foreach (var id in _tracked.Where(t => t.Value.Host == lost.Host).Select(t => t.Key).ToList())
-                Finish(id, lost.ExitCode);
+            foreach (var (id, tracked) in _tracked.Where(t => t.Value.Host == lost.Host).ToList())
+            {
+                if (tracked.Runner is null && lost.ExitCode >= 0 && tracked.Placements < MaxPlacements)
+                {
+                    tracked.Host = null;
+                    tracked.Placements++;
+                    Transfers.PayloadTransfers.Get(Context.System).Tell(registry, tracked.Placement with { Node = null }, Self);
+                }
+                else Finish(id, lost.ExitCode);
+            }
         });
 
         // A host we could not see die (another machine): its processes count as killed.

@@ -14,11 +14,11 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly MpSettings Settings = MpSettings.From(MpConfig.Load(null));
 
-    private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null)
+    private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null, Multiprocessing.Hosting.Spawn.ReadySpares? spares = null)
     {
         settings ??= Settings;
         var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null, Logging.LineLoggerFactory.StandardError());
-        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, new NodeRoundRobin(), down ?? (_ => { })));
+        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, new NodeRoundRobin(), spares ?? new Multiprocessing.Hosting.Spawn.ReadySpares(), down ?? (_ => { })));
     }
 
     private static RunProcess Run(IActorRef supervisor) => new(Guid.NewGuid(), "Process-1", [1, 2, 3], supervisor);
@@ -61,6 +61,33 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new HostLost("worker-9", -9), ExpectMsg<HostLost>());
         nodeA.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         nodeB.ExpectNoMsg(TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public void A_spare_claimed_by_a_start_runs_that_process_and_one_gone_since_ends_it_as_killed()
+    {
+        var spares = new Multiprocessing.Hosting.Spawn.ReadySpares();
+        var registry = Registry(spares: spares);
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-1", 201, first.Ref));
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-2", 202, second.Ref));
+        AwaitCondition(() => spares.Count == 2);
+
+        // What a spawn Start on the coordinator does: claim the oldest spare (its pid is the process's), then place.
+        var claimed = spares.Claim()!;
+        Assert.Equal(("spawn-1", 201), (claimed.Name, claimed.Pid));
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: true, Node: claimed.Name));
+        Assert.Equal(new ProcessPlaced(run.ProcessId, "spawn-1", 201), ExpectMsg<ProcessPlaced>());
+        Assert.Equal(run, first.ExpectMsg<RunProcess>());
+
+        var gone = spares.Claim()!;
+        Sys.Stop(second.Ref);
+        AwaitCondition(() => spares.With(second.Ref) is null); // the registry saw it die
+        var orphan = Run(TestActor);
+        registry.Tell(new PlaceProcess(orphan, Spawn: true, Node: gone.Name));
+        Assert.Equal(new HostLost("spawn-2", -9), ExpectMsg<HostLost>());
     }
 
     [Fact]

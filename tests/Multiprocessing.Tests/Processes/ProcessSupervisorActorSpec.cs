@@ -99,6 +99,27 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_process_whose_host_fails_on_its_own_before_it_starts_is_placed_again_and_ends_after_three_such_hosts()
+    {
+        var registry = CreateTestProbe();
+        var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
+        var (_, life) = Launch(supervisor);
+        // It never ran and nobody killed its host (exit code 3, not a signal): each lost host but the last brings a new placement.
+        for (var placement = 1; placement <= 3; placement++)
+        {
+            var place = registry.ExpectMsg<PlaceProcess>();
+            Assert.Equal(life.Id, place.Run.ProcessId);
+            Assert.Null(place.Node);
+            supervisor.Tell(new ProcessPlaced(life.Id, $"spawn-{placement}", 100 + placement));
+            supervisor.Tell(new HostLost($"spawn-{placement}", 3));
+        }
+
+        Assert.Equal(3, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(103, life.Pid); // each placement told its host's pid
+        registry.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task A_start_that_gave_up_waiting_ends_its_process_and_a_failed_placement_ends_it_with_the_code_given()
     {
         var registry = CreateTestProbe();

@@ -9,12 +9,11 @@ namespace Multiprocessing.Hosting.Spawn;
 /// the host a process waits for), those busy running a process. A plain state kept by <see cref="HostRegistryActor"/>,
 /// which launches what it says and dispatches what it hands out.
 /// </summary>
-internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConnected)
+internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConnected, ReadySpares spares)
 {
     /// <summary>Where a process goes: <see cref="Ready"/> now, or host <see cref="Launching"/> once it registers (launch it now if <see cref="Launch"/>).</summary>
     public sealed record Choice(RegisteredHost? Ready, string? Launching, bool Launch);
 
-    private readonly List<RegisteredHost> _spares = [];
     private readonly HashSet<string> _connected = [];
     // In launch order: on a shared CPU the host launched first is ready first, so a process takes the oldest.
     private readonly List<string> _launching = [];
@@ -36,18 +35,21 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     public Choice Take(RunProcess run)
     {
         target.Observe(_busy.Count + _waitingFor.Count + 1);
-        if (_spares.Count > 0)
-        {
-            var spare = _spares[0];
-            _spares.RemoveAt(0);
-            _connected.Remove(spare.Name);
-            return new Choice(spare, null, false);
-        }
+        if (spares.Claim() is { } spare) return Claimed(spare.Name)!;
         var launching = _launching.FirstOrDefault(name => !_waitingFor.ContainsKey(name));
         var launch = launching is null;
         if (launch) _launching.Add(launching = NewName());
         _waitingFor[launching!] = run;
         return new Choice(null, launching, launch);
+    }
+
+    /// <summary>The spare a Start claimed as <paramref name="name"/> (<see cref="ReadySpares.Claim"/>), for its process; null if it is gone since.</summary>
+    public Choice? Claimed(string name)
+    {
+        target.Observe(_busy.Count + _waitingFor.Count + 1);
+        if (spares.TakeClaimed(name) is not { } spare) return null;
+        _connected.Remove(name);
+        return new Choice(spare, null, false);
     }
 
     /// <summary>A host of this pool registered: the run waiting for it, to dispatch now, or null and it stands spare.</summary>
@@ -56,14 +58,14 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
         _launching.Remove(host.Name);
         _launchingPids.Remove(host.Name);
         if (_waitingFor.Remove(host.Name, out var run)) return run;
-        _spares.Add(host);
+        spares.Add(host);
         return null;
     }
 
     /// <summary>A spare connected to the cluster ahead of its first process (spawn.connect-ahead-after).</summary>
     public void Connected(string name)
     {
-        if (_spares.Any(s => s.Name == name)) _connected.Add(name);
+        if (spares.IsReady(name)) _connected.Add(name);
     }
 
     public void Dispatched(RegisteredHost host) => _busy.Add(host.Name);
@@ -73,7 +75,7 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     {
         if (_closed || !_sparesEnabled) return [];
         var names = new List<string>();
-        for (var missing = target.Count - _spares.Count - (_launching.Count - _waitingFor.Count); missing > 0; missing--)
+        for (var missing = target.Count - spares.Count - (_launching.Count - _waitingFor.Count); missing > 0; missing--)
         {
             var name = NewName();
             _launching.Add(name);
@@ -100,18 +102,16 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
         return _launching.Remove(name) && _waitingFor.Remove(name, out var orphan) ? orphan : null;
     }
 
-    /// <summary>Forgets host <paramref name="name"/> (it is gone); returns it if it stood spare.</summary>
+    /// <summary>Forgets host <paramref name="name"/> (it is gone); returns it if it stood spare (or claimed).</summary>
     public RegisteredHost? Forget(string name)
     {
         _busy.Remove(name);
         _connected.Remove(name);
-        var spare = _spares.FirstOrDefault(h => h.Name == name);
-        if (spare is not null) _spares.Remove(spare);
-        return spare;
+        return spares.Forget(name);
     }
 
-    /// <summary>The spare whose agent is <paramref name="agent"/>, if any.</summary>
-    public RegisteredHost? SpareWith(IActorRef agent) => _spares.FirstOrDefault(h => h.Agent.Equals(agent));
+    /// <summary>The spare (or claimed one) whose agent is <paramref name="agent"/>, if any.</summary>
+    public RegisteredHost? SpareWith(IActorRef agent) => spares.With(agent);
 
     /// <summary>Spare, starting or busy, for a status.</summary>
     public string StateOf(string name) => _busy.Contains(name) ? "busy" : _launching.Contains(name) ? "starting" : "spare";
@@ -126,9 +126,9 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     // Ready means connected too where spares connect ahead.
     public void TellIfReady()
     {
-        var ready = spareReadyWhenConnected ? _connected.Count : _spares.Count;
+        var ready = spareReadyWhenConnected ? _connected.Count : spares.Count;
         if (ready < target.Count) return;
-        foreach (var waiter in _readyWaiters) waiter.Tell(new HostRegistryActor.SparesReady(_spares.Count));
+        foreach (var waiter in _readyWaiters) waiter.Tell(new HostRegistryActor.SparesReady(spares.Count));
         _readyWaiters.Clear();
     }
 
@@ -138,6 +138,6 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
         _closed = true;
         var waiting = _waitingFor.Values.ToList();
         _waitingFor.Clear();
-        return (_spares.ToList(), waiting);
+        return (spares.TakeAll(), waiting);
     }
 }
