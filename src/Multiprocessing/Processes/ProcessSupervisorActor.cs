@@ -48,12 +48,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
             var placement = new PlaceProcess(run, launch.Spawn, launch.Node);
             _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement) { Host = launch.Node };
-            var self = Self;
-            var id = launch.Life.Id;
-            // A large process object that cannot reach the registry (it died, the transfer stalled) fails here, not never.
-            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, Self)
-                .ContinueWith(t => self.Tell(new PlacementFailed(id, t.Exception!.GetBaseException().Message)),
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            Place(registry, placement);
         });
 
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>
@@ -119,7 +114,7 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
                 {
                     tracked.Host = null;
                     tracked.Placements++;
-                    Transfers.PayloadTransfers.Get(Context.System).Tell(registry, tracked.Placement with { Node = null }, Self);
+                    Place(registry, tracked.Placement with { Node = null });
                 }
                 else Finish(id, lost.ExitCode);
             }
@@ -131,6 +126,16 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             foreach (var id in _tracked.Where(t => Equals(t.Value.Runner, terminated.ActorRef)).Select(t => t.Key).ToList())
                 Finish(id, -Signals.Kill);
         });
+    }
+
+    // A large process object that cannot reach the registry (it died, the transfer stalled) fails its process, not never.
+    private void Place(ICanTell registry, PlaceProcess placement)
+    {
+        var self = Self;
+        var id = placement.Run.ProcessId;
+        Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, self)
+            .ContinueWith(t => self.Tell(new PlacementFailed(id, t.Exception!.GetBaseException().Message)),
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
 
     private void Finish(Guid id, int exitCode)
