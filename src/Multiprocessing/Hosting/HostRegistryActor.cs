@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
@@ -41,7 +40,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly LocalHostLauncher _launcher;
     private readonly MpSettings _settings;
     private readonly Action<Address> _down;
-    private readonly WorkerNodes _nodes;
+    private readonly WorkerNodes _nodes = new();
     private readonly SpawnHostPool _spawnHosts;
     // What every host needs, node or spawn host: its address, for announcing its loss, and the supervisors of the
     // processes placed on it, to tell when it is lost.
@@ -50,13 +49,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down)
+    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, Action<Address> down)
     {
         _launcher = launcher;
-        _nodes = new WorkerNodes(nodes);
         _settings = settings;
         _down = down;
-        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null, spares);
+        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null);
         Running();
     }
 
@@ -83,38 +81,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             if (place.Spawn)
             {
-                // A spare its Start claimed (and whose pid it returned with), else one taken here.
-                if ((place.Node is { } claimed ? _spawnHosts.Claimed(claimed) : _spawnHosts.Take(place.Run)) is not { } choice)
-                {
-                    place.Run.Supervisor.Tell(new HostLost(place.Node!, -Signals.Kill)); // that spare is gone since
-                    TopUpSpawnHosts();
-                    return;
-                }
-                if (choice.Ready is { } spare)
-                {
-                    Placed(place.Run, spare.Name, spare.Pid);
-                    DispatchToSpawnHost(spare, place.Run);
-                }
-                else
-                {
-                    // Placed before its host is ready, so that Start returns with the pid: the host's OS process exists.
-                    var name = choice.Launching!;
-                    if (!choice.Launch || TryLaunchSpawnHost(name)) Placed(place.Run, name, _spawnHosts.PidOf(name));
-                }
+                if (_spawnHosts.Take(place.Run) is { } spare) DispatchToSpawnHost(spare, place.Run);
                 TopUpSpawnHosts();
                 return;
             }
-            // The node its Start chose (and whose pid it returned with) is gone: the process ends as with that node.
-            if (place.Node is { } chosen && !_nodes.Contains(chosen))
-            {
-                place.Run.Supervisor.Tell(new HostLost(chosen, -Signals.Kill));
-                return;
-            }
-            if ((place.Node is { } named ? _nodes.Named(named) : _nodes.Next()) is { } node)
-            {
-                Placed(place.Run, node.Name, node.Pid);
-                Dispatch(node, place.Run);
-            }
+            if (_nodes.Next() is { } node) Dispatch(node, place.Run);
             else
                 place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
                     "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
@@ -200,17 +171,14 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var name = exited.Host.Name;
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
-            // A spawn host died before it could take the process waiting for it, which ends with it (killed: with the
-            // signal, as a running one would, since its pid was that process's) and says why.
-            var exitCode = Signals.ToExitCode(exited.OsExitCode);
+            // A spawn host died before it could take work: fail one waiting process rather than loop.
             if (_spawnHosts.Exited(name) is { } orphan)
                 orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
-                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}",
-                    exitCode < 0 ? exitCode : 1));
+                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
             var host = Forget(name);
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
-            Lost(name, exitCode);
+            Lost(name, Signals.ToExitCode(exited.OsExitCode));
             var proxy = Context.Child(name);
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
@@ -251,11 +219,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         var self = Self; // the exit callback runs on a pool thread, outside this actor's context
         var host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
         // A spawn host speaks through its pipes: its proxy registers it once it is ready.
-        if (kind == HostKind.SpawnHost)
-        {
-            _spawnHosts.Launched(name, host.Pid);
-            Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
-        }
+        if (kind == HostKind.SpawnHost) Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
         return host;
     }
 
@@ -265,38 +229,18 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Dispatch(host, run);
     }
 
-    // The supervisor learns the host and its pid; it hears from here if that host is lost.
-    private void Placed(RunProcess run, string host, int pid)
+    private void Dispatch(RegisteredHost host, RunProcess run)
     {
-        if (!_supervisorsByHost.TryGetValue(host, out var supervisors))
-            _supervisorsByHost[host] = supervisors = [];
+        if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
+            _supervisorsByHost[host.Name] = supervisors = [];
         supervisors.Add(run.Supervisor);
-        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host, pid));
+        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host.Name));
+        Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
     }
-
-    private void Dispatch(RegisteredHost host, RunProcess run) => Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
 
     private void TopUpSpawnHosts()
     {
-        foreach (var name in _spawnHosts.ToLaunch()) TryLaunchSpawnHost(name);
-    }
-
-    // A host that cannot even be launched (no worker executable, no more processes) fails the process bound to it, if
-    // any, with the reason; the registry goes on (a throw would restart it and lose every host it knows).
-    private bool TryLaunchSpawnHost(string name)
-    {
-        try
-        {
-            Launch(name, HostKind.SpawnHost);
-            return true;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-        {
-            Context.GetLogger().Error(e, "could not launch spawn host {0}", name);
-            if (_spawnHosts.Exited(name) is { } orphan)
-                orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, $"could not launch its host OS process: {e.Message}"));
-            return false;
-        }
+        foreach (var name in _spawnHosts.ToLaunch()) Launch(name, HostKind.SpawnHost);
     }
 
     // A host is gone: it is no node and no spare any more, and its agent is not watched.
@@ -330,6 +274,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }
 
-    public static Props Props(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down) =>
-        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, nodes, spares, down));
+    public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>
+        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, down));
 }
