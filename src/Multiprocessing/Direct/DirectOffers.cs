@@ -5,7 +5,10 @@ using Multiprocessing.Runtime;
 
 namespace Multiprocessing.Direct;
 
-/// <summary>How each other node is reached directly, asked once per node over Akka (its <see cref="DirectLinkActor"/>).</summary>
+/// <summary>
+/// How each other node is reached directly, asked once per node over Akka (its <see cref="DirectLinkActor"/>). A node
+/// that did not answer is asked again after <see cref="DirectChannel.RedialDelay"/>: it may only have been starting.
+/// </summary>
 internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
 {
     private readonly ConcurrentDictionary<Address, Task<DirectLinkOffer?>> _offers = new();
@@ -30,7 +33,10 @@ internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
         }
         catch (Exception e) when (e is AskTimeoutException or TimeoutException or ActorNotFoundException)
         {
-            return null; // no offer (the node is gone, slow, or runs no listener): the caller goes over Akka.Remote
+            // No offer now (the node is gone, slow, or not listening yet): the caller goes over Akka.Remote, and whoever
+            // asks after the delay asks the node again. A node that answered it offers no link is not asked again.
+            _ = Task.Delay(DirectChannel.RedialDelay).ContinueWith(_ => _offers.TryRemove(address, out var _), TaskScheduler.Default);
+            return null;
         }
     }
 }

@@ -29,13 +29,16 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
     {
         var receiver = ActorSystem.Create("receiver", ConfigurationFactory.ParseString(TwoSystems.Remote));
         Transfers.PayloadTransfers.Get(receiver); // its end of large transfers, there before any arrives
-        if (offersLinks) receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), ActorNames.DirectLinks);
+        if (offersLinks) OfferLinks(receiver);
         // A relay in the receiving system that passes everything to this spec's test actor.
         var testActor = TestActor;
         receiver.ActorOf(Props.Create(() => new Relay(testActor)), "recipient");
         var remoteAddress = ((ExtendedActorSystem)receiver).Provider.DefaultAddress;
         return new Receiver(receiver, ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(new RootActorPath(remoteAddress) / "user" / "recipient"));
     }
+
+    private void OfferLinks(ActorSystem receiver) =>
+        receiver.ActorOf(DirectLinkActor.Props(Payloads(receiver), TwoSystems.Settings(), _credentials), ActorNames.DirectLinks);
 
     /// <summary>The receiving actor system, and its recipient as this spec's system sees it; disposing it ends the system.</summary>
     private sealed record Receiver(ActorSystem System, IActorRef Recipient) : IAsyncDisposable
@@ -74,6 +77,32 @@ public sealed class DirectChannelSpec : Akka.TestKit.Xunit2.TestKit
             Assert.Equal(i, ExpectMsg<PipeDeliver>().Seq);
         }
         Assert.Equal(0, channel.SentDirect);
+    }
+
+    [Fact]
+    public async Task A_node_that_was_not_listening_at_the_first_send_gets_its_link_once_it_listens()
+    {
+        await using var receiver = StartReceiver(offersLinks: false);
+        var recipient = receiver.Recipient;
+        var channel = Channel(TimeSpan.FromMilliseconds(300));
+        // The first sends find no listener (the offer is not answered, so no link is dialled): they go over Akka.
+        var seq = 0;
+        var overAkka = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < overAkka)
+        {
+            await channel.Send(recipient, new PipeDeliver(seq, [1]));
+            Assert.Equal(seq++, ExpectMsg<PipeDeliver>().Seq);
+        }
+        Assert.Equal(0, channel.SentDirect);
+
+        OfferLinks(receiver.System);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (channel.SentDirect == 0 && DateTime.UtcNow < deadline)
+        {
+            await channel.Send(recipient, new PipeDeliver(seq, [1]));
+            Assert.Equal(seq++, ExpectMsg<PipeDeliver>().Seq);
+        }
+        Assert.True(channel.SentDirect > 0, "no message took the link after the node began to listen");
     }
 
     [Fact]
