@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Multiprocessing.Hosting.Spawn;
 using Multiprocessing.Messages.Hosting;
 using Multiprocessing.Messages.Processes;
@@ -123,7 +124,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     {
         Receive<LaunchNodes>(launch =>
         {
-            for (var i = 0; i < launch.Count; i++) _nodes.Launched(Launch(_nodes.NextName(), HostKind.Node));
+            for (var i = 0; i < launch.Count; i++)
+            {
+                var name = _nodes.NextName();
+                if (TryLaunch(name, HostKind.Node) is { } node) _nodes.Launched(node);
+                else break; // the next would fail alike: the start fails now, naming why
+            }
+            CheckReadiness();
         });
 
         Receive<AwaitNodes>(wait =>
@@ -214,10 +221,24 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         foreach (var proxy in Context.GetChildren()) proxy.Tell(gone);
     }
 
-    private LaunchedHost Launch(string name, HostKind kind)
+    // A host that cannot even be launched (no worker program, no more processes) fails whoever waits for it, naming why;
+    // the registry goes on: a throw would restart it, and it would forget every host it knows.
+    private LaunchedHost? TryLaunch(string name, HostKind kind)
     {
         var self = Self; // the exit callback runs on a pool thread, outside this actor's context
-        var host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
+        LaunchedHost host;
+        try
+        {
+            host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            Context.GetLogger().Error(e, "could not launch host {0}", name);
+            var reason = $"could not launch the host OS process {name}: {e.Message}";
+            if (kind == HostKind.Node) _nodes.LaunchFailed(reason);
+            else if (_spawnHosts.Exited(name) is { } orphan) orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, reason));
+            return null;
+        }
         // A spawn host speaks through its pipes: its proxy registers it once it is ready.
         if (kind == HostKind.SpawnHost) Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
         return host;
@@ -240,7 +261,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     private void TopUpSpawnHosts()
     {
-        foreach (var name in _spawnHosts.ToLaunch()) Launch(name, HostKind.SpawnHost);
+        foreach (var name in _spawnHosts.ToLaunch()) TryLaunch(name, HostKind.SpawnHost);
     }
 
     // A host is gone: it is no node and no spare any more, and its agent is not watched.
@@ -266,6 +287,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             Timers.Cancel(waiter.Id);
             waiter.ReplyTo.Tell(new NodesReady([.. _nodes.Up.Select(n => n.Name)]));
         }
+        if (_nodes.LaunchFailure is { } failure)
+            foreach (var waiter in _nodes.TakeAll()) Fail(waiter, failure);
     }
 
     private void Fail(WorkerNodes.ReadinessWaiter waiter, string detail)

@@ -24,6 +24,11 @@ internal sealed class WorkerNodes
 
     public void Launched(LaunchedHost node) => _launched.Add(node);
 
+    /// <summary>Why a node this coordinator had to launch could not be; null while none failed. Waiters not yet answered fail with it.</summary>
+    public string? LaunchFailure { get; private set; }
+
+    public void LaunchFailed(string reason) => LaunchFailure ??= reason;
+
     public void Registered(RegisteredHost node) => _up.Add(node);
 
     /// <summary>Where the next process goes; null while no node is up.</summary>

@@ -139,6 +139,20 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task A_worker_program_that_cannot_be_launched_fails_the_start_at_once_naming_the_key()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<MpWorkerStartupException>(() => Mp.StartAsync(new MpOptions
+        {
+            Workers = 2,
+            Config = "multiprocessing.worker.executable = \"/nonexistent/worker-program\"\nmultiprocessing.worker-ready-timeout = 60s",
+        }));
+        Assert.Contains("multiprocessing.worker.executable", error.Message);
+        Assert.Contains("/nonexistent/worker-program", error.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}: it waited for the ready timeout");
+    }
+
+    [Fact]
     public async Task A_worker_that_never_comes_up_fails_the_start_after_the_configured_time()
     {
         var script = FakeWorker.Script("echo 'stuck-marker-99'\nexec sleep 60\n");

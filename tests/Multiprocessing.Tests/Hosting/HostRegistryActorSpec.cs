@@ -82,6 +82,25 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_spawn_host_that_cannot_be_launched_fails_its_process_naming_why_and_the_registry_keeps_its_nodes()
+    {
+        var registry = Registry(Settings with { WorkerExecutable = "/nonexistent/worker-program" });
+        var node = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, node.Ref));
+
+        var spawned = Run(TestActor);
+        registry.Tell(new PlaceProcess(spawned, Spawn: true));
+        var failed = ExpectMsg<PlacementFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal(spawned.ProcessId, failed.ProcessId);
+        Assert.Contains("multiprocessing.worker.executable", failed.Reason);
+
+        // Still the same registry (a restarted one would have forgotten the node and fail this placement).
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: false));
+        Assert.Equal(run, node.ExpectMsg<RunProcess>());
+    }
+
+    [Fact]
     public void A_node_that_dies_ends_the_processes_placed_on_it()
     {
         var registry = Registry();
