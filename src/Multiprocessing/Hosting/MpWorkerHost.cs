@@ -122,14 +122,13 @@ public static class MpWorkerHost
         Action<string> coordinatorLost = why => exit.TrySetResult((CoordinatorLostExitCode, why));
         system.ActorOf(Props.Create(() => new CoordinatorWatchActor(settings.CoordinatorLostTimeout, coordinatorLost)), ActorNames.CoordinatorWatch);
 
-        HostWarmUp.Messages(system);
-        HostWarmUp.Processes(runtime.Payloads);
         var register = new RegisterHost(HostKind.Node, name, Environment.ProcessId, agent);
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(system).RegisterOnMemberUp(() =>
         {
             joined.TrySetResult();
             registry.Tell(register, agent);
+            HostWarmUp.InBackground(runtime);
         });
         ExitUnlessJoined(joined.Task, settings.WorkerJoinTimeout, seed, exit);
 
