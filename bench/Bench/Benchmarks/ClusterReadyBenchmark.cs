@@ -22,18 +22,24 @@ public sealed class ClusterReadyBenchmark : IBenchmark
             var watch = Stopwatch.StartNew();
             var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });
             ready.Add(watch.Elapsed.TotalMilliseconds);
-            // A program's first work right after the start (a fresh node's first process and messages cost more than later ones).
-            var actor = mp.GetContext(MpStartMethod.Actor);
-            var first = new[] { actor.Process(Noop), actor.Process(Noop) };
-            foreach (var process in first) process.Start();
-            foreach (var process in first)
+            try
             {
-                await process.JoinAsync();
-                if (process.ExitCode != 0) throw new InvalidOperationException($"a first process ended with {process.ExitCode}");
+                // A program's first work right after the start (a fresh node's first process and messages cost more than later ones).
+                var actor = mp.GetContext(MpStartMethod.Actor);
+                var first = new[] { actor.Process(Noop), actor.Process(Noop) };
+                foreach (var process in first) process.Start();
+                foreach (var process in first)
+                {
+                    await process.JoinAsync();
+                    if (process.ExitCode != 0) throw new InvalidOperationException($"a first process ended with {process.ExitCode}");
+                }
+                firstWork.Add(watch.Elapsed.TotalMilliseconds);
             }
-            firstWork.Add(watch.Elapsed.TotalMilliseconds);
-            watch.Restart();
-            await mp.DisposeAsync();
+            finally
+            {
+                watch.Restart();
+                await mp.DisposeAsync();
+            }
             disposed.Add(watch.Elapsed.TotalMilliseconds);
             BenchRun.Log($"cluster run {i + 1}/{run.Runs}: ready {ready[^1]:0} ms, disposed {disposed[^1]:0} ms");
         }

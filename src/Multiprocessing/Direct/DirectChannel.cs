@@ -31,10 +31,12 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
     private readonly Transfers.PayloadTransfers _transfers;
     private readonly ConcurrentDictionary<(Address Node, bool Large), Link> _links = new();
     private long _sentDirect;
+    private volatile bool _disposed;
 
     // How long a link that could not be dialled stays down before a send dials again: long enough that a node which
     // refuses or is not listening yet costs one dial a second, not one a message; short enough that a node which
-    // was only slow to start its listener gets its link soon.
+    // was only slow to start its listener gets its link soon. (A node that did not answer for its offer at all is
+    // asked again this long after the ask timed out: see DirectOffers.)
     internal static readonly TimeSpan RedialDelay = TimeSpan.FromSeconds(1);
 
     public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, TimeSpan askTimeout, bool enabled)
@@ -72,8 +74,8 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 
     private bool TrySend((Address Node, bool Large) key, IActorRef recipient, object message, IActorRef? sender)
     {
-        if (!_enabled || !NodeAddresses.IsOtherNode(_system, key.Node)) return false;
-        var link = _links.GetOrAdd(key, Open);
+        if (!_enabled || _disposed || !NodeAddresses.IsOtherNode(_system, key.Node)) return false;
+        if (!_links.TryGetValue(key, out var link)) link = Open(key);
         switch (link.TrySend(() => Frame(recipient, message, sender), _payloads.DirectFrameBytes))
         {
             case Link.Outcome.Sent:
@@ -96,10 +98,13 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
             return DirectFrames.Encode(recipient.Path.ToString(), senderPath, body, detached);
         });
 
+    // Dials only for the link that made it into the table: one that lost a race to another sender would leave a
+    // socket nobody closes.
     private Link Open((Address Node, bool Large) key)
     {
-        var link = new Link();
-        _ = ConnectAsync(key, link);
+        var fresh = new Link();
+        var link = _links.GetOrAdd(key, fresh);
+        if (ReferenceEquals(link, fresh)) _ = ConnectAsync(key, fresh);
         return link;
     }
 
@@ -126,6 +131,7 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
 
     public void Dispose()
     {
+        _disposed = true; // no send dials again, once a failed link has left the table
         foreach (var link in _links.Values) link.Fail();
     }
 

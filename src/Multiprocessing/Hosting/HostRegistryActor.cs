@@ -231,9 +231,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             host = _launcher.Launch(name, kind, (host, code) => self.Tell(new LocalHostExited(host, code)));
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        catch (Exception e)
         {
-            Context.GetLogger().Error(e, "could not launch host {0}", name);
+            // Whatever the launch threw (a missing program, a bad path, no permission, no more processes): the waiter gets the
+            // reason; the log says it once a launch, without a trace, as spare top-ups may try again at every placement.
+            Context.GetLogger().Warning("could not launch host {0}: {1}", name, e.Message);
             var reason = $"could not launch the host OS process {name}: {e.Message}";
             if (kind == HostKind.Node) _nodes.LaunchFailed(reason);
             else if (_spawnHosts.Exited(name) is { } orphan) orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, reason));

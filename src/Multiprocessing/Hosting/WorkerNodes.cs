@@ -61,7 +61,7 @@ internal sealed class WorkerNodes
         return satisfied;
     }
 
-    /// <summary>Every waiter, none waiting any more (a node died before it was up: they all fail).</summary>
+    /// <summary>Every waiter, none waiting any more (a node died before it was up, or could not be launched: they all fail).</summary>
     public IReadOnlyList<ReadinessWaiter> TakeAll()
     {
         var all = _waiters.ToList();
