@@ -153,6 +153,24 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task A_spawned_process_whose_host_cannot_be_launched_ends_with_exit_code_1_and_the_next_one_too()
+    {
+        await using var mp = await Mp.StartAsync(new MpOptions
+        {
+            Workers = 0,
+            Config = "multiprocessing.worker.executable = \"/nonexistent/worker-program\"",
+        });
+        var spawn = mp.GetContext(MpStartMethod.Spawn);
+        for (var i = 0; i < 2; i++) // the second: the registry that failed the first still places processes
+        {
+            var process = spawn.Process(Targets.Noop);
+            process.Start();
+            Assert.True(process.Join(Patience), $"process {i} did not end");
+            Assert.Equal(1, process.ExitCode);
+        }
+    }
+
+    [Fact]
     public async Task A_worker_that_never_comes_up_fails_the_start_after_the_configured_time()
     {
         var script = FakeWorker.Script("echo 'stuck-marker-99'\nexec sleep 60\n");
