@@ -25,6 +25,35 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
                 consumers: 2 + round / 4 % 2, round));
     }
 
+    [Fact]
+    public void A_blocking_get_never_raises_empty_while_the_queue_recalls_what_it_lent_ahead_to_other_consumers()
+    {
+        // A consumer that waits while another holds items fetched ahead makes the queue recall them. A recall that came
+        // between a get's items and their hand-out took them all, and that get, blocking with no timeout, raised
+        // MpQueueEmptyException: the consumer ended with exit code 1 (seen in the SIGKILL test above).
+        const int Items = 60_000, Consumers = 3;
+        var queue = Mp.Queue<int>();
+        var report = Mp.Queue<string>();
+        var context = Mp.GetContext(MpStartMethod.Actor);
+        var consumers = Enumerable.Range(0, Consumers).Select(_ => context.Process(QueueTargets.CountUntilSentinel, queue, report)).ToList();
+        consumers.ForEach(c => c.Start());
+        // In small bursts, so that consumers keep running out and waiting while another holds a batch.
+        for (var i = 0; i < Items; i++)
+        {
+            queue.Put(i);
+            if (i % 64 == 63) _ = queue.Empty(); // waits for the burst to land
+        }
+        for (var c = 0; c < Consumers; c++) queue.Put(-1);
+        foreach (var consumer in consumers)
+        {
+            Assert.True(consumer.Join(Patience), "a consumer did not end");
+            Assert.Equal(0, consumer.ExitCode);
+        }
+        var reports = Enumerable.Range(0, Consumers).Select(_ => report.Get(block: true, Patience)!.Split(' ').Select(long.Parse).ToArray()).ToList();
+        Assert.Equal(Items, reports.Sum(r => r[0]));
+        Assert.Equal((long)Items * (Items - 1) / 2, reports.Sum(r => r[1]));
+    }
+
     // A Queue or a JoinableQueue, 2 or 3 consumers, one sentinel each.
     private void RunSentinelRound(bool joinable, MpStartMethod method, int consumers, int round)
     {

@@ -67,6 +67,19 @@ public static class QueueTargets
         (queue as MpJoinableQueue<int>)?.TaskDone();
     }
 
+    /// <summary>Takes items until -1 with blocking gets (no timeout), then reports how many it took and their sum as "count sum".</summary>
+    public static void CountUntilSentinel(MpQueue<int> queue, MpQueue<string> report)
+    {
+        long count = 0, sum = 0;
+        int item;
+        while ((item = queue.Get()) != -1)
+        {
+            count++;
+            sum += item;
+        }
+        report.Put($"{count} {sum}");
+    }
+
     /// <summary>Takes items until -1, appending each to <paramref name="file"/> (flushed) before it takes the next.</summary>
     public static void RecordUntilSentinel(MpQueue<int> queue, string file)
     {
