@@ -111,30 +111,25 @@ internal sealed class QueueEnd
             throw new MpQueueEmptyException();
         try
         {
-            while (true)
+            if (TryHandOut(out item)) return item;
+            var borrower = Borrower();
+            _borrowed = true;
+            ICorrelated Get(long id) => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes);
+            var reply = block ? await RequestAsync(Get, Remaining(deadline), cancellationToken) : await _queue.AskAsync(Get, cancellationToken);
+            Told(borrower.Consumed);
+            if (reply is not QueueItems items) throw new MpQueueEmptyException();
+            bool handedOut;
+            lock (_lent)
             {
-                if (TryHandOut(out item)) return item;
-                var borrower = Borrower();
-                _borrowed = true;
-                ICorrelated Get(long id) => new QueueGet(id, FetchAhead, Wait: block, borrower, _batchBytes);
-                var reply = block ? await RequestAsync(Get, Remaining(deadline), cancellationToken) : await _queue.AskAsync(Get, cancellationToken);
-                Told(borrower.Consumed);
-                if (reply is not QueueItems items) throw new MpQueueEmptyException();
-                bool handedOut;
-                lock (_lent)
-                {
-                    _leaseId = items.RequestId;
-                    for (var i = 0; i < items.Items.Count; i++) _lent.Enqueue((items.Seqs[i], items.Items[i]));
-                    // The first item goes to this caller under the same lock: a recall of this lease that comes now (the
-                    // queue wants the items for a consumer that waits) takes the others, never the one this Get came for.
-                    handedOut = TryHandOut(out item);
-                }
-                if (Interlocked.Read(ref _recalledAhead) == items.RequestId) Recall(items.RequestId);
-                if (handedOut) return item;
-                // A lease with nothing left to hand out: a blocking Get borrows again (within its timeout, if any), as
-                // Python's get() raises Empty only once its time is up.
-                if (!block) throw new MpQueueEmptyException();
+                _leaseId = items.RequestId;
+                for (var i = 0; i < items.Items.Count; i++) _lent.Enqueue((items.Seqs[i], items.Items[i]));
+                // The first item goes to this caller under the same lock: a recall of this lease that comes now (the queue
+                // wants the items for a consumer that waits) takes the others, never the one this Get came for. (A lease
+                // always holds one item at least.)
+                handedOut = TryHandOut(out item);
             }
+            if (Interlocked.Read(ref _recalledAhead) == items.RequestId) Recall(items.RequestId);
+            return handedOut ? item : throw new MpQueueEmptyException();
         }
         finally
         {

@@ -46,8 +46,8 @@ public sealed class QueueDeliveryTests(ClusterFixture cluster, ITestOutputHelper
         for (var c = 0; c < Consumers; c++) queue.Put(-1);
         foreach (var consumer in consumers)
         {
-            Assert.True(consumer.Join(Patience), "a consumer did not end");
-            Assert.Equal(0, consumer.ExitCode);
+            Assert.True(consumer.Join(Patience), $"{consumer.Name} did not end");
+            Assert.True(consumer.ExitCode == 0, $"{consumer.Name} ended with {consumer.ExitCode} (its error is on the test's stderr)");
         }
         var reports = Enumerable.Range(0, Consumers).Select(_ => report.Get(block: true, Patience)!.Split(' ').Select(long.Parse).ToArray()).ToList();
         Assert.Equal(Items, reports.Sum(r => r[0]));
