@@ -26,7 +26,7 @@ public sealed class ClusterReadyBenchmark : IBenchmark
             {
                 // A program's first work right after the start (a fresh node's first process and messages cost more than later ones).
                 var actor = mp.GetContext(MpStartMethod.Actor);
-                var first = new[] { actor.Process(Noop), actor.Process(Noop) };
+                var first = new[] { actor.Process(ProcessStartBenchmark.Noop), actor.Process(ProcessStartBenchmark.Noop) };
                 foreach (var process in first) process.Start();
                 foreach (var process in first)
                 {
@@ -56,9 +56,5 @@ public sealed class ClusterReadyBenchmark : IBenchmark
         section.Rows.Add(new Row("dispose (workers stopped)", "ms", Stats.Of(disposed), null, true, "-", Verdict.NotJudged));
         section.Notes.Add("The cold first run (JIT, first dotnet launch of WorkerNode) is included; the min shows a warm start.");
         return section;
-    }
-
-    private static void Noop()
-    {
     }
 }

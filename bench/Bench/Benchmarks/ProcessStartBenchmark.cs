@@ -107,7 +107,7 @@ public sealed class ProcessStartBenchmark : IBenchmark
         return section;
     }
 
-    private static void Noop()
+    internal static void Noop()
     {
     }
 

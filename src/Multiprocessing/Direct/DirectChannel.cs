@@ -12,7 +12,7 @@ namespace Multiprocessing.Direct;
 /// the socket of the recipient's node once a link is up, and goes over Akka meanwhile, or for good
 /// when the node offers no link. A write that fails never delivers its frame whole
 /// (<see cref="DirectFrames.TryWrite"/>), so resending it over Akka does not duplicate it; a link that
-/// broke is dialled again at the next send, one that could not be dialled at a send <see cref="RedialDelay"/> later. A message may overtake the ones sent over Akka before
+/// broke is dialled again at the next send, one that could not be dialled at a send <see cref="Redial.Delay"/> later. A message may overtake the ones sent over Akka before
 /// the link came up, and a large message (<see cref="Transfers.PayloadTransfers"/>) the ones before it:
 /// <see cref="IDirectMessage"/> receivers number their messages, and every large message is a request
 /// or answer of its own or is numbered.
@@ -32,12 +32,6 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
     private readonly ConcurrentDictionary<(Address Node, bool Large), Link> _links = new();
     private long _sentDirect;
     private volatile bool _disposed;
-
-    // How long a link that could not be dialled stays down before a send dials again: long enough that a node which
-    // refuses or is not listening yet costs one dial a second, not one a message; short enough that a node which
-    // was only slow to start its listener gets its link soon. (A node that did not answer for its offer at all is
-    // asked again this long after the ask timed out: see DirectOffers.)
-    internal static readonly TimeSpan RedialDelay = TimeSpan.FromSeconds(1);
 
     public DirectChannel(ExtendedActorSystem system, PayloadSerializer payloads, DirectOffers offers, DirectDialer dialer, TimeSpan askTimeout, bool enabled)
     {
@@ -122,10 +116,9 @@ internal sealed class DirectChannel : Transfers.IDirectRoute, IDisposable
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {
             // No link to that node now (it offers none, is gone, or refused us): its messages take Akka.Remote, and a
-            // send after RedialDelay dials again. Not worth a log line: a node without direct links works, only slower.
+            // send after Redial.Delay dials again. Not worth a log line: a node without direct links works, only slower.
             link.Fail();
-            _ = Task.Delay(RedialDelay).ContinueWith(
-                _ => _links.TryRemove(new KeyValuePair<(Address, bool), Link>(key, link)), TaskScheduler.Default);
+            Redial.ForgetLater(_links, key, link);
         }
     }
 

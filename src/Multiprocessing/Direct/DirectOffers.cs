@@ -7,7 +7,7 @@ namespace Multiprocessing.Direct;
 
 /// <summary>
 /// How each other node is reached directly, asked once per node over Akka (its <see cref="DirectLinkActor"/>). A node
-/// that did not answer within the ask timeout is asked again <see cref="DirectChannel.RedialDelay"/> after that: it may
+/// that did not answer within the ask timeout is asked again <see cref="Redial.Delay"/> after that: it may
 /// only have been starting.
 /// </summary>
 internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
@@ -45,8 +45,7 @@ internal sealed class DirectOffers(ActorSystem system, TimeSpan askTimeout)
             // No offer now (the node is gone, slow, or not listening yet): the caller goes over Akka.Remote, and whoever
             // asks after the delay asks the node again. A node that answered it offers no link is not asked again.
             answer.SetResult(null);
-            _ = Task.Delay(DirectChannel.RedialDelay).ContinueWith(
-                _ => _offers.TryRemove(KeyValuePair.Create(address, answer.Task)), TaskScheduler.Default);
+            Redial.ForgetLater(_offers, address, answer.Task);
         }
         catch (Exception e)
         {
