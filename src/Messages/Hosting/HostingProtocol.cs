@@ -15,8 +15,12 @@ public enum HostKind
 /// <summary>A host announces itself to the coordinator's registry once it can take work.</summary>
 public sealed record RegisterHost(HostKind Kind, string Name, int Pid, IActorRef Agent) : IMpMessage;
 
-/// <summary>Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node.</summary>
-public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IPayloadCarrier
+/// <summary>
+/// Ask the coordinator to find a host for a process: a fresh OS process when <paramref name="Spawn"/>, else a worker node,
+/// on <paramref name="Node"/> if the caller chose one (a node, or the spare it claimed: the coordinator's own processes,
+/// whose pid is known at once), or ends as with that host if it is gone.
+/// </summary>
+public sealed record PlaceProcess(RunProcess Run, bool Spawn, string? Node = null) : IPayloadCarrier
 {
     public long PayloadBytes => Run.PayloadBytes;
 
@@ -25,8 +29,11 @@ public sealed record PlaceProcess(RunProcess Run, bool Spawn) : IPayloadCarrier
     public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Run = (RunProcess)Run.WithPayload(payload) };
 }
 
-/// <summary>The coordinator could not place or run a process; the supervisor fails it with this reason.</summary>
-public sealed record PlacementFailed(Guid ProcessId, string Reason) : IMpMessage;
+/// <summary>
+/// The coordinator could not place or run a process; the supervisor fails it with this reason and <paramref name="ExitCode"/>
+/// (1, or the signal that killed the host it was waiting for).
+/// </summary>
+public sealed record PlacementFailed(Guid ProcessId, string Reason, int ExitCode = 1) : IMpMessage;
 
 /// <summary>The host that ran a process died; its processes end with <paramref name="ExitCode"/> (negative signal).</summary>
 public sealed record HostLost(string Host, int ExitCode) : IMpMessage;

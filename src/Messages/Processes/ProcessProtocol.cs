@@ -22,8 +22,11 @@ public sealed record RunProcess(Guid ProcessId, string Name, byte[] Process, IAc
     public IPayloadCarrier WithPayload(IReadOnlyList<byte[]> payload) => this with { Process = payload[0] };
 }
 
-/// <summary>The registry handed the process to <paramref name="Host"/>: if that host dies, the process ends with it.</summary>
-public sealed record ProcessPlaced(Guid ProcessId, string Host) : IMpMessage;
+/// <summary>
+/// The registry gave the process to <paramref name="Host"/>, OS process <paramref name="Pid"/> (a spawn host may still be
+/// starting): if that host dies, the process ends with it.
+/// </summary>
+public sealed record ProcessPlaced(Guid ProcessId, string Host, int Pid) : IMpMessage;
 
 /// <summary>The host deserialized the process and is about to run it in OS process <paramref name="Pid"/>.</summary>
 public sealed record ProcessStarted(Guid ProcessId, int Pid, string Host) : IMpMessage;

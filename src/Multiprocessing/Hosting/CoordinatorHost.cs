@@ -75,8 +75,10 @@ internal sealed class CoordinatorHost : IAsyncDisposable
             var seed = cluster.SelfAddress.ToString();
             if (credentials is null) system.Log.Warning(SecuritySettings.OffWarning(seed));
             var launcher = new LocalHostLauncher(settings, seed, options.ConfigFile, options.Config, credentials, loggers);
-            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, cluster.Down), ActorNames.HostRegistry);
-            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials);
+            var nodes = new NodeRoundRobin();
+            var spares = new Spawn.ReadySpares();
+            var registry = system.ActorOf(HostRegistryActor.Props(launcher, settings, nodes, spares, cluster.Down), ActorNames.HostRegistry);
+            var runtime = NodeRuntime.Start(system, settings, "MainProcess", registry, coordinatorSupervisor: null, credentials, nodes, spares);
             system.ActorOf(StatusActor.Props(runtime, registry), ActorNames.Status);
             var host = new CoordinatorHost(runtime, registry, launcher, seed);
             try

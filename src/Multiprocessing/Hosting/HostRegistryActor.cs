@@ -41,7 +41,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     private readonly LocalHostLauncher _launcher;
     private readonly MpSettings _settings;
     private readonly Action<Address> _down;
-    private readonly WorkerNodes _nodes = new();
+    private readonly WorkerNodes _nodes;
     private readonly SpawnHostPool _spawnHosts;
     // What every host needs, node or spawn host: its address, for announcing its loss, and the supervisors of the
     // processes placed on it, to tell when it is lost.
@@ -50,12 +50,13 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, Action<Address> down)
+    public HostRegistryActor(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down)
     {
         _launcher = launcher;
+        _nodes = new WorkerNodes(nodes);
         _settings = settings;
         _down = down;
-        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null);
+        _spawnHosts = new SpawnHostPool(new SpareTarget(settings.SpawnSpares, settings.SpawnMaxSpares), spareReadyWhenConnected: settings.SpawnConnectAheadAfter is not null, spares);
         Running();
     }
 
@@ -82,11 +83,38 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         {
             if (place.Spawn)
             {
-                if (_spawnHosts.Take(place.Run) is { } spare) DispatchToSpawnHost(spare, place.Run);
+                // A spare its Start claimed (and whose pid it returned with), else one taken here.
+                if ((place.Node is { } claimed ? _spawnHosts.Claimed(claimed) : _spawnHosts.Take(place.Run)) is not { } choice)
+                {
+                    place.Run.Supervisor.Tell(new HostLost(place.Node!, -Signals.Kill)); // that spare is gone since
+                    TopUpSpawnHosts();
+                    return;
+                }
+                if (choice.Ready is { } spare)
+                {
+                    Placed(place.Run, spare.Name, spare.Pid);
+                    DispatchToSpawnHost(spare, place.Run);
+                }
+                else
+                {
+                    // Placed before its host is ready, so that Start returns with the pid: the host's OS process exists.
+                    var name = choice.Launching!;
+                    if (!choice.Launch || TryLaunch(name, HostKind.SpawnHost) is not null) Placed(place.Run, name, _spawnHosts.PidOf(name));
+                }
                 TopUpSpawnHosts();
                 return;
             }
-            if (_nodes.Next() is { } node) Dispatch(node, place.Run);
+            // The node its Start chose (and whose pid it returned with) is gone: the process ends as with that node.
+            if (place.Node is { } chosen && !_nodes.Contains(chosen))
+            {
+                place.Run.Supervisor.Tell(new HostLost(chosen, -Signals.Kill));
+                return;
+            }
+            if ((place.Node is { } named ? _nodes.Named(named) : _nodes.Next()) is { } node)
+            {
+                Placed(place.Run, node.Name, node.Pid);
+                Dispatch(node, place.Run);
+            }
             else
                 place.Run.Supervisor.Tell(new PlacementFailed(place.Run.ProcessId,
                     "no worker node is up for the 'actor' start method (multiprocessing.workers = 0 and none joined)"));
@@ -178,14 +206,17 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             var name = exited.Host.Name;
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
-            // A spawn host died before it could take work: fail one waiting process rather than loop.
+            // A spawn host died before it could take the process waiting for it, which ends with it (killed: with the
+            // signal, as a running one would, since its pid was that process's) and says why.
+            var exitCode = Signals.ToExitCode(exited.OsExitCode);
             if (_spawnHosts.Exited(name) is { } orphan)
                 orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId,
-                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}"));
+                    $"the host OS process {name} exited with code {exited.OsExitCode} before it was ready. Its last output:{Environment.NewLine}{exited.Host.Tail()}",
+                    exitCode < 0 ? exitCode : 1));
             var host = Forget(name);
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
-            Lost(name, Signals.ToExitCode(exited.OsExitCode));
+            Lost(name, exitCode);
             var proxy = Context.Child(name);
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
@@ -242,7 +273,11 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             return null;
         }
         // A spawn host speaks through its pipes: its proxy registers it once it is ready.
-        if (kind == HostKind.SpawnHost) Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+        if (kind == HostKind.SpawnHost)
+        {
+            _spawnHosts.Launched(name, host.Pid);
+            Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+        }
         return host;
     }
 
@@ -252,14 +287,16 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Dispatch(host, run);
     }
 
-    private void Dispatch(RegisteredHost host, RunProcess run)
+    // The supervisor learns the host and its pid; it hears from here if that host is lost.
+    private void Placed(RunProcess run, string host, int pid)
     {
-        if (!_supervisorsByHost.TryGetValue(host.Name, out var supervisors))
-            _supervisorsByHost[host.Name] = supervisors = [];
+        if (!_supervisorsByHost.TryGetValue(host, out var supervisors))
+            _supervisorsByHost[host] = supervisors = [];
         supervisors.Add(run.Supervisor);
-        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host.Name));
-        Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
+        run.Supervisor.Tell(new ProcessPlaced(run.ProcessId, host, pid));
     }
+
+    private void Dispatch(RegisteredHost host, RunProcess run) => Transfers.PayloadTransfers.Get(Context.System).Tell(host.Agent, run);
 
     private void TopUpSpawnHosts()
     {
@@ -299,6 +336,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         waiter.ReplyTo.Tell(new Status.Failure(new MpWorkerStartupException("Workers failed to start. " + detail)));
     }
 
-    public static Props Props(LocalHostLauncher launcher, MpSettings settings, Action<Address> down) =>
-        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, down));
+    public static Props Props(LocalHostLauncher launcher, MpSettings settings, NodeRoundRobin nodes, ReadySpares spares, Action<Address> down) =>
+        Akka.Actor.Props.Create(() => new HostRegistryActor(launcher, settings, nodes, spares, down));
 }

@@ -61,7 +61,7 @@ internal static class HostWarmUp
         object[] samples =
         [
             new RunProcess(id, "warm-up", [1], ActorRefs.Nobody),
-            new ProcessPlaced(id, "warm-up"),
+            new ProcessPlaced(id, "warm-up", 0),
             new ProcessStarted(id, 0, "warm-up"),
             new OutputLine("warm-up", false),
             new ProcessExited(id, 0),

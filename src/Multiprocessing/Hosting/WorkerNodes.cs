@@ -4,20 +4,18 @@ namespace Multiprocessing.Hosting;
 
 /// <summary>
 /// The registry's worker nodes: those this coordinator launched, those registered (up, local or joined by hand), where
-/// the next process goes (round robin), and who waits for how many to be up. A plain state kept by
-/// <see cref="HostRegistryActor"/>.
+/// the next process goes (round robin, <see cref="NodeRoundRobin"/>, which Start on the coordinator reads too), and who
+/// waits for how many to be up. A plain state kept by <see cref="HostRegistryActor"/>.
 /// </summary>
-internal sealed class WorkerNodes
+internal sealed class WorkerNodes(NodeRoundRobin up)
 {
     public sealed record ReadinessWaiter(int Id, int Count, IActorRef ReplyTo);
 
-    private readonly List<RegisteredHost> _up = [];
     private readonly List<LaunchedHost> _launched = [];
     private readonly List<ReadinessWaiter> _waiters = [];
     private int _nextWaiter;
-    private int _next;
 
-    public IReadOnlyList<RegisteredHost> Up => _up;
+    public IReadOnlyList<RegisteredHost> Up => up.Up;
 
     /// <summary>The name of the next node this coordinator launches.</summary>
     public string NextName() => $"worker-{_launched.Count + 1}";
@@ -29,22 +27,19 @@ internal sealed class WorkerNodes
 
     public void LaunchFailed(string reason) => LaunchFailure ??= reason;
 
-    public void Registered(RegisteredHost node) => _up.Add(node);
+    public void Registered(RegisteredHost node) => up.Add(node);
 
-    /// <summary>Where the next process goes; null while no node is up.</summary>
-    public RegisteredHost? Next() => _up.Count == 0 ? null : _up[_next++ % _up.Count];
+    /// <summary>Where the next process goes (round robin); null while no node is up.</summary>
+    public RegisteredHost? Next() => up.Next();
 
-    public bool Contains(string name) => _up.Any(n => n.Name == name);
+    public RegisteredHost? Named(string name) => up.Named(name);
 
-    public RegisteredHost? With(IActorRef agent) => _up.FirstOrDefault(n => n.Agent.Equals(agent));
+    public bool Contains(string name) => up.Named(name) is not null;
+
+    public RegisteredHost? With(IActorRef agent) => Up.FirstOrDefault(n => n.Agent.Equals(agent));
 
     /// <summary>Forgets node <paramref name="name"/> (it is gone); returns it if it was up.</summary>
-    public RegisteredHost? Forget(string name)
-    {
-        var node = _up.FirstOrDefault(n => n.Name == name);
-        if (node is not null) _up.Remove(node);
-        return node;
-    }
+    public RegisteredHost? Forget(string name) => up.Remove(name);
 
     public ReadinessWaiter Await(int count, IActorRef replyTo)
     {
@@ -56,7 +51,7 @@ internal sealed class WorkerNodes
     /// <summary>The waiters whose count is up now, no longer waiting.</summary>
     public IReadOnlyList<ReadinessWaiter> TakeSatisfied()
     {
-        var satisfied = _waiters.Where(w => _up.Count >= w.Count).ToList();
+        var satisfied = _waiters.Where(w => Up.Count >= w.Count).ToList();
         foreach (var waiter in satisfied) _waiters.Remove(waiter);
         return satisfied;
     }

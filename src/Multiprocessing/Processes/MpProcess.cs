@@ -49,7 +49,7 @@ public class MpProcess : IDisposable
         _args = [];
         var life = Life;
         life.IsRunningHere = life.IsStarted = true;
-        life.OnStarted(pid);
+        life.OnPlaced(pid);
     }
 
     internal static MpProcess ForMain(string name, int? pid = null) => new(name, pid ?? Environment.ProcessId);
@@ -73,16 +73,16 @@ public class MpProcess : IDisposable
         }
     }
 
-    /// <summary>The OS pid of the process running this one (the worker node's pid for <see cref="MpStartMethod.Actor"/>), null before start.</summary>
+    /// <summary>
+    /// The OS pid of the process running this one (the worker node's pid for <see cref="MpStartMethod.Actor"/>), known when
+    /// <see cref="Start"/> returns; null before, and for a process that could not be placed on any host. Never waits.
+    /// </summary>
     public int? Pid
     {
         get
         {
             CheckNotClosed();
-            var life = Life;
-            if (!life.IsStarted) return null;
-            if (!life.Started.Wait(AskTimeout)) return null;
-            return life.Started.Result < 0 ? null : life.Started.Result;
+            return Life.Pid;
         }
     }
 
@@ -112,7 +112,6 @@ public class MpProcess : IDisposable
     internal int ParentPid => _parentPid;
     /// <summary>This object's side in this OS process, made on first use here (a copy that travelled starts without it).</summary>
     internal ProcessLife Life => Volatile.Read(ref _life) ?? LazyInitializer.EnsureInitialized(ref _life, () => new ProcessLife());
-    private TimeSpan AskTimeout => (Life.Context ?? Mp.Context).Runtime.Settings.AskTimeout;
 
     /// <summary>The process's work. The default calls the target with the arguments; override it in a subclass.</summary>
     public virtual void Run()
@@ -131,26 +130,42 @@ public class MpProcess : IDisposable
         if (result is Task task) task.GetAwaiter().GetResult();
     }
 
-    /// <summary>Starts the process. Throws <see cref="MpSerializationException"/>, naming the type, if it cannot be sent to a host.</summary>
+    /// <summary>
+    /// Starts the process and returns once it has a host, so that <see cref="Pid"/> is known. Throws
+    /// <see cref="MpSerializationException"/>, naming the type, if it cannot be sent to a host, and
+    /// <see cref="TimeoutException"/> if the coordinator gave it no host within <c>ask-timeout</c>.
+    /// </summary>
     public void Start()
     {
         CheckNotClosed();
         var life = Life;
         var parent = Mp.CurrentProcess();
+        MpContext context;
+        bool placedHere;
         lock (life)
         {
             if (life.IsStarted) throw new InvalidOperationException("cannot start a process twice");
             if (parent.Daemon && !ReferenceEquals(parent, DefaultRuntime.MainProcess))
                 throw new InvalidOperationException("daemonic processes are not allowed to have children");
-            var context = life.Context ??= Mp.Context;
+            context = life.Context ??= Mp.Context;
             _parentName = parent.Name;
             _parentPid = Environment.ProcessId;
             var payload = context.Runtime.Payloads.SerializeChecked(this, $"process '{_name}'");
             life.IsStarted = true;
             ConnectionEnd.HandedTo(_args, this);
             parent.Life.AddChild(this);
-            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, (life.Method ?? context.StartMethod) == MpStartMethod.Spawn));
+            var spawn = (life.Method ?? context.StartMethod) == MpStartMethod.Spawn;
+            // On the coordinator the host is picked here, pid and all, when it can be: the next worker node, a spare standing
+            // ready. Otherwise the registry picks (binding a spawn process to a host still starting) and Start waits for it.
+            var host = spawn ? context.Runtime.SpawnSpares?.Claim() : context.Runtime.WorkerNodes?.Next();
+            if (host is not null) life.OnPlaced(host.Pid);
+            placedHere = host is not null;
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, spawn, host?.Name));
         }
+        if (placedHere || life.WaitPlaced(context.Runtime.Settings.AskTimeout)) return;
+        // Ended (exit code 1) rather than left started with no host: its Join returns, its parent's exit does not wait for it.
+        context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Abandon(life.Id));
+        throw new TimeoutException($"process '{_name}' was given no host within ask-timeout ({context.Runtime.Settings.AskTimeout.TotalSeconds:0.#} s): the coordinator did not answer");
     }
 
     /// <summary>Waits for the process to finish; false if <paramref name="timeout"/> passed first.</summary>

@@ -27,7 +27,7 @@ internal static class ProcessExecution
 
         var life = process.Life;
         life.IsRunningHere = life.IsStarted = true;
-        life.OnStarted(Environment.ProcessId);
+        life.OnPlaced(Environment.ProcessId);
         var scope = new ProcessScope(process, emit);
         ProcessScope.Enter(scope);
         entered?.Invoke(scope);

@@ -8,7 +8,9 @@ namespace Multiprocessing.Processes;
 internal sealed class ProcessLife
 {
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set once the process has a host (a place, or an end without one): what Start waits for when it cannot pick the host itself.
+    private readonly ManualResetEventSlim _placed = new(false, spinCount: 0);
+    private int _pid;
     private readonly List<MpProcess> _children = [];
     private readonly List<Func<Task>> _exitHooks = [];
     private int _childCounter;
@@ -29,15 +31,25 @@ internal sealed class ProcessLife
     public bool IsRunningHere { get; set; }
 
     public Task<int> Exit => _exit.Task;
-    public Task<int> Started => _started.Task;
+
+    /// <summary>The OS pid of the process's host, known once it is placed; null before, or if it was never placed.</summary>
+    public int? Pid => Volatile.Read(ref _pid) is var pid and not 0 ? pid : null;
 
     public int NextChildNumber() => Interlocked.Increment(ref _childCounter);
 
-    public void OnStarted(int pid) => _started.TrySetResult(pid);
+    /// <summary>The process has a host: OS process <paramref name="pid"/>.</summary>
+    public void OnPlaced(int pid)
+    {
+        Volatile.Write(ref _pid, pid);
+        _placed.Set();
+    }
+
+    /// <summary>Waits until the process is placed or ended; false if <paramref name="timeout"/> passed first.</summary>
+    public bool WaitPlaced(TimeSpan timeout) => _placed.Wait(timeout);
 
     public void OnExited(int exitCode)
     {
-        _started.TrySetResult(-1);
+        _placed.Set();
         _exit.TrySetResult(exitCode);
     }
 

@@ -12,8 +12,11 @@ namespace Multiprocessing.Processes;
 /// </summary>
 internal sealed class ProcessSupervisorActor : ReceiveActor
 {
-    /// <summary>Local: place a started process.</summary>
-    public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn);
+    /// <summary>Local: place a started process, on host <paramref name="Node"/> if its Start chose one (a worker node, a spare).</summary>
+    public sealed record Launch(MpProcess Process, ProcessLife Life, byte[] Payload, bool Spawn, string? Node);
+
+    /// <summary>Local: its Start gave up waiting for a host: the process ends (1) and is followed no more.</summary>
+    public sealed record Abandon(Guid ProcessId);
 
     /// <summary>Local: deliver a signal to a process once it runs.</summary>
     public sealed record Signal(Guid ProcessId, int Number);
@@ -43,17 +46,19 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         Receive<Launch>(launch =>
         {
             var run = new RunProcess(launch.Life.Id, launch.Process.Name, launch.Payload, Self);
-            var placement = new PlaceProcess(run, launch.Spawn);
-            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement);
-            Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, Self);
+            var placement = new PlaceProcess(run, launch.Spawn, launch.Node);
+            _tracked[launch.Life.Id] = new Tracked(launch.Process, launch.Life, placement) { Host = launch.Node };
+            Place(registry, placement);
         });
 
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList([.. _tracked.Values.Select(t =>
-            new MpProcessStatus(t.Process.Name, t.Host, t.Life.Started.IsCompletedSuccessfully ? t.Life.Started.Result : null))])));
+            new MpProcessStatus(t.Process.Name, t.Host, t.Life.Pid))])));
 
         Receive<ProcessPlaced>(placed =>
         {
-            if (_tracked.TryGetValue(placed.ProcessId, out var tracked)) tracked.Host = placed.Host;
+            if (!_tracked.TryGetValue(placed.ProcessId, out var tracked)) return;
+            tracked.Host = placed.Host;
+            tracked.Life.OnPlaced(placed.Pid); // a new pid only when placed again after its host failed
         });
 
         Receive<ProcessStarted>(started =>
@@ -62,7 +67,9 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             tracked.Runner = Sender;
             tracked.Host = started.Host;
             Context.Watch(Sender);
-            tracked.Life.OnStarted(started.Pid);
+            // The runner's word can overtake the registry's (a worker's child placed on another worker): the pid of
+            // the placement stays, but a process must not end without one.
+            if (tracked.Life.Pid is null) tracked.Life.OnPlaced(started.Pid);
             if (tracked.PendingSignal is { } signal)
                 Sender.Tell(new SignalProcess(started.ProcessId, signal));
         });
@@ -84,8 +91,10 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         {
             if (!_tracked.TryGetValue(failed.ProcessId, out var tracked)) return;
             Console.Error.WriteLine($"{tracked.Process.Name}: could not start: {failed.Reason}");
-            Finish(failed.ProcessId, 1);
+            Finish(failed.ProcessId, failed.ExitCode);
         });
+
+        Receive<Abandon>(abandon => Finish(abandon.ProcessId, 1));
 
         Receive<Signal>(signal =>
         {
@@ -94,18 +103,18 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             else tracked.Runner.Tell(new SignalProcess(signal.ProcessId, signal.Number));
         });
 
-        // The registry saw the host's OS process end: it knows the signal, so it speaks first. A
-        // process placed there that never reported its start (it was placed as the host died, before
-        // the registry knew) never ran: it is placed again, the registry having forgotten that host.
+        // The registry saw the host's OS process end: it knows the signal, so it speaks first. A process placed there
+        // that had not begun is placed again (on another host, which its Pid then names) if that host failed on its own,
+        // a few times at most; killed (by a signal: the pid Start gave was killed), it ends with the signal.
         Receive<HostLost>(lost =>
         {
             foreach (var (id, tracked) in _tracked.Where(t => t.Value.Host == lost.Host).ToList())
             {
-                if (tracked.Runner is null && tracked.Placements < MaxPlacements)
+                if (tracked.Runner is null && lost.ExitCode >= 0 && tracked.Placements < MaxPlacements)
                 {
                     tracked.Host = null;
                     tracked.Placements++;
-                    Transfers.PayloadTransfers.Get(Context.System).Tell(registry, tracked.Placement, Self);
+                    Place(registry, tracked.Placement with { Node = null });
                 }
                 else Finish(id, lost.ExitCode);
             }
@@ -117,6 +126,16 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
             foreach (var id in _tracked.Where(t => Equals(t.Value.Runner, terminated.ActorRef)).Select(t => t.Key).ToList())
                 Finish(id, -Signals.Kill);
         });
+    }
+
+    // A large process object that cannot reach the registry (it died, the transfer stalled) fails its process, not never.
+    private void Place(ICanTell registry, PlaceProcess placement)
+    {
+        var self = Self;
+        var id = placement.Run.ProcessId;
+        Transfers.PayloadTransfers.Get(Context.System).Tell(registry, placement, self)
+            .ContinueWith(t => self.Tell(new PlacementFailed(id, t.Exception!.GetBaseException().Message)),
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
 
     private void Finish(Guid id, int exitCode)

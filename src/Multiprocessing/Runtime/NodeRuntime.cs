@@ -16,9 +16,12 @@ namespace Multiprocessing.Runtime;
 /// </summary>
 internal sealed class NodeRuntime : IExtension
 {
-    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials)
+    private NodeRuntime(ActorSystem system, MpSettings settings, string hostName, IActorRef supervisor, ClusterCredentials? credentials,
+        Hosting.NodeRoundRobin? workerNodes, Hosting.Spawn.ReadySpares? spawnSpares)
     {
         System = system;
+        WorkerNodes = workerNodes;
+        SpawnSpares = spawnSpares;
         Credentials = credentials;
         Settings = settings;
         HostName = hostName;
@@ -50,6 +53,12 @@ internal sealed class NodeRuntime : IExtension
     public ClusterCredentials? Credentials { get; }
     public string HostName { get; }
     public IActorRef Supervisor { get; }
+
+    /// <summary>On the coordinator, the worker nodes that are up and the next for an actor-mode process; null elsewhere (the registry picks).</summary>
+    public Hosting.NodeRoundRobin? WorkerNodes { get; }
+
+    /// <summary>On the coordinator, the spawn hosts standing ready, which a spawn Start claims itself; null elsewhere.</summary>
+    public Hosting.Spawn.ReadySpares? SpawnSpares { get; }
     public PayloadSerializer Payloads { get; }
 
     /// <summary>Which other cluster members are lost (unreachable or downed), as this node sees them.</summary>
@@ -91,12 +100,14 @@ internal sealed class NodeRuntime : IExtension
 
     /// <param name="registry">The coordinator's host registry, where processes are placed.</param>
     /// <param name="coordinatorSupervisor">Where a worker forwards the output of processes it started; null on the coordinator, which prints it.</param>
+    /// <param name="workerNodes">The coordinator's worker nodes (<see cref="WorkerNodes"/>).</param>
+    /// <param name="spawnSpares">The coordinator's ready spawn hosts (<see cref="SpawnSpares"/>).</param>
     public static NodeRuntime Start(ActorSystem system, MpSettings settings, string hostName, ICanTell registry, ICanTell? coordinatorSupervisor,
-        ClusterCredentials? credentials)
+        ClusterCredentials? credentials, Hosting.NodeRoundRobin? workerNodes = null, Hosting.Spawn.ReadySpares? spawnSpares = null)
     {
         if (coordinatorSupervisor is not null) DefaultRuntime.NameMainProcess(hostName);
         var supervisor = system.ActorOf(ProcessSupervisorActor.Props(registry, coordinatorSupervisor), ActorNames.ProcessSupervisor);
-        var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials);
+        var runtime = new NodeRuntime(system, settings, hostName, supervisor, credentials, workerNodes, spawnSpares);
         system.RegisterExtension(new Extension(runtime));
         DefaultRuntime.Add(runtime);
         return runtime;

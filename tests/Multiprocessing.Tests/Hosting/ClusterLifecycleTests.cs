@@ -88,6 +88,27 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task Without_a_spare_a_spawn_process_has_the_pid_of_the_host_launched_for_it_and_killing_that_pid_ends_it()
+    {
+        // Hosts that never get ready: the process is still waiting for its own when its pid is killed.
+        var neverReady = FakeWorker.Script("exec sleep 60\n");
+        await using var mp = await Mp.StartAsync(new MpOptions
+        {
+            Workers = 0,
+            // No spare either (max-spares 0): one would never be ready, and the shutdown would wait for it.
+            Config = $"multiprocessing.spawn.spares = 0\nmultiprocessing.spawn.max-spares = 0\nmultiprocessing.worker.executable = \"{neverReady}\"",
+        });
+        var process = mp.Process(Targets.SleepForever);
+        process.Start();
+        var pid = process.Pid!.Value;
+
+        Assert.Contains(pid, OsProcesses.ChildrenOf(Environment.ProcessId)); // the host launched for it
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        Assert.True(process.Join(Patience));
+        Assert.Equal(-9, process.ExitCode); // as Python's, whether its host had taken it yet or not
+    }
+
+    [Fact]
     public async Task A_killed_worker_node_ends_its_processes_with_a_negative_code_and_the_rest_goes_on()
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });

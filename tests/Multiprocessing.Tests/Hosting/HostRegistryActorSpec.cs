@@ -14,11 +14,11 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly MpSettings Settings = MpSettings.From(MpConfig.Load(null));
 
-    private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null)
+    private IActorRef Registry(MpSettings? settings = null, Action<Address>? down = null, Multiprocessing.Hosting.Spawn.ReadySpares? spares = null)
     {
         settings ??= Settings;
         var launcher = new LocalHostLauncher(settings, "akka.tcp://mp@127.0.0.1:1", null, null, credentials: null, Logging.LineLoggerFactory.StandardError());
-        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, down ?? (_ => { })));
+        return Sys.ActorOf(HostRegistryActor.Props(launcher, settings, new NodeRoundRobin(), spares ?? new Multiprocessing.Hosting.Spawn.ReadySpares(), down ?? (_ => { })));
     }
 
     private static RunProcess Run(IActorRef supervisor) => new(Guid.NewGuid(), "Process-1", [1, 2, 3], supervisor);
@@ -39,6 +39,91 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(runs[1], nodeB.ExpectMsg<RunProcess>());
         Assert.Equal(runs[2], nodeA.ExpectMsg<RunProcess>());
         Assert.Equal(runs[3], nodeB.ExpectMsg<RunProcess>());
+    }
+
+    [Fact]
+    public void Actor_mode_goes_to_the_node_its_start_chose_while_that_node_is_up()
+    {
+        var registry = Registry();
+        var nodeA = CreateTestProbe();
+        var nodeB = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-1", 101, nodeA.Ref));
+        registry.Tell(new RegisterHost(HostKind.Node, "worker-2", 102, nodeB.Ref));
+
+        var chosen = Run(TestActor);
+        registry.Tell(new PlaceProcess(chosen, Spawn: false, Node: "worker-2"));
+        Assert.Equal(new ProcessPlaced(chosen.ProcessId, "worker-2", 102), ExpectMsg<ProcessPlaced>());
+        Assert.Equal(chosen, nodeB.ExpectMsg<RunProcess>());
+
+        // A node gone by now: the process, whose Pid named it, ends as with that node rather than run under another pid.
+        var orphan = Run(TestActor);
+        registry.Tell(new PlaceProcess(orphan, Spawn: false, Node: "worker-9"));
+        Assert.Equal(new HostLost("worker-9", -9), ExpectMsg<HostLost>());
+        nodeA.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        nodeB.ExpectNoMsg(TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public void A_spare_claimed_by_a_start_runs_that_process_and_one_gone_since_ends_it_as_killed()
+    {
+        var spares = new Multiprocessing.Hosting.Spawn.ReadySpares();
+        var registry = Registry(spares: spares);
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-1", 201, first.Ref));
+        registry.Tell(new RegisterHost(HostKind.SpawnHost, "spawn-2", 202, second.Ref));
+        AwaitCondition(() => spares.Count == 2);
+
+        // What a spawn Start on the coordinator does: claim the oldest spare (its pid is the process's), then place.
+        var claimed = spares.Claim()!;
+        Assert.Equal(("spawn-1", 201), (claimed.Name, claimed.Pid));
+        var run = Run(TestActor);
+        registry.Tell(new PlaceProcess(run, Spawn: true, Node: claimed.Name));
+        Assert.Equal(new ProcessPlaced(run.ProcessId, "spawn-1", 201), ExpectMsg<ProcessPlaced>());
+        Assert.Equal(run, first.ExpectMsg<RunProcess>());
+
+        var gone = spares.Claim()!;
+        Sys.Stop(second.Ref);
+        AwaitCondition(() => spares.With(second.Ref) is null); // the registry saw it die
+        var orphan = Run(TestActor);
+        registry.Tell(new PlaceProcess(orphan, Spawn: true, Node: gone.Name));
+        Assert.Equal(new HostLost("spawn-2", -9), ExpectMsg<HostLost>());
+    }
+
+    [Fact]
+    public void A_spawn_process_without_a_spare_is_placed_at_once_on_a_host_still_starting_which_runs_it_once_ready()
+    {
+        var script = FakeWorker.Script("exec sleep 60\n");
+        var registry = Registry(Settings with { WorkerExecutable = script });
+        var pids = new List<int>();
+        try
+        {
+            var first = Run(TestActor);
+            var second = Run(TestActor);
+            registry.Tell(new PlaceProcess(first, Spawn: true));
+            registry.Tell(new PlaceProcess(second, Spawn: true));
+
+            // Placed before any host registered: each on an OS process of its own that exists (the pid Start returns with).
+            var placedFirst = ExpectMsg<ProcessPlaced>();
+            var placedSecond = ExpectMsg<ProcessPlaced>();
+            pids.AddRange([placedFirst.Pid, placedSecond.Pid]);
+            Assert.Equal(first.ProcessId, placedFirst.ProcessId);
+            Assert.NotEqual(placedFirst.Pid, placedSecond.Pid);
+            Assert.NotEqual(placedFirst.Host, placedSecond.Host);
+            Assert.All(pids, pid => Assert.Contains(pid, OsProcesses.ChildrenOf(Environment.ProcessId)));
+
+            // The second's host is ready first: it runs the second, not the first, which waits for its own.
+            var secondHost = CreateTestProbe();
+            registry.Tell(new RegisterHost(HostKind.SpawnHost, placedSecond.Host, placedSecond.Pid, secondHost.Ref));
+            Assert.Equal(second, secondHost.ExpectMsg<RunProcess>());
+            var firstHost = CreateTestProbe();
+            registry.Tell(new RegisterHost(HostKind.SpawnHost, placedFirst.Host, placedFirst.Pid, firstHost.Ref));
+            Assert.Equal(first, firstHost.ExpectMsg<RunProcess>());
+        }
+        finally
+        {
+            foreach (var pid in pids) OsProcesses.Kill(pid);
+        }
     }
 
     [Fact]
@@ -75,6 +160,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var run = Run(TestActor);
         registry.Tell(new PlaceProcess(run, Spawn: true));
 
+        Assert.Equal(run.ProcessId, ExpectMsg<ProcessPlaced>().ProcessId); // on the host launched for it
         var failed = ExpectMsg<PlacementFailed>(TimeSpan.FromSeconds(10));
         Assert.Equal(run.ProcessId, failed.ProcessId);
         Assert.Contains("exited with code 5", failed.Reason);
@@ -110,7 +196,7 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
         var run = Run(supervisor.Ref);
         registry.Tell(new PlaceProcess(run, Spawn: false));
         node.ExpectMsg<RunProcess>();
-        Assert.Equal(new ProcessPlaced(run.ProcessId, "worker-1"), supervisor.ExpectMsg<ProcessPlaced>());
+        Assert.Equal(new ProcessPlaced(run.ProcessId, "worker-1", 101), supervisor.ExpectMsg<ProcessPlaced>());
 
         Sys.Stop(node.Ref);
 

@@ -41,6 +41,34 @@ public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(
         Assert.All(pids, pid => Assert.NotEqual(Environment.ProcessId, pid));
     }
 
+    [Fact]
+    public async Task Pid_is_known_when_start_returns_even_while_the_host_cannot_run_the_process_yet()
+    {
+        var nodes = OsProcesses.WorkersWith(Mp.Address + " --name worker-");
+        Assert.Equal(2, nodes.Count);
+        var processes = new List<MpProcess>();
+        nodes.ToList().ForEach(OsProcesses.Stop); // frozen: no node can start (or report) anything
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var process = Mp.GetContext(MpStartMethod.Actor).Process(Targets.Noop);
+                process.Start();
+                processes.Add(process);
+                // A plain read: before, it waited (ask-timeout, 30 s) for the frozen node to report the start.
+                var pid = await Task.Run(() => process.Pid).WaitAsync(TimeSpan.FromSeconds(5)); // TimeoutException: Pid waited
+                Assert.Contains(pid!.Value, nodes);
+            }
+            Assert.Equal(2, processes.Select(p => p.Pid).Distinct().Count()); // round robin, as the registry places them
+        }
+        finally
+        {
+            nodes.ToList().ForEach(OsProcesses.Continue);
+        }
+        Assert.All(processes, p => Assert.True(p.Join(Patience)));
+        Assert.All(processes, p => Assert.Equal(0, p.ExitCode));
+    }
+
     [Theory]
     [InlineData(MpStartMethod.Spawn)]
     [InlineData(MpStartMethod.Actor)]

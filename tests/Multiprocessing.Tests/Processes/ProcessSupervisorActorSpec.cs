@@ -14,7 +14,7 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
         var process = new MpProcess(Targets.Noop, []);
         var life = process.Life;
         life.IsStarted = true;
-        supervisor.Tell(new ProcessSupervisorActor.Launch(process, life, [42], spawn));
+        supervisor.Tell(new ProcessSupervisorActor.Launch(process, life, [42], spawn, Node: null));
         return (process, life);
     }
 
@@ -33,13 +33,17 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(process.Name, place.Run.Name);
         Assert.Equal(supervisor, place.Run.Supervisor);
 
-        supervisor.Tell(new ProcessStarted(life.Id, 4242, "spawn-1"), runner.Ref);
+        Assert.Null(life.Pid);
+        supervisor.Tell(new ProcessPlaced(life.Id, "spawn-1", 4242));
+        Assert.True(life.WaitPlaced(TimeSpan.FromSeconds(5)));
+        Assert.Equal(4242, life.Pid);
+        supervisor.Tell(new ProcessStarted(life.Id, 4243, "spawn-1"), runner.Ref); // a wrapper's child, say: Pid stays what Start gave
         supervisor.Tell(new OutputLine("hello from the host", false), runner.Ref);
         supervisor.Tell(new ProcessExited(life.Id, 3), runner.Ref);
 
         runner.ExpectMsg<ProcessExitAck>();
         Assert.Equal(3, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.Equal(4242, await life.Started);
+        Assert.Equal(4242, life.Pid);
         Assert.Contains("hello from the host", console.OutLines);
     }
 
@@ -79,21 +83,56 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_process_whose_host_dies_before_it_starts_is_placed_again_and_ends_after_three_such_hosts()
+    public async Task A_process_whose_host_dies_before_it_starts_there_ends_with_the_host_s_code()
     {
         var registry = CreateTestProbe();
         var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
         var (_, life) = Launch(supervisor);
-        // It never ran: each lost host but the last is followed by a new placement.
+        Assert.Equal(life.Id, registry.ExpectMsg<PlaceProcess>().Run.ProcessId);
+        supervisor.Tell(new ProcessPlaced(life.Id, "spawn-1", 101));
+        supervisor.Tell(new HostLost("spawn-1", -9));
+
+        // Its Pid named that host from Start on: it is not placed again under another pid.
+        Assert.Equal(-9, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(101, life.Pid);
+        registry.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_process_whose_host_fails_on_its_own_before_it_starts_is_placed_again_and_ends_after_three_such_hosts()
+    {
+        var registry = CreateTestProbe();
+        var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
+        var (_, life) = Launch(supervisor);
+        // It never ran and nobody killed its host (exit code 3, not a signal): each lost host but the last brings a new placement.
         for (var placement = 1; placement <= 3; placement++)
         {
-            Assert.Equal(life.Id, registry.ExpectMsg<PlaceProcess>().Run.ProcessId);
-            supervisor.Tell(new ProcessPlaced(life.Id, $"spawn-{placement}"));
-            supervisor.Tell(new HostLost($"spawn-{placement}", -15));
+            var place = registry.ExpectMsg<PlaceProcess>();
+            Assert.Equal(life.Id, place.Run.ProcessId);
+            Assert.Null(place.Node);
+            supervisor.Tell(new ProcessPlaced(life.Id, $"spawn-{placement}", 100 + placement));
+            supervisor.Tell(new HostLost($"spawn-{placement}", 3));
         }
 
-        Assert.Equal(-15, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(3, await life.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(103, life.Pid); // each placement told its host's pid
         registry.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_start_that_gave_up_waiting_ends_its_process_and_a_failed_placement_ends_it_with_the_code_given()
+    {
+        var registry = CreateTestProbe();
+        var supervisor = Sys.ActorOf(ProcessSupervisorActor.Props(registry, null));
+        var (_, abandoned) = Launch(supervisor);
+        var (_, killedHost) = Launch(supervisor);
+        registry.ReceiveN(2);
+
+        supervisor.Tell(new ProcessSupervisorActor.Abandon(abandoned.Id));
+        supervisor.Tell(new PlacementFailed(killedHost.Id, "its host was killed before it was ready", -9));
+
+        Assert.Equal(1, await abandoned.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(-9, await killedHost.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

@@ -5,16 +5,20 @@ using Multiprocessing.Runtime;
 namespace Multiprocessing.Hosting.Spawn;
 
 /// <summary>
-/// The registry's single-use spawn hosts: the spares standing ready, those launching, those busy running a process, and
-/// the processes waiting for one. A plain state kept by <see cref="HostRegistryActor"/>, which launches what it says and
-/// dispatches what it hands out.
+/// The registry's single-use spawn hosts: the spares standing ready, those launching (each either a spare on its way or
+/// the host a process waits for), those busy running a process. A plain state kept by <see cref="HostRegistryActor"/>,
+/// which launches what it says and dispatches what it hands out.
 /// </summary>
-internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConnected)
+internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConnected, ReadySpares spares)
 {
-    private readonly List<RegisteredHost> _spares = [];
+    /// <summary>Where a process goes: <see cref="Ready"/> now, or host <see cref="Launching"/> once it registers (launch it now if <see cref="Launch"/>).</summary>
+    public sealed record Choice(RegisteredHost? Ready, string? Launching, bool Launch);
+
     private readonly HashSet<string> _connected = [];
-    private readonly Queue<RunProcess> _waiting = new();
-    private readonly HashSet<string> _launching = [];
+    // In launch order: on a shared CPU the host launched first is ready first, so a process takes the oldest.
+    private readonly List<string> _launching = [];
+    private readonly Dictionary<string, int> _launchingPids = [];
+    private readonly Dictionary<string, RunProcess> _waitingFor = [];
     private readonly HashSet<string> _busy = [];
     private readonly List<IActorRef> _readyWaiters = [];
     private int _launched;
@@ -24,72 +28,90 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     /// <summary>Keep spares from now on (once the coordinator's own start is done: they would compete with it).</summary>
     public void EnableSpares() => _sparesEnabled = true;
 
-    /// <summary>A spare for <paramref name="run"/>, taken from the pool; null if none: the run waits for the next host that registers.</summary>
-    public RegisteredHost? Take(RunProcess run)
+    /// <summary>
+    /// The host for <paramref name="run"/>: a spare standing ready, else the oldest launching host no process waits
+    /// for yet, else a new one. The process is bound to it at once, so that its pid is known before the host is ready.
+    /// </summary>
+    public Choice Take(RunProcess run)
     {
-        target.Observe(_busy.Count + _waiting.Count + 1);
-        if (_spares.Count == 0)
-        {
-            _waiting.Enqueue(run);
-            return null;
-        }
-        var spare = _spares[0];
-        _spares.RemoveAt(0);
-        _connected.Remove(spare.Name);
-        return spare;
+        target.Observe(_busy.Count + _waitingFor.Count + 1);
+        if (spares.Claim() is { } spare) return Claimed(spare.Name)!;
+        var launching = _launching.FirstOrDefault(name => !_waitingFor.ContainsKey(name));
+        var launch = launching is null;
+        if (launch) _launching.Add(launching = NewName());
+        _waitingFor[launching!] = run;
+        return new Choice(null, launching, launch);
     }
 
-    /// <summary>A host of this pool registered: the run it should take now (the longest waiting), or null and it stands spare.</summary>
+    /// <summary>The spare a Start claimed as <paramref name="name"/> (<see cref="ReadySpares.Claim"/>), for its process; null if it is gone since.</summary>
+    public Choice? Claimed(string name)
+    {
+        target.Observe(_busy.Count + _waitingFor.Count + 1);
+        if (spares.TakeClaimed(name) is not { } spare) return null;
+        _connected.Remove(name);
+        return new Choice(spare, null, false);
+    }
+
+    /// <summary>A host of this pool registered: the run waiting for it, to dispatch now, or null and it stands spare.</summary>
     public RunProcess? Registered(RegisteredHost host)
     {
         _launching.Remove(host.Name);
-        if (_waiting.TryDequeue(out var run)) return run;
-        _spares.Add(host);
+        _launchingPids.Remove(host.Name);
+        if (_waitingFor.Remove(host.Name, out var run)) return run;
+        spares.Add(host);
         return null;
     }
 
     /// <summary>A spare connected to the cluster ahead of its first process (spawn.connect-ahead-after).</summary>
     public void Connected(string name)
     {
-        if (_spares.Any(s => s.Name == name)) _connected.Add(name);
+        if (spares.IsReady(name)) _connected.Add(name);
     }
 
     public void Dispatched(RegisteredHost host) => _busy.Add(host.Name);
 
-    /// <summary>The names of the hosts to launch now: spares plus one for every process still waiting, minus those on their way.</summary>
+    /// <summary>The names of the spares to launch now: the target, minus those standing and those on their way no process waits for.</summary>
     public IReadOnlyList<string> ToLaunch()
     {
-        if (_closed) return [];
-        var wanted = _waiting.Count + (_sparesEnabled ? target.Count : 0);
+        if (_closed || !_sparesEnabled) return [];
         var names = new List<string>();
-        for (var missing = wanted - _spares.Count - _launching.Count; missing > 0; missing--)
+        for (var missing = target.Count - spares.Count - (_launching.Count - _waitingFor.Count); missing > 0; missing--)
         {
-            var name = ActorNames.SpawnHostProxy(++_launched);
+            var name = NewName();
             _launching.Add(name);
             names.Add(name);
         }
         return names;
     }
 
-    /// <summary>
-    /// The OS process of host <paramref name="name"/> exited. If it died before it could take work, a process waiting
-    /// for a host is returned, to be failed rather than wait for hosts that keep dying.
-    /// </summary>
-    public RunProcess? Exited(string name) =>
-        _launching.Remove(name) && _waiting.TryDequeue(out var orphan) ? orphan : null;
+    private string NewName() => ActorNames.SpawnHostProxy(++_launched);
 
-    /// <summary>Forgets host <paramref name="name"/> (it is gone); returns it if it stood spare.</summary>
+    /// <summary>Host <paramref name="name"/>'s OS process was started: <paramref name="pid"/>.</summary>
+    public void Launched(string name, int pid) => _launchingPids[name] = pid;
+
+    /// <summary>The pid of host <paramref name="name"/>, launching.</summary>
+    public int PidOf(string name) => _launchingPids[name];
+
+    /// <summary>
+    /// The OS process of host <paramref name="name"/> exited. If it died before it could take work, the process waiting
+    /// for it is returned, to be failed rather than wait for hosts that keep dying.
+    /// </summary>
+    public RunProcess? Exited(string name)
+    {
+        _launchingPids.Remove(name);
+        return _launching.Remove(name) && _waitingFor.Remove(name, out var orphan) ? orphan : null;
+    }
+
+    /// <summary>Forgets host <paramref name="name"/> (it is gone); returns it if it stood spare (or claimed).</summary>
     public RegisteredHost? Forget(string name)
     {
         _busy.Remove(name);
         _connected.Remove(name);
-        var spare = _spares.FirstOrDefault(h => h.Name == name);
-        if (spare is not null) _spares.Remove(spare);
-        return spare;
+        return spares.Forget(name);
     }
 
-    /// <summary>The spare whose agent is <paramref name="agent"/>, if any.</summary>
-    public RegisteredHost? SpareWith(IActorRef agent) => _spares.FirstOrDefault(h => h.Agent.Equals(agent));
+    /// <summary>The spare (or claimed one) whose agent is <paramref name="agent"/>, if any.</summary>
+    public RegisteredHost? SpareWith(IActorRef agent) => spares.With(agent);
 
     /// <summary>Spare, starting or busy, for a status.</summary>
     public string StateOf(string name) => _busy.Contains(name) ? "busy" : _launching.Contains(name) ? "starting" : "spare";
@@ -104,9 +126,9 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     // Ready means connected too where spares connect ahead.
     public void TellIfReady()
     {
-        var ready = spareReadyWhenConnected ? _connected.Count : _spares.Count;
+        var ready = spareReadyWhenConnected ? _connected.Count : spares.Count;
         if (ready < target.Count) return;
-        foreach (var waiter in _readyWaiters) waiter.Tell(new HostRegistryActor.SparesReady(_spares.Count));
+        foreach (var waiter in _readyWaiters) waiter.Tell(new HostRegistryActor.SparesReady(spares.Count));
         _readyWaiters.Clear();
     }
 
@@ -114,8 +136,8 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     public (IReadOnlyList<RegisteredHost> Spares, IReadOnlyList<RunProcess> Waiting) Close()
     {
         _closed = true;
-        var waiting = _waiting.ToList();
-        _waiting.Clear();
-        return (_spares.ToList(), waiting);
+        var waiting = _waitingFor.Values.ToList();
+        _waitingFor.Clear();
+        return (spares.TakeAll(), waiting);
     }
 }
