@@ -76,6 +76,7 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
                 return;
             }
             if (_spawnHosts.Registered(host) is { } run) DispatchToSpawnHost(host, run);
+            TopUpSpawnHosts(); // a launch slot is free
             _spawnHosts.TellIfReady();
         });
 

@@ -226,6 +226,25 @@ public sealed class HostRegistryActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void More_spares_than_cores_all_stand_ready_in_the_end_launched_one_per_core_at_a_time()
+    {
+        // Real spawn hosts: the ones past a launch slot per core start only as earlier ones get ready.
+        var spareCount = Environment.ProcessorCount + 1;
+        var registry = Registry(MpSettings.From(MpConfig.Load(null, $"multiprocessing.spawn.spares = {spareCount}\nmultiprocessing.spawn.connect-ahead-after = off")));
+        try
+        {
+            registry.Tell(new HostRegistryActor.EnableSpares());
+            registry.Tell(new HostRegistryActor.AwaitSpares());
+            Assert.Equal(spareCount, ExpectMsg<HostRegistryActor.SparesReady>(TimeSpan.FromSeconds(30)).Count);
+        }
+        finally
+        {
+            registry.Tell(new HostRegistryActor.ShutdownAll(TimeSpan.FromSeconds(5)));
+            ExpectMsg<HostRegistryActor.AllStopped>(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    [Fact]
     public void Shutdown_downs_every_worker_node_and_tells_every_spare_to_stop()
     {
         var downed = CreateTestProbe();

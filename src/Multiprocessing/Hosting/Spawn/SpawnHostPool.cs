@@ -75,7 +75,10 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     {
         if (_closed || !_sparesEnabled) return [];
         var names = new List<string>();
-        for (var missing = target.Count - spares.Count - (_launching.Count - _waitingFor.Count); missing > 0; missing--)
+        var missing = target.Count - spares.Count - (_launching.Count - _waitingFor.Count);
+        // Hosts starting at once share the cores: past one per core each is only slower, and a process bound to the
+        // oldest waits for it while younger ones take its CPU. Spares wait their turn (a host a process waits for never does).
+        for (missing = Math.Min(missing, Environment.ProcessorCount - _launching.Count); missing > 0; missing--)
         {
             var name = NewName();
             _launching.Add(name);
