@@ -37,6 +37,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     public sealed record HostSeen(string Name, HostKind Kind, int Pid, string Address, string? State, bool Local);
     private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
     private sealed record ReadinessTimedOut(int WaiterId);
+    // Also the key of its timer: one per spawn host starting.
+    private sealed record SpawnHostReadyDeadline(string Name);
 
     private readonly LocalHostLauncher _launcher;
     private readonly MpSettings _settings;
@@ -65,6 +67,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     {
         Receive<RegisterHost>(register =>
         {
+            // A spawn host that said it was ready just before it died: its exit was read first, so it is no spare.
+            if (register.Kind == HostKind.SpawnHost)
+            {
+                Timers.Cancel(new SpawnHostReadyDeadline(register.Name));
+                if (_spawnHosts.DiedBeforeRegistering(register.Name)) return;
+            }
             var launched = _launcher.Running.FirstOrDefault(l => l.Name == register.Name && l.Pid == register.Pid);
             var host = new RegisteredHost(register.Name, register.Pid, register.Agent, launched);
             Context.Watch(register.Agent);
@@ -226,6 +234,19 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
                     Fail(waiter, $"{name} (pid {exited.Host.Pid}) exited with code {exited.OsExitCode} before it was Up. Its last output:{Environment.NewLine}{exited.Host.Tail()}");
         });
 
+        // A spawn host that hangs while starting would hold its process (bound to it by Start) and a launch slot for good:
+        // the process fails, naming why, and the host is killed (its exit, read later, fails no one twice).
+        Receive<SpawnHostReadyDeadline>(deadline =>
+        {
+            if (!_spawnHosts.IsStarting(deadline.Name) || _launcher.Running.FirstOrDefault(l => l.Name == deadline.Name) is not { } host) return;
+            var reason = $"the host OS process {host.Name} (pid {host.Pid}) was not ready after worker-ready-timeout " +
+                         $"({_settings.WorkerReadyTimeout.TotalSeconds:0.#} s) and was killed. Its last output:{Environment.NewLine}{host.Tail()}";
+            Context.GetLogger().Warning(reason);
+            try { host.Os.Kill(); }
+            catch (InvalidOperationException) { } // it ended on its own meanwhile: its exit is on its way here
+            if (_spawnHosts.Exited(host.Name) is { } orphan) orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, reason));
+        });
+
         Receive<Terminated>(terminated =>
         {
             var node = _nodes.With(terminated.ActorRef);
@@ -270,14 +291,15 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             Context.GetLogger().Warning("could not launch host {0}: {1}", name, e.Message);
             var reason = $"could not launch the host OS process {name}: {e.Message}";
             if (kind == HostKind.Node) _nodes.LaunchFailed(reason);
-            else if (_spawnHosts.Exited(name) is { } orphan) orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, reason));
+            else if (_spawnHosts.NotLaunched(name) is { } orphan) orphan.Supervisor.Tell(new PlacementFailed(orphan.ProcessId, reason));
             return null;
         }
-        // A spawn host speaks through its pipes: its proxy registers it once it is ready.
+        // A spawn host speaks through its pipes: its proxy registers it once it is ready, within worker-ready-timeout.
         if (kind == HostKind.SpawnHost)
         {
             _spawnHosts.Launched(name, host.Pid);
             Context.ActorOf(SpawnHostProxyActor.Props(host, host.Channel, self), name);
+            Timers.StartSingleTimer(new SpawnHostReadyDeadline(name), new SpawnHostReadyDeadline(name), _settings.WorkerReadyTimeout);
         }
         return host;
     }

@@ -63,7 +63,13 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
 
         Receive<ProcessStarted>(started =>
         {
-            if (!_tracked.TryGetValue(started.ProcessId, out var tracked)) return;
+            // Its end is already told (a Start that gave up waiting, a placement that failed while the process was on its
+            // way): it must not run as well, with nobody to join it.
+            if (!_tracked.TryGetValue(started.ProcessId, out var tracked))
+            {
+                Sender.Tell(new SignalProcess(started.ProcessId, Signals.Kill));
+                return;
+            }
             tracked.Runner = Sender;
             tracked.Host = started.Host;
             Context.Watch(Sender);

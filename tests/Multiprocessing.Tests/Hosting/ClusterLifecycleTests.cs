@@ -109,6 +109,27 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task A_spawn_host_not_ready_within_worker_ready_timeout_is_killed_and_its_process_fails_naming_the_key()
+    {
+        var neverReady = FakeWorker.Script("echo 'stuck before ready'\nexec sleep 60\n");
+        await using var mp = await Mp.StartAsync(new MpOptions
+        {
+            Workers = 0,
+            Config = $"multiprocessing.spawn.spares = 0\nmultiprocessing.spawn.max-spares = 0\nmultiprocessing.worker-ready-timeout = 2s\n" +
+                     $"multiprocessing.worker.executable = \"{neverReady}\"",
+        });
+        using var console = new ConsoleCapture();
+        var process = mp.Process(Targets.SleepForever);
+        process.Start();
+        var host = process.Pid!.Value;
+
+        Assert.True(process.Join(Patience)); // it used to wait for that host for ever
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains(console.ErrorLines, line => line.Contains("worker-ready-timeout") && line.Contains($"pid {host}"));
+        Assert.True(OsProcesses.WaitUntil(() => !OsProcesses.IsAlive(host), Patience), "the host is killed, not left behind");
+    }
+
+    [Fact]
     public async Task A_killed_worker_node_ends_its_processes_with_a_negative_code_and_the_rest_goes_on()
     {
         await using var mp = await Mp.StartAsync(new MpOptions { Workers = 2 });

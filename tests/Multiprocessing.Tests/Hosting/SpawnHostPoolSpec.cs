@@ -44,4 +44,22 @@ public sealed class SpawnHostPoolSpec
         Assert.True(beyond.Launch, "a process with every starting host taken waits for a host of its own, not for a launch slot");
         Assert.DoesNotContain(beyond.Launching, starting);
     }
+
+    [Fact]
+    public void A_host_that_exited_while_starting_is_no_spare_when_its_registration_is_read_after_its_exit()
+    {
+        var pool = new SpawnHostPool(new SpareTarget(1, 1), spareReadyWhenConnected: false, new ReadySpares());
+        pool.EnableSpares();
+        var host = pool.ToLaunch().Single();
+
+        Assert.True(pool.IsStarting(host));
+        Assert.Null(pool.Exited(host));
+        Assert.False(pool.IsStarting(host));
+        Assert.True(pool.DiedBeforeRegistering(host)); // the registry drops its registration
+        Assert.False(pool.DiedBeforeRegistering(host)); // once
+
+        var notLaunched = pool.ToLaunch().Single();
+        Assert.Null(pool.NotLaunched(notLaunched));
+        Assert.False(pool.DiedBeforeRegistering(notLaunched)); // no registration can follow: nothing kept
+    }
 }

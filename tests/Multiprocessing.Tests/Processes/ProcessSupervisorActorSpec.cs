@@ -133,6 +133,11 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(1, await abandoned.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(-9, await killedHost.Exit.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // The host it was bound to got ready after all: the process is killed as it begins, not left running unjoined.
+        var lateRunner = CreateTestProbe();
+        supervisor.Tell(new ProcessStarted(abandoned.Id, 4242, "spawn-3"), lateRunner.Ref);
+        Assert.Equal(new SignalProcess(abandoned.Id, Signals.Kill), lateRunner.ExpectMsg<SignalProcess>());
     }
 
     [Fact]

@@ -19,6 +19,8 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     private readonly List<string> _launching = [];
     private readonly Dictionary<string, int> _launchingPids = [];
     private readonly Dictionary<string, RunProcess> _waitingFor = [];
+    // Exited while starting, its registration perhaps still in the mailbox (few: each such death is an error, and logged).
+    private readonly HashSet<string> _diedStarting = [];
     private readonly HashSet<string> _busy = [];
     private readonly List<IActorRef> _readyWaiters = [];
     private int _launched;
@@ -51,6 +53,12 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
         _connected.Remove(name);
         return new Choice(spare, null, false);
     }
+
+    /// <summary>Host <paramref name="name"/> was launched and has neither registered nor exited.</summary>
+    public bool IsStarting(string name) => _launching.Contains(name);
+
+    /// <summary>True (once) for a host whose OS process exited while it was starting: a registration read after that is stale.</summary>
+    public bool DiedBeforeRegistering(string name) => _diedStarting.Remove(name);
 
     /// <summary>A host of this pool registered: the run waiting for it, to dispatch now, or null and it stands spare.</summary>
     public RunProcess? Registered(RegisteredHost host)
@@ -99,10 +107,17 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     /// The OS process of host <paramref name="name"/> exited. If it died before it could take work, the process waiting
     /// for it is returned, to be failed rather than wait for hosts that keep dying.
     /// </summary>
-    public RunProcess? Exited(string name)
+    public RunProcess? Exited(string name) => Gone(name, registrationMayFollow: true);
+
+    /// <summary>Host <paramref name="name"/> could not be launched: the process waiting for it, to be failed, if any.</summary>
+    public RunProcess? NotLaunched(string name) => Gone(name, registrationMayFollow: false);
+
+    private RunProcess? Gone(string name, bool registrationMayFollow)
     {
         _launchingPids.Remove(name);
-        return _launching.Remove(name) && _waitingFor.Remove(name, out var orphan) ? orphan : null;
+        if (!_launching.Remove(name)) return null;
+        if (registrationMayFollow) _diedStarting.Add(name);
+        return _waitingFor.Remove(name, out var orphan) ? orphan : null;
     }
 
     /// <summary>Forgets host <paramref name="name"/> (it is gone); returns it if it stood spare (or claimed).</summary>
