@@ -35,7 +35,8 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
     /// <param name="State">Null for a worker node (the cluster knows its state); spare, starting or busy for a spawn host.</param>
     /// <param name="Local">Launched by this coordinator, so on this machine.</param>
     public sealed record HostSeen(string Name, HostKind Kind, int Pid, string Address, string? State, bool Local);
-    private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode);
+    /// <param name="AfterLastFrame">For a spawn host: its proxy has passed on every frame the host wrote before it ended.</param>
+    private sealed record LocalHostExited(LaunchedHost Host, int OsExitCode, bool AfterLastFrame = false);
     private sealed record ReadinessTimedOut(int WaiterId);
     // Also the key of its timer: one per spawn host starting.
     private sealed record SpawnHostReadyDeadline(string Name);
@@ -213,6 +214,12 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
         Receive<LocalHostExited>(exited =>
         {
             var name = exited.Host.Name;
+            var proxy = Context.Child(name);
+            if (exited.Host.Kind == HostKind.SpawnHost && !exited.AfterLastFrame && !proxy.IsNobody())
+            {
+                proxy.Tell(new SpawnHostProxyActor.AfterLastFrame(exited with { AfterLastFrame = true }));
+                return;
+            }
             // Python's resource tracker: a host that did not end cleanly could not hand its shared memory blocks over.
             if (exited.OsExitCode != 0) SharedMemory.SharedMemoryTracker.Sweep();
             // A spawn host died before it could take the process waiting for it, which ends with it (killed: with the
@@ -226,7 +233,6 @@ internal sealed class HostRegistryActor : ReceiveActor, IWithTimers
             AnnounceGone(name, exited.Host.Kind);
             if (host is not null && exited.Host.Kind == HostKind.Node) _down(host.Agent.Path.Address);
             Lost(name, exitCode);
-            var proxy = Context.Child(name);
             if (!proxy.IsNobody()) Context.Stop(proxy);
             TopUpSpawnHosts();
             if (exited.Host.Kind == HostKind.Node && host is null)

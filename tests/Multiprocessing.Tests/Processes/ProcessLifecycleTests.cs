@@ -7,6 +7,30 @@ namespace Multiprocessing.Tests.Processes;
 public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
     [Fact]
+    public void A_spawn_process_that_ends_its_host_itself_ran_once_and_has_its_code_and_is_never_placed_again()
+    {
+        // Its host's exit must not be read as a host that failed before its process began (which is placed again): the
+        // host's word that the process began is on its pipe, and a quick exit could overtake it.
+        var spawn = Mp.GetContext(MpStartMethod.Spawn);
+        for (var i = 0; i < 15; i++)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"mp-ran-once-{Guid.NewGuid():N}");
+            try
+            {
+                var process = spawn.Process(Targets.RecordThenEndTheOsProcess, file, 3);
+                process.Start();
+                Assert.True(process.Join(Patience));
+                Assert.Equal(3, process.ExitCode);
+                Assert.Equal(["ran"], File.ReadAllLines(file));
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
     public void Spawn_processes_each_run_in_a_fresh_OS_process_of_their_own()
     {
         var spawn = Mp.GetContext(MpStartMethod.Spawn);

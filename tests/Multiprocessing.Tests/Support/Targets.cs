@@ -40,6 +40,13 @@ public static class Targets
 
     public static void ExitWith(int code) => Mp.Exit(code);
 
+    /// <summary>Records that it ran (a line in <paramref name="file"/>), then ends its OS process the hard way, as native code or a stray Environment.Exit would.</summary>
+    public static void RecordThenEndTheOsProcess(string file, int code)
+    {
+        File.AppendAllText(file, "ran\n");
+        Environment.Exit(code);
+    }
+
     public static void SleepForever() => Thread.Sleep(Timeout.Infinite);
 
     /// <summary>Runs until it can take one item from <paramref name="gate"/> (a minute at most, so a failing test still ends).</summary>

@@ -10,13 +10,25 @@ namespace Multiprocessing.Hosting.Spawn;
 /// supervisors its process's runner. It turns messages into frames on the host's stdin and the
 /// host's frames on stdout back into messages; signals go straight to the host's OS process.
 /// </summary>
-internal sealed class SpawnHostProxyActor : ReceiveActor
+internal sealed class SpawnHostProxyActor : ReceiveActor, IWithTimers
 {
+    /// <summary>The host's OS process exited: <see cref="Notice"/> goes back to the sender once every frame the host wrote is passed on.</summary>
+    public sealed record AfterLastFrame(object Notice);
+
     private sealed record Received(Frame Frame);
+    private sealed record PipeEnded;
+    private sealed record DrainDeadline;
+
+    // Its stdout ends with the host, unless a process the host started holds it open: then the exit is told this late.
+    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(1);
 
     private readonly LaunchedHost _host;
     private readonly HostChannel _channel;
     private RunProcess? _run;
+    private bool _pipeEnded;
+    private readonly List<(object Notice, IActorRef ReplyTo)> _afterLastFrame = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public SpawnHostProxyActor(LaunchedHost host, HostChannel channel, IActorRef registry)
     {
@@ -63,6 +75,21 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
 
         Receive<ProcessExitAck>(_ => Send(new Frame(FrameKind.Ack)));
 
+        // The exit must not overtake the host's last frames: read after "Started", it means the process ran and ended
+        // with the host; read before, it would look like a host that failed before its process began (placed again).
+        Receive<AfterLastFrame>(after =>
+        {
+            _afterLastFrame.Add((after.Notice, Sender));
+            if (_pipeEnded) TellAfterLastFrame();
+            else Timers.StartSingleTimer(nameof(DrainDeadline), new DrainDeadline(), DrainPatience);
+        });
+        Receive<PipeEnded>(_ =>
+        {
+            _pipeEnded = true;
+            TellAfterLastFrame();
+        });
+        Receive<DrainDeadline>(_ => TellAfterLastFrame());
+
         // Only a host that runs its process reads more frames; a spare watches nothing yet.
         Receive<HostGone>(gone =>
         {
@@ -83,6 +110,12 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
         });
     }
 
+    private void TellAfterLastFrame()
+    {
+        foreach (var (notice, replyTo) in _afterLastFrame) replyTo.Tell(notice);
+        _afterLastFrame.Clear();
+    }
+
     // A host that is gone cannot be written to; the registry learns how it ended from the OS.
     private void Send(Frame frame)
     {
@@ -97,6 +130,7 @@ internal sealed class SpawnHostProxyActor : ReceiveActor
         var reader = new Thread(() =>
         {
             while (_channel.Read() is { } frame) self.Tell(new Received(frame));
+            self.Tell(new PipeEnded());
         }) { IsBackground = true, Name = "frames-" + _host.Name };
         reader.Start();
     }
