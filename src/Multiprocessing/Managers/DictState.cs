@@ -14,7 +14,8 @@ internal sealed class DictState : ContainerState
     // A small dict keeps its holes: compacting drops the index, which the next lookup rebuilds whole.
     private const int CompactAbove = 32;
     private int _count;
-    [NonSerialized] private Dictionary<PayloadKey, int>? _index;
+    // Rebuilt where it is needed, so it never travels with the state (Hyperion skips [Ignore]; it does not skip [NonSerialized]).
+    [Hyperion.Ignore] private Dictionary<PayloadKey, int>? _index;
 
     public DictState(IEnumerable<(byte[] Key, byte[] Value)> initial)
     {

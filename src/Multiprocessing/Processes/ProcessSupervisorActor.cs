@@ -37,6 +37,8 @@ internal sealed class ProcessSupervisorActor : ReceiveActor
         public int? PendingSignal { get; set; }
     }
 
+    // Hosts a process is tried on in all when they fail on their own before it began: a few, so that one bad launch is
+    // absorbed, and not more, so that a process whose hosts keep failing (a broken worker program) ends, saying why.
     private const int MaxPlacements = 3;
 
     private readonly Dictionary<Guid, Tracked> _tracked = [];

@@ -127,6 +127,18 @@ public sealed class ManagedObjectActorSpec() : Akka.TestKit.Xunit2.TestKit(SpecC
         Assert.Equal([1, 2], ExpectMsg<ObjectReturn>().Values.Select(v => (int)Serializer.FromBinary(v, typeof(object))!));
     }
 
+    [Fact]
+    public void A_dict_state_moves_without_its_lookup_index()
+    {
+        var index = typeof(DictState).GetField("_index", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var state = new DictState([.. Enumerable.Range(0, 40).Select(i => (Bytes(i), Bytes(i * 2)))]);
+        Assert.NotNull(index.GetValue(state)); // built by the writes
+
+        var moved = (DictState)Serializer.FromBinary(State(state), typeof(object))!;
+
+        Assert.Null(index.GetValue(moved)); // the next lookup there rebuilds it (Every_container_state_moves_with_its_content)
+    }
+
     [Theory]
     [InlineData("dict")]
     [InlineData("namespace")]
