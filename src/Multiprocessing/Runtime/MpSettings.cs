@@ -26,6 +26,7 @@ internal sealed record MpSettings(
 {
     public static MpSettings From(Config config)
     {
+        config = MpConfig.WithReference(config);
         var mp = config.GetConfig("multiprocessing");
         return new MpSettings(
             Workers: mp.GetInt("workers"),
@@ -41,12 +42,12 @@ internal sealed record MpSettings(
             AskTimeout: mp.GetTimeSpan("ask-timeout"),
             WorkerExecutable: mp.GetString("worker.executable", ""),
             MaximumFrameSize: FrameSizeOf(config),
-            DirectLinks: mp.GetBoolean("direct-links", true),
+            DirectLinks: mp.GetBoolean("direct-links"),
             DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
-            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
+            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros")),
             ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"),
-            ManagerReplicas: mp.GetInt("manager.replicas", 1),
-            PipeUnreadLimit: mp.GetByteSize("pipes.unread-limit") ?? 16L << 20);
+            ManagerReplicas: mp.GetInt("manager.replicas"),
+            PipeUnreadLimit: MpConfig.RequiredByteSize(config, "multiprocessing.pipes.unread-limit"));
     }
 
     /// <summary>The largest message a node sends or takes (akka.remote.dot-netty.tcp.maximum-frame-size; Akka's own default where unset).</summary>

@@ -13,13 +13,14 @@ internal sealed record TransferSettings(long MaximumPayload, long InlineBytes, i
 {
     public static TransferSettings From(Config config)
     {
+        config = MpConfig.WithReference(config);
         var inline = Math.Max(1, MpSettings.FrameSizeOf(config) / 2);
-        var chunk = (int)Math.Min(inline, config.GetByteSize("multiprocessing.payloads.chunk-size") ?? inline);
+        var chunk = (int)Math.Min(inline, MpConfig.RequiredByteSize(config, "multiprocessing.payloads.chunk-size"));
         return new TransferSettings(
-            MaximumPayload: config.GetByteSize("multiprocessing.payloads.maximum-size") ?? 1L << 30,
+            MaximumPayload: MpConfig.RequiredByteSize(config, "multiprocessing.payloads.maximum-size"),
             InlineBytes: inline,
             ChunkBytes: chunk,
-            WindowBytes: Math.Max(chunk, config.GetByteSize("multiprocessing.payloads.window") ?? 4L * chunk),
-            StallTimeout: config.GetTimeSpan("multiprocessing.ask-timeout", TimeSpan.FromSeconds(30)));
+            WindowBytes: Math.Max(chunk, MpConfig.RequiredByteSize(config, "multiprocessing.payloads.window")),
+            StallTimeout: config.GetTimeSpan("multiprocessing.ask-timeout"));
     }
 }
