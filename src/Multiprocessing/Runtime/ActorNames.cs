@@ -64,6 +64,9 @@ internal static class ActorNames
     /// <summary>The top-level actor <paramref name="name"/> of the node at <paramref name="node"/>.</summary>
     public static ActorPath On(Address node, string name) => new RootActorPath(node) / "user" / name;
 
+    /// <summary>The system actor <paramref name="name"/> (an extension's, such as <see cref="Transfers"/>) of the node at <paramref name="node"/>.</summary>
+    public static ActorPath SystemActorOn(Address node, string name) => new RootActorPath(node) / "system" / name;
+
     /// <summary>The top-level actor <paramref name="name"/> of the node whose address is <paramref name="node"/> (a seed as configured).</summary>
     public static string On(string node, string name) => $"{node.TrimEnd('/')}/user/{name}";
 }

@@ -134,7 +134,7 @@ internal sealed class TransferActor : ReceiveActor, IWithTimers
             return;
         }
         var id = ++_nextId;
-        var peer = Context.ActorSelection(new RootActorPath(send.Node) / "system" / ActorNames.Transfers);
+        var peer = Context.ActorSelection(ActorNames.SystemActorOn(send.Node, ActorNames.Transfers));
         var transfer = new Outgoing(send, parts, peer);
         _outgoing[id] = transfer;
         if (!send.Recipient.IsNobody()) _deaths.Watch(send.Recipient);
