@@ -135,8 +135,16 @@ public class MpProcess : IDisposable
     /// <see cref="MpSerializationException"/>, naming the type, if it cannot be sent to a host, and
     /// <see cref="TimeoutException"/> if the coordinator gave it no host within <c>ask-timeout</c>.
     /// </summary>
-    public void Start()
+    public void Start() => Blocking.Wait(this, static process => process.StartAsync());
+
+    /// <summary>
+    /// <see cref="Start"/>, awaited: it completes once the process has a host. A <paramref name="cancellationToken"/>
+    /// cancelled before the call leaves the process unstarted; cancelled while it waits for a host, the process ends
+    /// (exit code 1), as when no host comes within <c>ask-timeout</c>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         CheckNotClosed();
         var life = Life;
         var parent = Mp.CurrentProcess();
@@ -162,10 +170,18 @@ public class MpProcess : IDisposable
             placedHere = host is not null;
             context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Launch(this, life, payload, spawn, host?.Name));
         }
-        if (placedHere || life.WaitPlaced(context.Runtime.Settings.AskTimeout)) return;
-        // Ended (exit code 1) rather than left started with no host: its Join returns, its parent's exit does not wait for it.
-        context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Abandon(life.Id));
-        throw new TimeoutException($"process '{_name}' was given no host within ask-timeout ({context.Runtime.Settings.AskTimeout.TotalSeconds:0.#} s): the coordinator did not answer");
+        if (placedHere) return;
+        try
+        {
+            await life.Placed.WaitAsync(context.Runtime.Settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // Ended (exit code 1) rather than left started with no host: its Join returns, its parent's exit does not wait for it.
+            context.Runtime.Supervisor.Tell(new ProcessSupervisorActor.Abandon(life.Id));
+            if (e is OperationCanceledException) throw;
+            throw new TimeoutException($"process '{_name}' was given no host within ask-timeout ({context.Runtime.Settings.AskTimeout.TotalSeconds:0.#} s): the coordinator did not answer");
+        }
     }
 
     /// <summary>Waits for the process to finish; false if <paramref name="timeout"/> passed first.</summary>

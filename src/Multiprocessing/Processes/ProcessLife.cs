@@ -9,7 +9,7 @@ internal sealed class ProcessLife
 {
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Set once the process has a host (a place, or an end without one): what Start waits for when it cannot pick the host itself.
-    private readonly ManualResetEventSlim _placed = new(false, spinCount: 0);
+    private readonly TaskCompletionSource _placed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pid;
     private readonly List<MpProcess> _children = [];
     private readonly List<Func<Task>> _exitHooks = [];
@@ -41,15 +41,15 @@ internal sealed class ProcessLife
     public void OnPlaced(int pid)
     {
         Volatile.Write(ref _pid, pid);
-        _placed.Set();
+        _placed.TrySetResult();
     }
 
     /// <summary>Waits until the process is placed or ended; false if <paramref name="timeout"/> passed first.</summary>
-    public bool WaitPlaced(TimeSpan timeout) => _placed.Wait(timeout);
+    public Task Placed => _placed.Task;
 
     public void OnExited(int exitCode)
     {
-        _placed.Set();
+        _placed.TrySetResult();
         _exit.TrySetResult(exitCode);
     }
 

@@ -6,6 +6,24 @@ namespace Multiprocessing.Tests.Processes;
 [Collection(ClusterCollection.Name)]
 public sealed class ProcessLifecycleTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
+    [Theory]
+    [InlineData(MpStartMethod.Spawn)]
+    [InlineData(MpStartMethod.Actor)]
+    public async Task StartAsync_completes_with_the_pid_known_and_a_token_cancelled_before_leaves_the_process_unstarted(MpStartMethod method)
+    {
+        var context = Mp.GetContext(method);
+        var process = context.Process(Targets.ExitWith, 4);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => process.StartAsync(new CancellationToken(canceled: true)));
+        Assert.Null(process.Pid);
+        Assert.False(process.IsAlive);
+
+        await process.StartAsync();
+        Assert.NotNull(process.Pid); // known when it completes, as after Start()
+        await process.JoinAsync();
+        Assert.Equal(4, process.ExitCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => process.StartAsync());
+    }
+
     [Fact]
     public void A_spawn_process_that_ends_its_host_itself_ran_once_and_has_its_code_and_is_never_placed_again()
     {

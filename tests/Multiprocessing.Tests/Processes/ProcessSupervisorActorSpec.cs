@@ -35,7 +35,7 @@ public sealed class ProcessSupervisorActorSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Null(life.Pid);
         supervisor.Tell(new ProcessPlaced(life.Id, "spawn-1", 4242));
-        Assert.True(life.WaitPlaced(TimeSpan.FromSeconds(5)));
+        await life.Placed.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(4242, life.Pid);
         supervisor.Tell(new ProcessStarted(life.Id, 4243, "spawn-1"), runner.Ref); // a wrapper's child, say: Pid stays what Start gave
         supervisor.Tell(new OutputLine("hello from the host", false), runner.Ref);
