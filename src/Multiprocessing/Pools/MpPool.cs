@@ -33,6 +33,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     private readonly IActorRef _dispatcher;
     private readonly IActorRef _router;
     private readonly ConcurrentDictionary<long, Task> _outstanding = new();
+    private readonly ConcurrentDictionary<Task, byte> _delivering = new();
     private long _nextJob;
     private int _state;
     private int _workersStopped;
@@ -74,7 +75,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     public MpAsyncResult<List<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null,
         Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<MpPoolProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        new(SubmitMap(func, iterable, chunksize, progress, cancellationToken), callback, errorCallback);
+        Delivered(SubmitMap(func, iterable, chunksize, progress, cancellationToken), callback, errorCallback);
 
     /// <summary>Python's <c>starmap</c>: <c>func(a, b)</c> for every <c>(a, b)</c>, results in input order.</summary>
     public List<TResult> StarMap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null) =>
@@ -103,12 +104,12 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     /// <summary>Python's <c>apply_async</c>. Cancelling <paramref name="cancellationToken"/> ends the result with <see cref="OperationCanceledException"/>; a task already running finishes on its worker, its result dropped.</summary>
     public MpAsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null,
         CancellationToken cancellationToken = default) =>
-        new(Single(SubmitMap(Spread.Of(func), [(byte)0], 1, null, cancellationToken)), callback, errorCallback);
+        Delivered(Single(SubmitMap(Spread.Of(func), [(byte)0], 1, null, cancellationToken)), callback, errorCallback);
 
     /// <summary>Python's <c>apply_async(func, (arg,))</c>; cancellation as the other overload.</summary>
     public MpAsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg, Action<TResult>? callback = null, Action<Exception>? errorCallback = null,
         CancellationToken cancellationToken = default) =>
-        new(Single(SubmitMap(func, [arg], 1, null, cancellationToken)), callback, errorCallback);
+        Delivered(Single(SubmitMap(func, [arg], 1, null, cancellationToken)), callback, errorCallback);
 
     /// <summary>
     /// Python's <c>imap</c>: results in input order as they come. The input is read lazily, at most
@@ -159,7 +160,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     public bool Join(TimeSpan? timeout = null)
     {
         CheckJoinable();
-        if (!Task.WhenAll(_outstanding.Values).ContinueWith(_ => { }, TaskScheduler.Default).Wait(timeout ?? Timeout.InfiniteTimeSpan)) return false;
+        if (!Unfinished().Wait(timeout ?? Timeout.InfiniteTimeSpan)) return false;
         StopWorkers();
         return true;
     }
@@ -168,7 +169,7 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     public async Task JoinAsync(CancellationToken cancellationToken = default)
     {
         CheckJoinable();
-        await Task.WhenAll(_outstanding.Values).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Unfinished().WaitAsync(cancellationToken).ConfigureAwait(false);
         StopWorkers();
     }
 
@@ -271,6 +272,19 @@ public sealed class MpPool : IDisposable, IAsyncDisposable
     }
 
     private static async Task<TResult> Single<TResult>(Task<List<TResult>> results) => (await results.ConfigureAwait(false))[0];
+
+    // What Join waits for: every job's chunks, and every result handed out, ready with its callbacks run (Python's join
+    // waits for its result handler): a result's task completes after its job's chunks do, on another thread.
+    private Task Unfinished() =>
+        Task.WhenAll(_outstanding.Values.Concat(_delivering.Keys)).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    private MpAsyncResult<T> Delivered<T>(Task<T> outcome, Action<T>? callback, Action<Exception>? errorCallback)
+    {
+        var result = new MpAsyncResult<T>(outcome, callback, errorCallback);
+        _delivering[result.Task] = 0;
+        result.Task.ContinueWith(t => _delivering.TryRemove(t, out _), TaskScheduler.Default);
+        return result;
+    }
 
     // Join waits for it; a failed job stops sending its remaining chunks.
     private void Track(PoolJob job, Task outcome)

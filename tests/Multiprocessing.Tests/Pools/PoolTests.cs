@@ -179,6 +179,27 @@ public sealed class PoolTests(ClusterFixture cluster) : ClusterTest(cluster)
     }
 
     [Fact]
+    public void Join_returns_once_every_result_is_ready_and_its_callback_has_run()
+    {
+        var pool = Mp.Pool();
+        using var inCallback = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var result = pool.ApplyAsync(PoolTargets.Double, 5, callback: _ =>
+        {
+            inCallback.Set();
+            release.Wait(Patience);
+        });
+        pool.Close();
+        Assert.True(inCallback.Wait(Patience));
+
+        Assert.False(pool.Join(TimeSpan.FromMilliseconds(300)), "Join returned while a result's callback still ran");
+        release.Set();
+        Assert.True(pool.Join(Patience));
+        Assert.True(result.Ready());
+        Assert.Equal(10, result.Get(TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Close_Join_and_Terminate_follow_python_and_lose_nothing_silently()
     {
         var pool = Mp.Pool();
