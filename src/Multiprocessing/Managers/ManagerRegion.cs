@@ -42,6 +42,6 @@ internal static class ManagerRegion
     }
 
     private static IMessageExtractor Extractor(ActorSystem system) =>
-        HashCodeMessageExtractor.Create(MpConfig.WithReference(system.Settings.Config).GetInt("multiprocessing.manager.shards"),
+        HashCodeMessageExtractor.Create(system.Settings.Config.GetInt("multiprocessing.manager.shards", 60),
             message => (message as EntityEnvelope)?.EntityId!, message => (message as EntityEnvelope)?.Message ?? message);
 }

@@ -31,16 +31,6 @@ internal static class MpConfig
         return config;
     }
 
-    /// <summary>
-    /// <paramref name="config"/> over the library's reference.conf, whose values are the one set of defaults (none is
-    /// written in code as well, to drift from it): an actor system made from a bare configuration, as a test's, has them too.
-    /// </summary>
-    public static Config WithReference(Config config) => ReferenceEquals(config, Reference.Value) ? config : config.WithFallback(Reference.Value);
-
-    /// <summary>A size every configuration has from reference.conf; one made without it fails naming the key.</summary>
-    public static long RequiredByteSize(Config config, string key) =>
-        config.GetByteSize(key) ?? throw new MpConfigurationException($"{key} is not set (it comes from the library's reference.conf).");
-
     /// <summary>Quotes a value for HOCON (paths and addresses contain ':' and '/').</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

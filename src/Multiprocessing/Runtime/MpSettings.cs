@@ -26,7 +26,6 @@ internal sealed record MpSettings(
 {
     public static MpSettings From(Config config)
     {
-        config = MpConfig.WithReference(config);
         var mp = config.GetConfig("multiprocessing");
         return new MpSettings(
             Workers: mp.GetInt("workers"),
@@ -42,12 +41,12 @@ internal sealed record MpSettings(
             AskTimeout: mp.GetTimeSpan("ask-timeout"),
             WorkerExecutable: mp.GetString("worker.executable", ""),
             MaximumFrameSize: FrameSizeOf(config),
-            DirectLinks: mp.GetBoolean("direct-links"),
+            DirectLinks: mp.GetBoolean("direct-links", true),
             DirectLinkHandshakeTimeout: mp.GetTimeSpan("direct-link-handshake-timeout"),
-            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros")),
+            SpinBeforeBlocking: TimeSpan.FromMicroseconds(mp.GetInt("spin-before-blocking-micros", 0)),
             ManagerResendAfter: mp.GetTimeSpan("manager.resend-after"),
-            ManagerReplicas: mp.GetInt("manager.replicas"),
-            PipeUnreadLimit: MpConfig.RequiredByteSize(config, "multiprocessing.pipes.unread-limit"));
+            ManagerReplicas: mp.GetInt("manager.replicas", 1),
+            PipeUnreadLimit: mp.GetByteSize("pipes.unread-limit") ?? 16L << 20);
     }
 
     /// <summary>The largest message a node sends or takes (akka.remote.dot-netty.tcp.maximum-frame-size; Akka's own default where unset).</summary>

@@ -18,5 +18,5 @@ internal static class SharedObjectHomes
 {
     /// <summary>As <c>multiprocessing.shared-memory</c> says: a segment when on (the default), the actor when off.</summary>
     public static SharedObjectHome Default(Runtime.NodeRuntime runtime) =>
-        runtime.System.Settings.Config.GetString("multiprocessing.shared-memory") is "off" ? SharedObjectHome.Actor : SharedObjectHome.Segment;
+        runtime.System.Settings.Config.GetString("multiprocessing.shared-memory", "on") is "off" ? SharedObjectHome.Actor : SharedObjectHome.Segment;
 }

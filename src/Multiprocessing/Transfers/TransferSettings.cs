@@ -13,14 +13,13 @@ internal sealed record TransferSettings(long MaximumPayload, long InlineBytes, i
 {
     public static TransferSettings From(Config config)
     {
-        config = MpConfig.WithReference(config);
         var inline = Math.Max(1, MpSettings.FrameSizeOf(config) / 2);
-        var chunk = (int)Math.Min(inline, MpConfig.RequiredByteSize(config, "multiprocessing.payloads.chunk-size"));
+        var chunk = (int)Math.Min(inline, config.GetByteSize("multiprocessing.payloads.chunk-size") ?? inline);
         return new TransferSettings(
-            MaximumPayload: MpConfig.RequiredByteSize(config, "multiprocessing.payloads.maximum-size"),
+            MaximumPayload: config.GetByteSize("multiprocessing.payloads.maximum-size") ?? 1L << 30,
             InlineBytes: inline,
             ChunkBytes: chunk,
-            WindowBytes: Math.Max(chunk, MpConfig.RequiredByteSize(config, "multiprocessing.payloads.window")),
-            StallTimeout: config.GetTimeSpan("multiprocessing.ask-timeout"));
+            WindowBytes: Math.Max(chunk, config.GetByteSize("multiprocessing.payloads.window") ?? 4L * chunk),
+            StallTimeout: config.GetTimeSpan("multiprocessing.ask-timeout", TimeSpan.FromSeconds(30)));
     }
 }

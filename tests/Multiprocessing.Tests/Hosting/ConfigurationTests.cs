@@ -19,15 +19,6 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_size_read_from_reference_conf_fails_naming_its_key_where_a_configuration_lacks_it()
-    {
-        Assert.Equal(16L << 20, MpConfig.RequiredByteSize(MpConfig.Load(null), "multiprocessing.pipes.unread-limit"));
-        var error = Assert.Throws<MpConfigurationException>(() =>
-            MpConfig.RequiredByteSize(Akka.Configuration.ConfigurationFactory.ParseString("unrelated = 1"), "multiprocessing.pipes.unread-limit"));
-        Assert.Contains("multiprocessing.pipes.unread-limit", error.Message);
-    }
-
-    [Fact]
     public void The_embedded_defaults_are_two_local_workers_on_loopback_with_safe_hyperion()
     {
         var config = MpConfig.Load(null);
