@@ -132,7 +132,7 @@ internal sealed class SpawnHostPool(SpareTarget target, bool spareReadyWhenConne
     public RegisteredHost? SpareWith(IActorRef agent) => spares.With(agent);
 
     /// <summary>Spare, starting or busy, for a status.</summary>
-    public string StateOf(string name) => _busy.Contains(name) ? "busy" : _launching.Contains(name) ? "starting" : "spare";
+    public string StateOf(string name) => _busy.Contains(name) ? "busy" : IsStarting(name) ? "starting" : "spare";
 
     /// <summary><paramref name="waiter"/> is told <see cref="HostRegistryActor.SparesReady"/> once the spares stand ready.</summary>
     public void AwaitReady(IActorRef waiter)
